@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# wakeoff: scheduler wakeup latency tracer (kernel module + reader).
+#
+#   make                  module (for KVER), CLI and selftests
+#   make module KVER=6.12.117+deb12-amd64   or  KDIR=/path/to/kernel/build
+#   make check            every test: host unit tests, and per Debian kernel
+#                         build checks, DKMS and the kselftests under QEMU
+#   make demo             boot a Debian kernel under QEMU, load wakeoff, run
+#                         an idle then a loaded phase and print the summary
+#   make lint             sparse (C=2) and checkpatch on the module
+#
+# KVER defaults to the running kernel when its headers are installed,
+# else to the newest /lib/modules/*/build (this may be a build machine
+# that runs a kernel it has no headers for).
+
+KVER ?= $(KERNELRELEASE)
+ifeq ($(KVER),)
+KVER := $(shell uname -r)
+ifeq ($(wildcard /lib/modules/$(KVER)/build),)
+KVER := $(patsubst /lib/modules/%/build,%,$(lastword $(sort $(wildcard /lib/modules/*/build))))
+endif
+endif
+KDIR ?= /lib/modules/$(KVER)/build
+BUILD := $(CURDIR)/build
+HARNESS_DIR ?= $(BUILD)/kselftest
+
+all: module userspace selftests
+
+module:
+	@test -d "$(KDIR)" || { echo "no kernel build dir $(KDIR): install linux-headers-$(KVER) or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace:
+	$(MAKE) -C userspace
+
+selftests:
+	$(MAKE) -C selftests
+
+check:
+	bash selftests/run-all.sh
+
+demo:
+	bash selftests/vm/demo.sh
+
+lint: lint-sparse lint-checkpatch
+
+lint-sparse:
+	bash selftests/vm/sparse-check.sh $(KDIR) $(BUILD)/sparse
+
+# An out-of-tree module must test LINUX_VERSION_CODE; it does so only in
+# module/wo_compat.h (the lttng-modules wrapper pattern).
+CHECKPATCH_FILES := $(filter-out %.mod.c,$(wildcard module/*.c module/*.h module/uapi/*.h))
+lint-checkpatch: $(HARNESS_DIR)/scripts/checkpatch.pl
+	perl $(HARNESS_DIR)/scripts/checkpatch.pl --no-tree --strict --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,LINUX_VERSION_CODE -f $(CHECKPATCH_FILES)
+
+$(HARNESS_DIR)/scripts/checkpatch.pl:
+	bash selftests/get-harness.sh $(HARNESS_DIR)
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+clean:
+	rm -rf $(BUILD)
+	rm -f module/*.o module/*.ko module/*.mod module/*.mod.c module/.*.cmd \
+		module/modules.order module/Module.symvers .*.cmd modules.order \
+		Module.symvers
+	rm -rf .tmp_versions module/.tmp_versions
+
+.PHONY: all module userspace selftests check demo lint lint-sparse \
+	lint-checkpatch install clean

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wakeoff: the control file's command language.
+ *
+ * One command per write(2); a trailing newline is allowed, anything else
+ * that does not parse exactly is rejected with -EINVAL and a reason that
+ * is kept for the next read of the control file (and logged, rate
+ * limited).  Commands:
+ *
+ *   start | stop | reset
+ *   filter pid <pid> | filter tgid <tgid> | filter comm <name> | filter clear
+ */
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "wakeoff.h"
+
+struct wo_filter __rcu *wo_filter;
+bool wo_recording = true;
+
+/* Publish a copy of @tmpl, or "match all" when @tmpl is NULL. */
+int wo_filter_set(const struct wo_filter *tmpl)
+{
+	struct wo_filter *new = NULL, *old;
+
+	if (tmpl) {
+		new = kmemdup(tmpl, sizeof(*tmpl), GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+	}
+	old = rcu_replace_pointer(wo_filter, new, true);
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+
+/* Module exit only: no probe can be running any more. */
+void wo_filter_free(void)
+{
+	kfree(rcu_replace_pointer(wo_filter, NULL, true));
+}
+
+/*
+ * Zero the counters exactly: stop the probes from counting, wait until
+ * every probe that might still be incrementing has returned (probes run
+ * with preemption disabled, so synchronize_rcu() covers them), clear,
+ * and restore the previous state.
+ */
+static void wo_counters_reset(void)
+{
+	bool was = READ_ONCE(wo_recording);
+	int cpu;
+
+	WRITE_ONCE(wo_recording, false);
+	synchronize_rcu();
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&wo_stats, cpu), 0, sizeof(struct wo_cpu_stats));
+	WRITE_ONCE(wo_recording, was);
+}
+
+/* Split off the next blank-separated token; NULL at the end. */
+static char *wo_next_token(char **s)
+{
+	char *p = *s, *tok;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p) {
+		*s = p;
+		return NULL;
+	}
+	tok = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	if (*p)
+		*p++ = '\0';
+	*s = p;
+	return tok;
+}
+
+static int wo_parse_pid(const char *tok, pid_t *out, const char **why)
+{
+	int v;
+
+	if (!tok) {
+		*why = "missing number";
+		return -EINVAL;
+	}
+	if (kstrtoint(tok, 10, &v) || v <= 0) {
+		*why = "not a positive decimal number";
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static int wo_cmd_filter(char **rest, const char **why)
+{
+	const struct wo_filter *cur;
+	struct wo_filter f = { };
+	char *what = wo_next_token(rest);
+	char *arg;
+	int ret;
+
+	if (!what) {
+		*why = "filter needs pid, tgid, comm or clear";
+		return -EINVAL;
+	}
+	if (!strcmp(what, "clear")) {
+		if (wo_next_token(rest)) {
+			*why = "filter clear takes no argument";
+			return -EINVAL;
+		}
+		return wo_filter_set(NULL);
+	}
+
+	/* Start from the current filter: criteria combine (logical AND). */
+	rcu_read_lock();
+	cur = rcu_dereference(wo_filter);
+	if (cur) {
+		f.pid = cur->pid;
+		f.tgid = cur->tgid;
+		memcpy(f.comm, cur->comm, sizeof(f.comm));
+	}
+	rcu_read_unlock();
+
+	arg = wo_next_token(rest);
+	if (!strcmp(what, "pid")) {
+		ret = wo_parse_pid(arg, &f.pid, why);
+	} else if (!strcmp(what, "tgid")) {
+		ret = wo_parse_pid(arg, &f.tgid, why);
+	} else if (!strcmp(what, "comm")) {
+		const char *c;
+
+		ret = 0;
+		if (!arg) {
+			*why = "missing task name";
+			return -EINVAL;
+		}
+		if (strlen(arg) >= TASK_COMM_LEN) {
+			*why = "task name longer than 15 bytes";
+			return -EINVAL;
+		}
+		for (c = arg; *c; c++) {
+			if (!isprint(*c)) {
+				*why = "task name has a non-printable byte";
+				return -EINVAL;
+			}
+		}
+		strscpy(f.comm, arg, sizeof(f.comm));
+	} else {
+		*why = "unknown filter (pid, tgid, comm, clear)";
+		return -EINVAL;
+	}
+	if (ret)
+		return ret;
+	if (wo_next_token(rest)) {
+		*why = "trailing argument";
+		return -EINVAL;
+	}
+	return wo_filter_set(&f);
+}
+
+/*
+ * Parse and run one command.  @buf is NUL-terminated and writable.
+ * Called with the control mutex held.
+ */
+ssize_t wo_control_parse(char *buf, const char **why)
+{
+	char *rest = buf, *cmd;
+	size_t len = strlen(buf);
+
+	if (len && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	if (strchr(buf, '\n')) {
+		*why = "one command per write";
+		return -EINVAL;
+	}
+	cmd = wo_next_token(&rest);
+	if (!cmd) {
+		*why = "empty command";
+		return -EINVAL;
+	}
+	if (!strcmp(cmd, "filter"))
+		return wo_cmd_filter(&rest, why);
+
+	if (wo_next_token(&rest)) {
+		*why = "trailing argument";
+		return -EINVAL;
+	}
+	if (!strcmp(cmd, "start")) {
+		WRITE_ONCE(wo_recording, true);
+	} else if (!strcmp(cmd, "stop")) {
+		WRITE_ONCE(wo_recording, false);
+	} else if (!strcmp(cmd, "reset")) {
+		wo_counters_reset();
+	} else {
+		*why = "unknown command (start, stop, reset, filter)";
+		return -EINVAL;
+	}
+	return 0;
+}

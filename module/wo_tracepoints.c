@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wakeoff: find the scheduler tracepoints and attach the probes.
+ *
+ * The sched_* tracepoints are not exported to modules, so the
+ * register_trace_<name>() helpers cannot be used.  Instead we walk the
+ * kernel's tracepoints once with for_each_kernel_tracepoint(), match them
+ * by name and attach with tracepoint_probe_register().  With a single
+ * probe attached, the call site static_call()s our function directly, so
+ * each probe's C prototype must match the tracepoint's TP_PROTO exactly.
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+
+#include "wakeoff.h"
+#include "wo_compat.h"
+
+DEFINE_PER_CPU(struct wo_cpu_stats, wo_stats);
+
+static __always_inline bool wo_task_matches(const struct task_struct *p)
+{
+	const struct wo_filter *f = rcu_dereference_sched(wo_filter);
+
+	if (!f)
+		return true;
+	if (f->pid && p->pid != f->pid)
+		return false;
+	if (f->tgid && p->tgid != f->tgid)
+		return false;
+	if (f->comm[0] && strncmp(p->comm, f->comm, TASK_COMM_LEN))
+		return false;
+	return true;
+}
+
+/*
+ * Probes run with preemption disabled (often IRQs too, and under the rq
+ * or pi lock): only per-CPU counter increments here, which are IRQ-safe
+ * single instructions on x86.
+ */
+static __always_inline void wo_count(enum wo_event ev,
+				     const struct task_struct *p)
+{
+	if (!READ_ONCE(wo_recording))
+		return;
+	this_cpu_inc(wo_stats.seen[ev]);
+	if (wo_task_matches(p))
+		this_cpu_inc(wo_stats.matched[ev]);
+}
+
+static void wo_probe_waking(void *data, struct task_struct *p)
+{
+	wo_count(WO_EV_WAKING, p);
+}
+
+static void wo_probe_wakeup(void *data, struct task_struct *p)
+{
+	wo_count(WO_EV_WAKEUP, p);
+}
+
+static void wo_probe_wakeup_new(void *data, struct task_struct *p)
+{
+	wo_count(WO_EV_WAKEUP_NEW, p);
+}
+
+static void wo_probe_switch(void *data, bool preempt, struct task_struct *prev,
+			    struct task_struct *next, unsigned int prev_state)
+{
+	wo_count(WO_EV_SWITCH, next);
+}
+
+static void wo_probe_migrate(void *data, struct task_struct *p, int dest_cpu)
+{
+	wo_count(WO_EV_MIGRATE, p);
+}
+
+struct wo_tp {
+	void *probe;
+	struct tracepoint *tp;
+	bool attached;
+};
+
+const char * const wo_event_names[WO_EV_NR] = {
+	[WO_EV_WAKING]		= "sched_waking",
+	[WO_EV_WAKEUP]		= "sched_wakeup",
+	[WO_EV_WAKEUP_NEW]	= "sched_wakeup_new",
+	[WO_EV_SWITCH]		= "sched_switch",
+	[WO_EV_MIGRATE]		= "sched_migrate_task",
+};
+
+static struct wo_tp wo_tp_table[WO_EV_NR] = {
+	[WO_EV_WAKING]		= { .probe = wo_probe_waking },
+	[WO_EV_WAKEUP]		= { .probe = wo_probe_wakeup },
+	[WO_EV_WAKEUP_NEW]	= { .probe = wo_probe_wakeup_new },
+	[WO_EV_SWITCH]		= { .probe = wo_probe_switch },
+	[WO_EV_MIGRATE]		= { .probe = wo_probe_migrate },
+};
+
+static void wo_tp_lookup(struct tracepoint *tp, void *priv)
+{
+	int i;
+
+	for (i = 0; i < WO_EV_NR; i++)
+		if (!wo_tp_table[i].tp && !strcmp(tp->name, wo_event_names[i]))
+			wo_tp_table[i].tp = tp;
+}
+
+bool wo_tracepoint_attached(enum wo_event ev)
+{
+	return wo_tp_table[ev].attached;
+}
+
+/* Caller must follow up with tracepoint_synchronize_unregister(). */
+static void wo_tracepoints_unregister(void)
+{
+	int i;
+
+	for (i = WO_EV_NR - 1; i >= 0; i--) {
+		if (!wo_tp_table[i].attached)
+			continue;
+		WARN_ON_ONCE(tracepoint_probe_unregister(wo_tp_table[i].tp,
+							 wo_tp_table[i].probe,
+							 NULL));
+		wo_tp_table[i].attached = false;
+	}
+}
+
+int wo_tracepoints_attach(void)
+{
+	int i, ret;
+
+	for_each_kernel_tracepoint(wo_tp_lookup, NULL);
+
+	for (i = 0; i < WO_EV_NR; i++) {
+		if (!wo_tp_table[i].tp) {
+			pr_err("wakeoff: tracepoint %s not found in this kernel\n",
+			       wo_event_names[i]);
+			ret = -ENOENT;
+			goto err_unregister;
+		}
+		ret = tracepoint_probe_register(wo_tp_table[i].tp,
+						wo_tp_table[i].probe, NULL);
+		if (ret) {
+			pr_err("wakeoff: cannot attach to %s: %d\n",
+			       wo_event_names[i], ret);
+			goto err_unregister;
+		}
+		wo_tp_table[i].attached = true;
+	}
+	return 0;
+
+err_unregister:
+	wo_tracepoints_unregister();
+	tracepoint_synchronize_unregister();
+	return ret;
+}
+
+/*
+ * After this returns no probe is running or will run again, so whatever
+ * the probes touch may be freed.
+ */
+void wo_tracepoints_detach(void)
+{
+	wo_tracepoints_unregister();
+	tracepoint_synchronize_unregister();
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the wakeoff in-guest selftests: loading the module,
+ * reading its files, tracefs as an oracle, and small known workloads.
+ */
+#ifndef WAKEOFF_SELFTEST_COMMON_H
+#define WAKEOFF_SELFTEST_COMMON_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../userspace/summary.h"
+
+#define WO_DIR		"/sys/kernel/debug/wakeoff"
+#define WO_SUMMARY	WO_DIR "/summary"
+#define WO_CONTROL	WO_DIR "/control"
+#define TRACEFS		"/sys/kernel/tracing"
+
+/* Path of wakeoff.ko: $WAKEOFF_KO, else /mnt/wakeoff.ko (the VM share). */
+const char *wo_ko_path(void);
+/* finit_module(2) with optional parameters; returns 0 or -errno. */
+int wo_load(const char *params);
+/* delete_module(2); returns 0 or -errno.  -ENOENT if not loaded. */
+int wo_unload(void);
+int wo_is_loaded(void);
+
+/* Read and parse the summary; returns 0 or -1 (message on stderr). */
+int wo_summary_read(struct wo_summary *s);
+/* One u64 from a fresh summary; aborts the test process on failure. */
+uint64_t wo_summary_u64(const char *key);
+
+/* Write a string to a file; returns 0 or -errno. */
+int wo_write_str(const char *path, const char *s);
+/* Write to the control file; returns 0 or -errno. */
+int wo_control(const char *cmd);
+
+/* Taint flags D (died) and W (warning); nonzero if either is set. */
+unsigned long wo_bad_taint(void);
+
+/*
+ * A pipe ping-pong between two forked processes: each round trip is two
+ * wakeups.  The children wait for wo_pingpong_go() before starting and
+ * exit after @rounds round trips (forever if @rounds is 0).
+ */
+struct wo_pingpong {
+	pid_t ping, pong;
+	int go_fd;
+};
+int wo_pingpong_start(struct wo_pingpong *pp, long rounds);
+void wo_pingpong_go(struct wo_pingpong *pp);
+/* Wait for both children; returns 0 if both exited 0. */
+int wo_pingpong_wait(struct wo_pingpong *pp);
+void wo_pingpong_kill(struct wo_pingpong *pp);
+
+/* Count lines of tracefs' trace file that contain @needle. */
+long wo_trace_count(const char *needle);
+
+#endif

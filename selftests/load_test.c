@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading, unloading and the summary file of wakeoff.ko.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "common.h"
+
+static const char * const events[] = {
+	"sched_waking", "sched_wakeup", "sched_wakeup_new", "sched_switch",
+	"sched_migrate_task",
+};
+
+FIXTURE(loaded) {
+	int unused;
+};
+
+FIXTURE_SETUP(loaded)
+{
+	if (wo_is_loaded())
+		wo_unload();
+	ASSERT_EQ(0, wo_load(NULL));
+}
+
+FIXTURE_TEARDOWN(loaded)
+{
+	wo_unload();
+}
+
+TEST(load_unload)
+{
+	struct stat st;
+
+	if (wo_is_loaded())
+		ASSERT_EQ(0, wo_unload());
+	ASSERT_EQ(0, wo_load(NULL));
+	ASSERT_TRUE(wo_is_loaded());
+	ASSERT_EQ(0, stat(WO_SUMMARY, &st));
+	ASSERT_EQ(-EEXIST, wo_load(NULL));
+	ASSERT_EQ(0, wo_unload());
+	ASSERT_FALSE(wo_is_loaded());
+	ASSERT_EQ(-1, stat(WO_DIR, &st));
+	ASSERT_EQ(ENOENT, errno);
+	ASSERT_EQ(-ENOENT, wo_unload());
+	ASSERT_EQ(0, wo_bad_taint());
+}
+
+TEST_F(loaded, summary_well_formed)
+{
+	struct wo_summary s;
+	struct utsname u;
+	char key[96];
+	uint64_t v, sum, cpus;
+	unsigned int i, cpu;
+
+	ASSERT_EQ(0, wo_summary_read(&s));
+	ASSERT_EQ(0, uname(&u));
+	ASSERT_NE(NULL, wo_summary_get(&s, "kernel"));
+	EXPECT_STREQ(u.release, wo_summary_get(&s, "kernel"));
+	ASSERT_NE(NULL, wo_summary_get(&s, "wakeoff_version"));
+	ASSERT_NE(NULL, wo_summary_get(&s, "record_abi"));
+	EXPECT_STREQ("recording", wo_summary_get(&s, "state"));
+	EXPECT_STREQ("none", wo_summary_get(&s, "filter"));
+	ASSERT_EQ(0, wo_summary_get_u64(&s, "cpus_possible", &cpus));
+	ASSERT_EQ((uint64_t)sysconf(_SC_NPROCESSORS_CONF), cpus);
+
+	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		snprintf(key, sizeof(key), "hook.%s", events[i]);
+		EXPECT_STREQ("attached", wo_summary_get(&s, key));
+		snprintf(key, sizeof(key), "events.%s", events[i]);
+		ASSERT_EQ(0, wo_summary_get_u64(&s, key, &v));
+		snprintf(key, sizeof(key), "matched.%s", events[i]);
+		ASSERT_EQ(0, wo_summary_get_u64(&s, key, &v));
+		/* Per-CPU rows exist for every possible CPU. */
+		for (cpu = 0, sum = 0; cpu < cpus; cpu++) {
+			snprintf(key, sizeof(key), "cpu%u.%s", cpu, events[i]);
+			ASSERT_EQ(0, wo_summary_get_u64(&s, key, &v));
+			sum += v;
+		}
+	}
+	wo_summary_free(&s);
+}
+
+/* The per-CPU rows add up to the totals (read with recording stopped). */
+TEST_F(loaded, per_cpu_rows_add_up)
+{
+	struct wo_summary s;
+	char key[96];
+	uint64_t v, total, sum, cpus;
+	unsigned int i, cpu;
+
+	ASSERT_EQ(0, wo_control("stop"));
+	ASSERT_EQ(0, wo_summary_read(&s));
+	ASSERT_EQ(0, wo_summary_get_u64(&s, "cpus_possible", &cpus));
+	EXPECT_STREQ("stopped", wo_summary_get(&s, "state"));
+	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		snprintf(key, sizeof(key), "events.%s", events[i]);
+		ASSERT_EQ(0, wo_summary_get_u64(&s, key, &total));
+		for (cpu = 0, sum = 0; cpu < cpus; cpu++) {
+			snprintf(key, sizeof(key), "cpu%u.%s", cpu, events[i]);
+			ASSERT_EQ(0, wo_summary_get_u64(&s, key, &v));
+			sum += v;
+		}
+		EXPECT_EQ(total, sum);
+	}
+	wo_summary_free(&s);
+}
+
+TEST_F(loaded, files_root_only)
+{
+	/* debugfs directories are 0755; the debugfs root (0700) and the
+	 * files' own modes keep them root-only. */
+	static const char * const files[] = { WO_SUMMARY, WO_CONTROL };
+	struct stat st;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		ASSERT_EQ(0, stat(files[i], &st));
+		EXPECT_EQ(0, st.st_uid);
+		EXPECT_EQ(0, st.st_mode & 0077) {
+			TH_LOG("%s has mode %o", files[i], st.st_mode & 0777);
+		}
+	}
+}
+
+TEST_F(loaded, counts_grow_under_workload)
+{
+	struct wo_pingpong pp;
+	uint64_t waking0, wakeup0, switch0;
+
+	waking0 = wo_summary_u64("events.sched_waking");
+	wakeup0 = wo_summary_u64("events.sched_wakeup");
+	switch0 = wo_summary_u64("events.sched_switch");
+	ASSERT_EQ(0, wo_pingpong_start(&pp, 1000));
+	wo_pingpong_go(&pp);
+	ASSERT_EQ(0, wo_pingpong_wait(&pp));
+	/* 1000 round trips are at least 2000 wakeups of the two tasks. */
+	EXPECT_LE(waking0 + 2000, wo_summary_u64("events.sched_waking"));
+	EXPECT_LE(wakeup0 + 2000, wo_summary_u64("events.sched_wakeup"));
+	EXPECT_LE(switch0 + 2000, wo_summary_u64("events.sched_switch"));
+	EXPECT_LE(2, wo_summary_u64("events.sched_wakeup_new"));
+}
+
+FIXTURE(unloaded) {
+	int unused;
+};
+
+FIXTURE_SETUP(unloaded)
+{
+	if (wo_is_loaded())
+		ASSERT_EQ(0, wo_unload());
+}
+
+FIXTURE_TEARDOWN(unloaded)
+{
+	wo_unload();
+}
+
+/* insmod/rmmod 20 times while a wakeup-heavy workload runs. */
+TEST_F_TIMEOUT(unloaded, reload_under_load, 120)
+{
+	struct wo_pingpong pp[2];
+	int i, j;
+
+	for (j = 0; j < 2; j++) {
+		ASSERT_EQ(0, wo_pingpong_start(&pp[j], 0));
+		wo_pingpong_go(&pp[j]);
+	}
+	for (i = 0; i < 20; i++) {
+		struct wo_summary s;
+
+		ASSERT_EQ(0, wo_load(NULL)) {
+			TH_LOG("load %d", i);
+		}
+		usleep(20000);
+		ASSERT_EQ(0, wo_summary_read(&s));
+		wo_summary_free(&s);
+		ASSERT_EQ(0, wo_unload()) {
+			TH_LOG("unload %d", i);
+		}
+	}
+	for (j = 0; j < 2; j++)
+		wo_pingpong_kill(&pp[j]);
+	ASSERT_EQ(0, wo_bad_taint());
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-all.sh -- everything `make check` runs, as one TAP stream:
+#   host-side unit tests; per Debian kernel (6.1 and 6.12, resolved through
+#   the meta-packages): W=1 -Werror module build, sparse, DKMS add/build/
+#   install into a private tree, and the kselftests inside QEMU; checkpatch
+#   on the module sources.  Ends with "N passed, N failed, N skipped".
+#
+# Artifacts (logs, dmesg and console of every VM run) go to build/check/.
+set -uo pipefail
+. "$(dirname "$0")/vm/lib.sh"
+cd "$WO_ROOT"
+
+LOGS=$WO_BUILD/check
+RESULTS=$LOGS/results.tap
+VM_TIMEOUT=${WAKEOFF_VM_TIMEOUT:-900}
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+: >"$RESULTS"
+nstep=0
+t_start=$(date +%s)
+
+emit() { echo "$1" | tee -a "$RESULTS"; }
+
+# step DESCRIPTION CMD...: run CMD with its output in a log; one TAP line.
+step() {
+	local desc=$1 log
+	shift
+	nstep=$((nstep + 1))
+	log=$LOGS/step-$nstep.log
+	if "$@" >"$log" 2>&1; then
+		emit "ok - $desc"
+		return 0
+	fi
+	emit "not ok - $desc (log: ${log#$WO_ROOT/})"
+	tail -n 30 "$log" | sed 's/^/#   /'
+	return 1
+}
+
+finish() {
+	local pass fail skip
+	pass=$(grep -c '^ok ' "$RESULTS")
+	skip=$(grep -c '^ok .*# SKIP' "$RESULTS")
+	fail=$(grep -c '^not ok ' "$RESULTS")
+	pass=$((pass - skip))
+	echo "# make check took $(($(date +%s) - t_start)) s; artifacts in ${LOGS#$WO_ROOT/}/"
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+	exit
+}
+
+if ! rels=$(selftests/vm/kernels.sh 2>"$LOGS/kernels.log"); then
+	cat "$LOGS/kernels.log" >&2
+	emit "not ok - resolve and fetch the Debian kernels"
+	finish
+fi
+emit "ok - kernels under test: $(echo $rels)"
+
+step "kselftest harness and checkpatch from linux-source-6.1" \
+	selftests/get-harness.sh "$WO_BUILD/kselftest" || finish
+wo_need_pkgs sparse dkms >/dev/null
+
+# Host-side unit tests (no VM).
+if make -s -C userspace check >"$LOGS/host-unit.tap" 2>"$LOGS/host-unit.log"; then :; fi
+selftests/vm/tap-count.sh host "$LOGS/host-unit.tap" | tee -a "$RESULTS"
+step "userspace CLI builds warning-free (-Wall -Wextra -Werror)" make -C userspace
+step "selftests build" make -C selftests
+
+step "checkpatch on the module sources" \
+	make lint-checkpatch HARNESS_DIR="$WO_BUILD/kselftest"
+
+initrd_sig=$(cat selftests/vm/init selftests/vm/initramfs.sh | md5sum | cut -c1-12)
+for rel in $rels; do
+	kdir=/lib/modules/$rel/build
+	src=$WO_BUILD/kernels/$rel/src
+	rm -rf "$src"
+	mkdir -p "$src"
+	cp -a Kbuild module "$src/"
+
+	if ! step "$rel: module builds clean with W=1 -Werror" \
+		make -C "$kdir" M="$src" W=1 KCFLAGS=-Werror modules; then
+		emit "not ok - $rel: in-guest tests not run (no module)"
+		continue
+	fi
+	step "$rel: sparse (C=2) is clean" \
+		selftests/vm/sparse-check.sh "$kdir" "$WO_BUILD/kernels/$rel/sparse"
+	step "$rel: dkms add/build/install into a private tree" \
+		selftests/vm/dkms-check.sh "$rel" "$WO_BUILD/kernels/$rel/dkms"
+
+	share=$WO_BUILD/kernels/$rel/vm
+	rm -rf "$share"
+	mkdir -p "$share/tests"
+	cp "$src/module/wakeoff.ko" "$share/"
+	cp "$WO_BUILD"/selftests/*_test "$share/tests/"
+	cp "$WO_BUILD/userspace/wakeoff" "$share/"
+	cp selftests/vm/guest.sh "$share/guest.sh"
+	initrd=$WO_CACHE/initrd-$rel-$initrd_sig.gz
+	[ -f "$initrd" ] || selftests/vm/initramfs.sh "$rel" "$initrd" ||
+		{ emit "not ok - $rel: pack initramfs"; continue; }
+
+	t0=$(date +%s)
+	selftests/vm/qemu-run.sh "$rel" "$initrd" "$share" "$VM_TIMEOUT"
+	vrc=$?
+	if [ $vrc -eq 125 ]; then
+		emit "not ok - $rel: VM run finished (panic, hang or timeout; see ${share#$WO_ROOT/}/console.log)"
+	else
+		emit "ok - $rel: VM run finished in $(($(date +%s) - t0)) s"
+	fi
+	if [ -d "$share/results" ]; then
+		selftests/vm/tap-count.sh "$rel" "$share"/results/*.tap | tee -a "$RESULTS"
+	fi
+	if [ -f "$share/dmesg.txt" ]; then
+		bad=$(grep -E 'BUG:|WARNING:|Oops|general protection|lockdep|KASAN|UBSAN|Call Trace|RCU stall|soft lockup' \
+			"$share/dmesg.txt" | head -n 5)
+		if [ -z "$bad" ]; then
+			emit "ok - $rel: dmesg has no BUG/WARNING/Oops/lockdep/KASAN/UBSAN line"
+		else
+			emit "not ok - $rel: dmesg reports problems"
+			echo "$bad" | sed 's/^/#   /'
+		fi
+		taint=$(cat "$share/tainted" 2>/dev/null || echo -1)
+		if [ "$taint" -ge 0 ] && [ $((taint & ((1 << 5) | (1 << 7) | (1 << 9)))) -eq 0 ]; then
+			emit "ok - $rel: kernel not tainted B/D/W (tainted=$taint)"
+		else
+			emit "not ok - $rel: kernel tainted ($taint)"
+		fi
+	fi
+done
+finish

@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# demo.sh -- `make demo`: on a machine that cannot load modules, boot a
+# Debian kernel under QEMU, insmod wakeoff, run an idle phase and then
+# the seed's controlled load (a pipe ping-pong pair on CPUs 0-1, CPU 2
+# kept busy), and print the summary after each phase.
+# WAKEOFF_KERNELS picks the kernel (default: linux-image-amd64).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$WO_ROOT"
+export WAKEOFF_KERNELS=${WAKEOFF_KERNELS:-linux-image-amd64}
+
+rel=$(selftests/vm/kernels.sh | head -n 1)
+selftests/get-harness.sh "$WO_BUILD/kselftest"
+make -s -C userspace >/dev/null
+make -s -C selftests >/dev/null
+src=$WO_BUILD/kernels/$rel/src
+rm -rf "$src"
+mkdir -p "$src"
+cp -a Kbuild module "$src/"
+make -s -C "/lib/modules/$rel/build" M="$src" modules >/dev/null
+
+share=$WO_BUILD/demo/$rel
+rm -rf "$share"
+mkdir -p "$share"
+cp "$src/module/wakeoff.ko" "$WO_BUILD/userspace/wakeoff" \
+	"$WO_BUILD/selftests/wo_workload" "$share/"
+cat >"$share/guest.sh" <<'GUEST'
+cd /mnt
+insmod ./wakeoff.ko || exit 1
+echo "=== idle phase (3 s) ==="
+./wakeoff control reset
+./wo_workload idle 3
+./wakeoff summary
+echo
+echo "=== loaded phase (3 s): ping-pong on CPUs 0-1, CPU 2 busy ==="
+./wakeoff control reset
+./wo_workload load 3 0 1 2
+./wakeoff summary
+rmmod wakeoff
+GUEST
+sig=$(cat selftests/vm/init selftests/vm/initramfs.sh | md5sum | cut -c1-12)
+initrd=$WO_CACHE/initrd-$rel-$sig.gz
+[ -f "$initrd" ] || selftests/vm/initramfs.sh "$rel" "$initrd"
+wo_log "booting $rel under QEMU (TCG, 4 vCPUs)"
+rc=0
+selftests/vm/qemu-run.sh "$rel" "$initrd" "$share" 300 || rc=$?
+cat "$share/guest.log"
+exit $rc
