@@ -12,7 +12,7 @@
 
 #include "uapi/wakeoff.h"
 
-#define WAKEOFF_VERSION "0.1.0"
+#define WAKEOFF_VERSION "0.2.0"
 
 /* Scheduler tracepoints wakeoff attaches to; index into wo_tp_table. */
 enum wo_event {
@@ -24,10 +24,25 @@ enum wo_event {
 	WO_EV_NR,
 };
 
-/* Per-CPU event counters, written only by probes on their own CPU. */
+/*
+ * Per-CPU counters, written only on their own CPU by probes (IRQ-safe
+ * this_cpu ops).  Conservation, summed over CPUs:
+ *   observed == untracked_full + untracked_busy + inflight + n_closed
+ *   n_closed == recorded + dropped_full + dropped_nested
+ * (n_closed: the sum of closed[]; recorded also counts run records)
+ */
 struct wo_cpu_stats {
 	u64 seen[WO_EV_NR];	/* every event the probe observed */
 	u64 matched[WO_EV_NR];	/* events whose task passed the filter */
+	u64 observed;		/* wakeups that passed the filter */
+	u64 untracked_full;	/* ... with no free in-flight slot */
+	u64 untracked_busy;	/* ... whose slot was busy on another CPU */
+	u64 closed[WAKEOFF_OUT_NR];	/* correlations closed, by outcome */
+	u64 migrated;		/* closed with WF_MIGRATED */
+	u64 recorded;		/* records written to this CPU's buffer */
+	u64 dropped_full;	/* ... lost: buffer full */
+	u64 dropped_nested;	/* ... lost: NMI or nested writer */
+	u64 caller_flags_missed;	/* no try_to_wake_up kprobe hit paired */
 };
 
 DECLARE_PER_CPU(struct wo_cpu_stats, wo_stats);
@@ -45,17 +60,78 @@ struct wo_filter {
 
 extern struct wo_filter __rcu *wo_filter;
 extern bool wo_recording;
+extern u64 wo_run_id;
+extern char wo_run_label[WAKEOFF_LABEL_LEN];
+
+/* Module parameters (wo_main.c). */
+extern unsigned int wo_bufsize_kb;
+extern unsigned int wo_max_inflight;
+extern unsigned int wo_tk_timeout_ms;
+extern char *wo_tk_hooks_param;
 
 /* wo_tracepoints.c */
 extern const char * const wo_event_names[WO_EV_NR];
 int wo_tracepoints_attach(void);
 void wo_tracepoints_detach(void);
 bool wo_tracepoint_attached(enum wo_event ev);
+bool wo_task_matches(const struct task_struct *p);
+
+/* wo_btf.c: struct rq layout from the kernel's BTF. */
+struct wo_rq_layout {
+	bool valid;
+	const char *why;	/* static string: how it was found, or not */
+	u32 clock_off, cpu_off, size;
+	unsigned long runqueues_off;	/* per-CPU offset of runqueues */
+};
+
+extern struct wo_rq_layout wo_rq;
+void wo_btf_init(void);
+u64 wo_rq_clock(int cpu);	/* only when wo_rq.valid */
+
+/* wo_ring.c: per-CPU record buffers and the events file. */
+int wo_rings_alloc(void);
+void wo_rings_free(void);
+void wo_rings_sync(void);
+void wo_rings_reset(void);
+bool wo_ring_write(struct wakeoff_rec_hdr *hdr, u16 type, u16 size);
+extern const struct file_operations wo_events_fops;
+
+/* wo_corr.c: wakeup correlation. */
+int wo_corr_alloc(void);
+void wo_corr_free(void);
+void wo_corr_waking(struct task_struct *p);
+void wo_corr_wakeup(struct task_struct *p, bool new_task);
+void wo_corr_switch(bool preempt, struct task_struct *prev,
+		    struct task_struct *next, unsigned int prev_state);
+void wo_corr_activate(struct task_struct *p, u32 wake_flags);
+void wo_corr_caller_flags(struct task_struct *p, u32 wake_flags);
+bool wo_corr_tk_armed(void);
+void wo_corr_tkread(unsigned int func, u64 value_ns);
+void wo_corr_flush(void);
+u64 wo_corr_inflight(void);
+
+/* Set while current is inside a hooked clock syscall (wo_kprobes.c). */
+DECLARE_PER_CPU(struct task_struct *, wo_tk_outer);
+
+/* wo_kprobes.c: try_to_wake_up, ttwu_do_activate, timekeeping hooks. */
+int wo_kprobes_attach(void);
+void wo_kprobes_detach(void);
+void wo_kprobes_show(struct seq_file *m);
+void wo_tk_hooks_show(struct seq_file *m);
+
+/* wo_flags.c: the running kernel's wake_flags. */
+extern const struct wo_flag_name {
+	const char *name;
+	u32 value;
+} wo_wake_flags[];
+u32 wo_final_flags(const struct wakeoff_wakeup *rec);
+void wo_flags_show(struct seq_file *m, u32 flags);
 
 /* wo_control.c */
 int wo_filter_set(const struct wo_filter *tmpl);
 void wo_filter_free(void);
 ssize_t wo_control_parse(char *buf, const char **why);
+void wo_stop_and_flush(void);
 
 /* wo_debugfs.c */
 int wo_debugfs_init(void);

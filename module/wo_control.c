@@ -8,10 +8,15 @@
  * limited).  Commands:
  *
  *   start | stop | reset
+ *   run <id> [label]
  *   filter pid <pid> | filter tgid <tgid> | filter comm <name> | filter clear
+ *
+ * stop closes every open correlation (outcome "flushed") so that the
+ * counters conserve exactly once recording is off.
  */
 #include <linux/ctype.h>
 #include <linux/kernel.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -19,6 +24,8 @@
 
 struct wo_filter __rcu *wo_filter;
 bool wo_recording = true;
+u64 wo_run_id;
+char wo_run_label[WAKEOFF_LABEL_LEN];
 
 /* Publish a copy of @tmpl, or "match all" when @tmpl is NULL. */
 int wo_filter_set(const struct wo_filter *tmpl)
@@ -43,18 +50,25 @@ void wo_filter_free(void)
 }
 
 /*
- * Zero the counters exactly: stop the probes from counting, wait until
- * every probe that might still be incrementing has returned (probes run
- * with preemption disabled, so synchronize_rcu() covers them), clear,
- * and restore the previous state.
+ * Stop and wait until every probe that might still run has returned
+ * (tracepoint probes and kprobe handlers run with preemption disabled,
+ * so synchronize_rcu() covers them all), then close what is open.
  */
+void wo_stop_and_flush(void)
+{
+	WRITE_ONCE(wo_recording, false);
+	synchronize_rcu();
+	wo_corr_flush();
+}
+
+/* Zero counters and buffers exactly, keeping the recording state. */
 static void wo_counters_reset(void)
 {
 	bool was = READ_ONCE(wo_recording);
 	int cpu;
 
-	WRITE_ONCE(wo_recording, false);
-	synchronize_rcu();
+	wo_stop_and_flush();
+	wo_rings_reset();
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(&wo_stats, cpu), 0, sizeof(struct wo_cpu_stats));
 	WRITE_ONCE(wo_recording, was);
@@ -78,6 +92,44 @@ static char *wo_next_token(char **s)
 		*p++ = '\0';
 	*s = p;
 	return tok;
+}
+
+/* "run <id> [label]": the label is the rest of the line, printable. */
+static int wo_cmd_run(char *rest, const char **why)
+{
+	struct wakeoff_run rec = { };
+	char *id = wo_next_token(&rest);
+	const char *c;
+	u64 v;
+
+	if (!id) {
+		*why = "run needs an id";
+		return -EINVAL;
+	}
+	if (kstrtou64(id, 10, &v)) {
+		*why = "run id is not a decimal u64";
+		return -EINVAL;
+	}
+	rest = skip_spaces(rest);
+	if (strlen(rest) >= WAKEOFF_LABEL_LEN) {
+		*why = "run label longer than 63 bytes";
+		return -EINVAL;
+	}
+	for (c = rest; *c; c++) {
+		if (!isprint(*c)) {
+			*why = "run label has a non-printable byte";
+			return -EINVAL;
+		}
+	}
+	strscpy(wo_run_label, rest, sizeof(wo_run_label));
+	WRITE_ONCE(wo_run_id, v);
+	rec.run_id = v;
+	rec.ts = local_clock();
+	strscpy(rec.label, rest, sizeof(rec.label));
+	preempt_disable();
+	wo_ring_write(&rec.hdr, WAKEOFF_REC_RUN, sizeof(rec));
+	preempt_enable();
+	return 0;
 }
 
 static int wo_parse_pid(const char *tok, pid_t *out, const char **why)
@@ -185,6 +237,8 @@ ssize_t wo_control_parse(char *buf, const char **why)
 	}
 	if (!strcmp(cmd, "filter"))
 		return wo_cmd_filter(&rest, why);
+	if (!strcmp(cmd, "run"))
+		return wo_cmd_run(rest, why);
 
 	if (wo_next_token(&rest)) {
 		*why = "trailing argument";
@@ -193,11 +247,11 @@ ssize_t wo_control_parse(char *buf, const char **why)
 	if (!strcmp(cmd, "start")) {
 		WRITE_ONCE(wo_recording, true);
 	} else if (!strcmp(cmd, "stop")) {
-		WRITE_ONCE(wo_recording, false);
+		wo_stop_and_flush();
 	} else if (!strcmp(cmd, "reset")) {
 		wo_counters_reset();
 	} else {
-		*why = "unknown command (start, stop, reset, filter)";
+		*why = "unknown command (start, stop, reset, run, filter)";
 		return -EINVAL;
 	}
 	return 0;

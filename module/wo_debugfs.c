@@ -7,6 +7,8 @@
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/kernel_read_file.h>
+#include <linux/vmalloc.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
@@ -20,18 +22,96 @@ static struct dentry *wo_dir;
 static DEFINE_MUTEX(wo_control_lock);
 static const char *wo_last_error = "none";	/* static strings only */
 
+/* Sum every u64 counter of struct wo_cpu_stats over the CPUs. */
 static void wo_sum_stats(struct wo_cpu_stats *sum)
 {
-	int cpu, i;
+	const size_t n = sizeof(*sum) / sizeof(u64);
+	u64 *out = (u64 *)sum;
+	size_t i;
+	int cpu;
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
+		const u64 *in = (const u64 *)per_cpu_ptr(&wo_stats, cpu);
+
+		for (i = 0; i < n; i++)
+			out[i] += READ_ONCE(in[i]);
+	}
+}
+
+static const char * const wo_outcome_names[WAKEOFF_OUT_NR] = {
+	[WAKEOFF_OUT_TKREAD]	= "tkread",
+	[WAKEOFF_OUT_SLEPT]	= "slept",
+	[WAKEOFF_OUT_EXITED]	= "exited",
+	[WAKEOFF_OUT_TIMEOUT]	= "timeout",
+	[WAKEOFF_OUT_REWOKEN]	= "rewoken",
+	[WAKEOFF_OUT_FLUSHED]	= "flushed",
+};
+
+#define WO_CS_PATH "/sys/devices/system/clocksource/clocksource0/current_clocksource"
+
+/* The clocksource decides whether user clock_gettime() enters the kernel. */
+static void wo_show_clocksource(struct seq_file *m)
+{
+	size_t size = 0;
+	void *buf = NULL;
+	ssize_t n;
+
+	n = kernel_read_file_from_path(WO_CS_PATH, 0, &buf, 64, &size,
+				       READING_UNKNOWN);
+	if (n > 0)
+		seq_printf(m, "clocksource: %.*s\n", (int)strcspn(buf, "\n"),
+			   (char *)buf);
+	else
+		seq_puts(m, "clocksource: unknown\n");
+	vfree(buf);
+	seq_puts(m, "vdso_note: user clock_gettime() through the vDSO (tsc, kvm-clock) does not enter the kernel and is not seen; syscall and in-kernel reads are (hpet/acpi_pm or vdso=0 force syscalls)\n");
+}
+
+static void wo_show_correlation(struct seq_file *m, const struct wo_cpu_stats *sum)
+{
+	u64 closed = 0;
+	int i, cpu;
+
+	seq_printf(m, "run_id: %llu\n", READ_ONCE(wo_run_id));
+	seq_printf(m, "run_label: %s\n", wo_run_label[0] ? wo_run_label : "-");
+	seq_printf(m, "rq_clock: %s\n", wo_rq.valid ? "available" : "unavailable");
+	seq_printf(m, "rq_clock_detail: %s\n", wo_rq.why ? wo_rq.why : "not probed");
+	if (wo_rq.valid)
+		seq_printf(m, "rq_offsets: clock=%u cpu=%u size=%u\n",
+			   wo_rq.clock_off, wo_rq.cpu_off, wo_rq.size);
+	wo_kprobes_show(m);
+	wo_show_clocksource(m);
+	seq_puts(m, "wake_flags_table:");
+	for (i = 0; wo_wake_flags[i].name; i++)
+		seq_printf(m, " %s=0x%x", wo_wake_flags[i].name,
+			   wo_wake_flags[i].value);
+	seq_putc(m, '\n');
+
+	for (i = 0; i < WAKEOFF_OUT_NR; i++)
+		closed += sum->closed[i];
+	seq_printf(m, "wakeups: %llu\n", sum->observed);
+	seq_printf(m, "wakeups_untracked_table_full: %llu\n", sum->untracked_full);
+	seq_printf(m, "wakeups_untracked_busy: %llu\n", sum->untracked_busy);
+	seq_printf(m, "wakeups_inflight: %llu\n", wo_corr_inflight());
+	seq_printf(m, "wakeups_closed: %llu\n", closed);
+	seq_printf(m, "wf_migrated: %llu\n", sum->migrated);
+	for (i = 0; i < WAKEOFF_OUT_NR; i++)
+		seq_printf(m, "closed.%s: %llu\n", wo_outcome_names[i],
+			   sum->closed[i]);
+	seq_printf(m, "closed_without_tkread: %llu\n",
+		   closed - sum->closed[WAKEOFF_OUT_TKREAD]);
+	seq_printf(m, "caller_flags_missed: %llu\n", sum->caller_flags_missed);
+	seq_printf(m, "records.recorded: %llu\n", sum->recorded);
+	seq_printf(m, "records.dropped_full: %llu\n", sum->dropped_full);
+	seq_printf(m, "records.dropped_nested: %llu\n", sum->dropped_nested);
+	for_each_possible_cpu(cpu) {
 		const struct wo_cpu_stats *s = per_cpu_ptr(&wo_stats, cpu);
 
-		for (i = 0; i < WO_EV_NR; i++) {
-			sum->seen[i] += READ_ONCE(s->seen[i]);
-			sum->matched[i] += READ_ONCE(s->matched[i]);
-		}
+		seq_printf(m, "cpu%d.wakeups: %llu\n", cpu, READ_ONCE(s->observed));
+		seq_printf(m, "cpu%d.recorded: %llu\n", cpu, READ_ONCE(s->recorded));
+		seq_printf(m, "cpu%d.dropped: %llu\n", cpu,
+			   READ_ONCE(s->dropped_full) + READ_ONCE(s->dropped_nested));
 	}
 }
 
@@ -75,6 +155,7 @@ static int wo_summary_show(struct seq_file *m, void *v)
 			   wo_tracepoint_attached(i) ? "attached" : "missing");
 
 	wo_sum_stats(&sum);
+	wo_show_correlation(m, &sum);
 	for (i = 0; i < WO_EV_NR; i++)
 		seq_printf(m, "events.%s: %llu\n", wo_event_names[i],
 			   sum.seen[i]);
@@ -92,6 +173,36 @@ static int wo_summary_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(wo_summary);
 
+static int wo_wake_flags_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	for (i = 0; wo_wake_flags[i].name; i++)
+		seq_printf(m, "%s: 0x%x\n", wo_wake_flags[i].name,
+			   wo_wake_flags[i].value);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(wo_wake_flags);
+
+static int wo_tk_hooks_fshow(struct seq_file *m, void *v)
+{
+	wo_tk_hooks_show(m);
+	return 0;
+}
+
+static int wo_tk_hooks_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, wo_tk_hooks_fshow, NULL);
+}
+
+static const struct file_operations wo_tk_hooks_fops = {
+	.owner		= THIS_MODULE,
+	.open		= wo_tk_hooks_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 static int wo_control_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&wo_control_lock);
@@ -99,7 +210,8 @@ static int wo_control_show(struct seq_file *m, void *v)
 		   READ_ONCE(wo_recording) ? "recording" : "stopped");
 	wo_show_filter(m);
 	seq_printf(m, "last_error: %s\n", wo_last_error);
-	seq_puts(m, "commands: start | stop | reset | filter pid <pid> | filter tgid <tgid> | filter comm <name> | filter clear\n");
+	seq_printf(m, "run_id: %llu\n", READ_ONCE(wo_run_id));
+	seq_puts(m, "commands: start | stop | reset | run <id> [label] | filter pid <pid> | filter tgid <tgid> | filter comm <name> | filter clear\n");
 	mutex_unlock(&wo_control_lock);
 	return 0;
 }
@@ -163,6 +275,9 @@ int wo_debugfs_init(void)
 		return PTR_ERR(wo_dir);
 	debugfs_create_file("summary", 0400, wo_dir, NULL, &wo_summary_fops);
 	debugfs_create_file("control", 0600, wo_dir, NULL, &wo_control_fops);
+	debugfs_create_file("events", 0400, wo_dir, NULL, &wo_events_fops);
+	debugfs_create_file("wake_flags", 0400, wo_dir, NULL, &wo_wake_flags_fops);
+	debugfs_create_file("tk_hooks", 0400, wo_dir, NULL, &wo_tk_hooks_fops);
 	return 0;
 }
 

@@ -2,42 +2,127 @@
 /*
  * wakeoff: scheduler wakeup latency tracer -- module entry and exit.
  *
- * Load order: files first (so the state is visible even while attaching),
- * then the probes.  Unload order, the reverse, matters for safety:
- * stop -> unregister probes -> tracepoint_synchronize_unregister() ->
- * remove the debugfs files (waits for open readers' in-flight calls) ->
- * free what the probes and files used.
+ * Load: BTF layout (optional), buffers and tables, debugfs files, then
+ * the hooks.  Unload, in the order that makes it safe under full load:
+ *   1. recording off (new probe calls return at once);
+ *   2. unregister kprobes/kretprobes (they synchronize internally);
+ *   3. unregister tracepoints, tracepoint_synchronize_unregister():
+ *      no probe body runs or will run after this;
+ *   4. irq_work_sync() on every CPU's reader-wakeup work;
+ *   5. remove the debugfs files (waits for in-flight file calls; an open
+ *      file holds a module reference, so rmmod cannot even get here then);
+ *   6. free buffers, the correlation table and the filter.
  */
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 
 #include "wakeoff.h"
+
+unsigned int wo_bufsize_kb = 1024;
+unsigned int wo_max_inflight = 4096;
+unsigned int wo_tk_timeout_ms = 1000;
+#define WO_TK_DEFAULT "__x64_sys_clock_gettime,__x64_sys_gettimeofday,ktime_get,ktime_get_ts64,ktime_get_real_ts64,ktime_get_with_offset,ktime_get_raw_ts64,ktime_get_coarse_real_ts64"
+char *wo_tk_hooks_param = WO_TK_DEFAULT;
+
+static int wo_param_range(const char *val, const struct kernel_param *kp,
+			  unsigned int min, unsigned int max)
+{
+	unsigned int v;
+	int ret = kstrtouint(val, 0, &v);
+
+	if (ret || v < min || v > max) {
+		pr_err("wakeoff: %s must be a number in [%u, %u]\n",
+		       kp->name, min, max);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
+
+static int wo_set_bufsize(const char *val, const struct kernel_param *kp)
+{
+	return wo_param_range(val, kp, 4, 65536);
+}
+
+static int wo_set_inflight(const char *val, const struct kernel_param *kp)
+{
+	return wo_param_range(val, kp, 64, 1 << 20);
+}
+
+static int wo_set_timeout(const char *val, const struct kernel_param *kp)
+{
+	return wo_param_range(val, kp, 1, 3600 * 1000);
+}
+
+static const struct kernel_param_ops wo_bufsize_ops = {
+	.set = wo_set_bufsize, .get = param_get_uint,
+};
+
+static const struct kernel_param_ops wo_inflight_ops = {
+	.set = wo_set_inflight, .get = param_get_uint,
+};
+
+static const struct kernel_param_ops wo_timeout_ops = {
+	.set = wo_set_timeout, .get = param_get_uint,
+};
+
+module_param_cb(bufsize_kb, &wo_bufsize_ops, &wo_bufsize_kb, 0444);
+MODULE_PARM_DESC(bufsize_kb, "Record buffer per possible CPU, KiB, rounded up to a power of two (4..65536, default 1024)");
+module_param_cb(max_inflight, &wo_inflight_ops, &wo_max_inflight, 0444);
+MODULE_PARM_DESC(max_inflight, "Open wakeup correlations tracked at once (64..1048576, default 4096)");
+module_param_cb(tk_timeout_ms, &wo_timeout_ops, &wo_tk_timeout_ms, 0644);
+MODULE_PARM_DESC(tk_timeout_ms, "Close a correlation without a timekeeping read after this long (ms, default 1000)");
+module_param_named(tk_hooks, wo_tk_hooks_param, charp, 0444);
+MODULE_PARM_DESC(tk_hooks, "Comma-separated timekeeping functions whose first call after a wakeup is recorded");
 
 static int __init wakeoff_init(void)
 {
 	int ret;
 
+	wo_btf_init();
+	ret = wo_rings_alloc();
+	if (ret)
+		return ret;
+	ret = wo_corr_alloc();
+	if (ret)
+		goto err_rings;
 	ret = wo_debugfs_init();
 	if (ret) {
 		pr_err("wakeoff: cannot create debugfs files: %d\n", ret);
-		return ret;
+		goto err_corr;
 	}
-	ret = wo_tracepoints_attach();
+	ret = wo_kprobes_attach();
 	if (ret)
 		goto err_debugfs;
-	pr_info("wakeoff: version %s loaded, record ABI %d.%d\n",
-		WAKEOFF_VERSION, WAKEOFF_ABI_MAJOR, WAKEOFF_ABI_MINOR);
+	ret = wo_tracepoints_attach();
+	if (ret)
+		goto err_kprobes;
+	pr_info("wakeoff: version %s loaded, record ABI %d.%d, rq clock %s\n",
+		WAKEOFF_VERSION, WAKEOFF_ABI_MAJOR, WAKEOFF_ABI_MINOR,
+		wo_rq.valid ? "available" : "unavailable");
 	return 0;
 
+err_kprobes:
+	wo_kprobes_detach();
 err_debugfs:
 	wo_debugfs_exit();
+err_corr:
+	wo_corr_free();
+err_rings:
+	wo_rings_sync();
+	wo_rings_free();
 	return ret;
 }
 
 static void __exit wakeoff_exit(void)
 {
 	WRITE_ONCE(wo_recording, false);
+	wo_kprobes_detach();
 	wo_tracepoints_detach();
+	wo_rings_sync();
 	wo_debugfs_exit();
+	wo_corr_free();
+	wo_rings_free();
 	wo_filter_free();
 	pr_info("wakeoff: unloaded\n");
 }

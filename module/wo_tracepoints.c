@@ -18,7 +18,7 @@
 
 DEFINE_PER_CPU(struct wo_cpu_stats, wo_stats);
 
-static __always_inline bool wo_task_matches(const struct task_struct *p)
+bool wo_task_matches(const struct task_struct *p)
 {
 	const struct wo_filter *f = rcu_dereference_sched(wo_filter);
 
@@ -38,35 +38,40 @@ static __always_inline bool wo_task_matches(const struct task_struct *p)
  * or pi lock): only per-CPU counter increments here, which are IRQ-safe
  * single instructions on x86.
  */
-static __always_inline void wo_count(enum wo_event ev,
+static __always_inline bool wo_count(enum wo_event ev,
 				     const struct task_struct *p)
 {
 	if (!READ_ONCE(wo_recording))
-		return;
+		return false;
 	this_cpu_inc(wo_stats.seen[ev]);
 	if (wo_task_matches(p))
 		this_cpu_inc(wo_stats.matched[ev]);
+	return true;
 }
 
 static void wo_probe_waking(void *data, struct task_struct *p)
 {
-	wo_count(WO_EV_WAKING, p);
+	if (wo_count(WO_EV_WAKING, p))
+		wo_corr_waking(p);
 }
 
 static void wo_probe_wakeup(void *data, struct task_struct *p)
 {
-	wo_count(WO_EV_WAKEUP, p);
+	if (wo_count(WO_EV_WAKEUP, p))
+		wo_corr_wakeup(p, false);
 }
 
 static void wo_probe_wakeup_new(void *data, struct task_struct *p)
 {
-	wo_count(WO_EV_WAKEUP_NEW, p);
+	if (wo_count(WO_EV_WAKEUP_NEW, p))
+		wo_corr_wakeup(p, true);
 }
 
 static void wo_probe_switch(void *data, bool preempt, struct task_struct *prev,
 			    struct task_struct *next, unsigned int prev_state)
 {
-	wo_count(WO_EV_SWITCH, next);
+	if (wo_count(WO_EV_SWITCH, next))
+		wo_corr_switch(preempt, prev, next, prev_state);
 }
 
 static void wo_probe_migrate(void *data, struct task_struct *p, int dest_cpu)

@@ -39,4 +39,85 @@ struct wakeoff_rec_hdr {
 	__u64 seq;		/* per-CPU sequence; a gap means drops */
 };
 
+/* Context of the waker at sched_waking (wakeoff_wakeup.waker_ctx). */
+enum wakeoff_ctx {
+	WAKEOFF_CTX_TASK	= 0,
+	WAKEOFF_CTX_SOFTIRQ	= 1,
+	WAKEOFF_CTX_HARDIRQ	= 2,
+	WAKEOFF_CTX_NMI		= 3,
+};
+
+/* How a correlation closed (wakeoff_wakeup.outcome). */
+enum wakeoff_outcome {
+	WAKEOFF_OUT_TKREAD	= 0,	/* the task read a clock: tk_* valid */
+	WAKEOFF_OUT_SLEPT	= 1,	/* it slept again without a read */
+	WAKEOFF_OUT_EXITED	= 2,	/* it exited without a read */
+	WAKEOFF_OUT_TIMEOUT	= 3,	/* no read within tk_timeout_ms */
+	WAKEOFF_OUT_REWOKEN	= 4,	/* woken again before it ever slept */
+	WAKEOFF_OUT_FLUSHED	= 5,	/* still open at stop/reset/unload */
+	WAKEOFF_OUT_NR,
+};
+
+/* Bits of wakeoff_wakeup.valid: which fields hold a measured value. */
+#define WAKEOFF_V_CALLER_FLAGS	0x01U   /* kprobe try_to_wake_up saw it */
+#define WAKEOFF_V_ACTIVATE	0x02U   /* kprobe ttwu_do_activate saw it */
+#define WAKEOFF_V_WAKEUP	0x04U   /* sched_wakeup seen */
+#define WAKEOFF_V_SWITCH	0x08U   /* switched in (ts_switch, run_cpu) */
+#define WAKEOFF_V_RQCLOCK	0x10U   /* rq_clock_* read via BTF offsets */
+#define WAKEOFF_V_TKREAD	0x20U   /* tk_* fields */
+#define WAKEOFF_V_WAKEUP_NEW	0x40U   /* first wakeup of a new task */
+#define WAKEOFF_V_RUNNING	0x80U   /* wakee was running at wakeup */
+
+/*
+ * One wakeup, from sched_waking (or sched_wakeup_new) to the close of
+ * its correlation.  All ts_* are local_clock() nanoseconds (the clock
+ * the scheduler's rq->clock follows); rq_clock_* are raw rq->clock.
+ */
+struct wakeoff_wakeup {
+	struct wakeoff_rec_hdr hdr;
+	__u64 wake_id;		/* unique per module load */
+	__u64 run_id;		/* set with "run <id> [label]" */
+	__s32 pid;		/* wakee */
+	__s32 tgid;
+	__s32 waker_pid;
+	__s32 waker_tgid;
+	char  comm[WAKEOFF_COMM_LEN];
+	char  waker_comm[WAKEOFF_COMM_LEN];
+	__u16 waker_cpu;	/* CPU that ran sched_waking */
+	__u16 prev_cpu;		/* task_cpu(wakee) at sched_waking */
+	__u16 target_cpu;	/* task_cpu(wakee) at sched_wakeup */
+	__u16 run_cpu;		/* CPU of the first switch-in */
+	__u16 tk_cpu;		/* CPU of the first timekeeping read */
+	__u8  waker_ctx;	/* enum wakeoff_ctx */
+	__u8  outcome;		/* enum wakeoff_outcome */
+	__u8  tk_func;		/* index into the "tk_hooks" list */
+	__u8  pad0[3];
+	__u32 caller_flags;	/* wake_flags at try_to_wake_up entry */
+	__u32 activate_flags;	/* wake_flags at ttwu_do_activate */
+	__u32 final_flags;	/* caller | WF_MIGRATED | kernel-added bits */
+	__u32 valid;		/* WAKEOFF_V_* */
+	__u64 ts_waking;
+	__u64 ts_wakeup;
+	__u64 ts_switch;
+	__u64 ts_tkread;
+	__u64 rq_clock_wakeup;	/* target rq->clock at sched_wakeup */
+	__u64 rq_clock_switch;	/* run CPU's rq->clock at switch-in */
+	__u64 rq_clock_tkread;	/* tk CPU's rq->clock at the read */
+	__s64 rq_stale_tkread;	/* sched_clock_cpu() - rq->clock at the read */
+	__u64 last_queued;	/* wakee sched_info.last_queued at wakeup */
+	__u64 exec_start;	/* wakee se.exec_start at switch-in */
+	__u64 tk_value;		/* what the read returned, in ns */
+	__s64 tk_offset;	/* tk_value - local_clock() at the read */
+};
+
+#define WAKEOFF_LABEL_LEN	64
+
+/* Emitted when userspace sets a new run id and label. */
+struct wakeoff_run {
+	struct wakeoff_rec_hdr hdr;
+	__u64 run_id;
+	__u64 ts;		/* local_clock() */
+	char  label[WAKEOFF_LABEL_LEN];	/* NUL-terminated */
+};
+
 #endif /* _UAPI_WAKEOFF_H */

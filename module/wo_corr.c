@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wakeoff: one correlation per wakeup, from sched_waking to the first
+ * timekeeping read of the woken task (or to its next sleep, exit, or a
+ * timeout).
+ *
+ * In-flight correlations live in a fixed table (max_inflight slots,
+ * allocated at load) keyed by task pointer, found by open addressing in
+ * a window of WO_WINDOW keys that share one cache line.  A slot is
+ * claimed with cmpxchg on its key and updated under a per-slot try-lock:
+ * the events of one wakeup are naturally ordered by the scheduler's own
+ * locks (pi_lock, rq lock, the task running), so the try-lock only
+ * fails in rare races (e.g. the task reads a clock while another CPU
+ * wakes it); the event is then counted, never waited for.
+ *
+ * Fast path of the timekeeping hooks: a per-CPU "armed" task pointer,
+ * set when a task with an open correlation is switched in; any other
+ * task's clock read costs one per-CPU load.
+ */
+#include <linux/hash.h>
+#include <linux/preempt.h>
+#include <linux/sched/clock.h>
+#include <linux/string.h>
+#include <linux/time64.h>
+#include <linux/vmalloc.h>
+
+#include "wakeoff.h"
+#include "wo_compat.h"
+
+#define WO_WINDOW	8	/* keys probed per lookup: one cache line */
+
+enum wo_stage {
+	WO_ST_FREE,
+	WO_ST_WAKING,	/* sched_waking seen */
+	WO_ST_WOKEN,	/* sched_wakeup seen, not yet running */
+	WO_ST_RUNNING,	/* running: waiting for its first clock read */
+};
+
+struct wo_slot {
+	atomic_t busy;
+	u8 stage;
+	pid_t pid;
+	struct wakeoff_wakeup rec;
+};
+
+static struct task_struct **wo_keys;
+static struct wo_slot *wo_slots;
+static u32 wo_mask;
+static unsigned int wo_bits;
+
+static DEFINE_PER_CPU(struct task_struct *, wo_armed);
+static DEFINE_PER_CPU(u64, wo_wake_seq);
+
+/* try_to_wake_up entry flags, stashed until sched_waking on this CPU. */
+#define WO_STASH	4
+struct wo_stash {
+	struct task_struct *p[WO_STASH];
+	u32 flags[WO_STASH];
+	unsigned int next;
+};
+
+static DEFINE_PER_CPU(struct wo_stash, wo_stash);
+
+int wo_corr_alloc(void)
+{
+	u32 n = roundup_pow_of_two(wo_max_inflight);
+
+	wo_bits = ilog2(n);
+	wo_mask = n - 1;
+	/* +WO_WINDOW: a window never wraps, so it stays in one line. */
+	wo_keys = vzalloc(array_size(n + WO_WINDOW, sizeof(*wo_keys)));
+	wo_slots = vzalloc(array_size(n + WO_WINDOW, sizeof(*wo_slots)));
+	if (!wo_keys || !wo_slots) {
+		wo_corr_free();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void wo_corr_free(void)
+{
+	vfree(wo_keys);
+	vfree(wo_slots);
+	wo_keys = NULL;
+	wo_slots = NULL;
+}
+
+static __always_inline u32 wo_hash(const struct task_struct *p)
+{
+	return hash_ptr(p, wo_bits) & ~(WO_WINDOW - 1);
+}
+
+static struct wo_slot *wo_lookup(const struct task_struct *p)
+{
+	u32 base = wo_hash(p), i;
+
+	for (i = 0; i < WO_WINDOW; i++)
+		if (READ_ONCE(wo_keys[base + i]) == p)
+			return &wo_slots[base + i];
+	return NULL;
+}
+
+static struct wo_slot *wo_claim(struct task_struct *p)
+{
+	u32 base = wo_hash(p), i;
+
+	for (i = 0; i < WO_WINDOW; i++)
+		if (!READ_ONCE(wo_keys[base + i]) &&
+		    !cmpxchg(&wo_keys[base + i], NULL, p))
+			return &wo_slots[base + i];
+	return NULL;
+}
+
+static __always_inline bool wo_trylock(struct wo_slot *s)
+{
+	return atomic_cmpxchg_acquire(&s->busy, 0, 1) == 0;
+}
+
+static __always_inline void wo_unlock(struct wo_slot *s)
+{
+	atomic_set_release(&s->busy, 0);
+}
+
+/* A locked slot still belongs to @p (not closed, not a reused pointer). */
+static __always_inline bool wo_slot_is(struct wo_slot *s,
+				       const struct task_struct *p)
+{
+	return s->stage != WO_ST_FREE && s->pid == p->pid;
+}
+
+/* Close the correlation, emit its record, free the slot; unlocks. */
+static void wo_close(struct wo_slot *s, enum wakeoff_outcome outcome)
+{
+	struct wakeoff_wakeup *rec = &s->rec;
+	u32 idx = s - wo_slots;
+
+	rec->outcome = outcome;
+	rec->final_flags = wo_final_flags(rec);
+	this_cpu_inc(wo_stats.closed[outcome]);
+	if (rec->final_flags & WF_MIGRATED_VAL)
+		this_cpu_inc(wo_stats.migrated);
+	wo_ring_write(&rec->hdr, WAKEOFF_REC_WAKEUP, sizeof(*rec));
+	s->stage = WO_ST_FREE;
+	wo_unlock(s);
+	/* The slot's writes are done before anyone can claim it again. */
+	smp_store_release(&wo_keys[idx], NULL);
+}
+
+static u8 wo_ctx(void)
+{
+	if (in_nmi())
+		return WAKEOFF_CTX_NMI;
+	if (in_hardirq())
+		return WAKEOFF_CTX_HARDIRQ;
+	if (in_serving_softirq())
+		return WAKEOFF_CTX_SOFTIRQ;
+	return WAKEOFF_CTX_TASK;
+}
+
+void wo_corr_caller_flags(struct task_struct *p, u32 wake_flags)
+{
+	struct wo_stash *st = this_cpu_ptr(&wo_stash);
+	unsigned int i = this_cpu_inc_return(wo_stash.next) % WO_STASH;
+
+	WRITE_ONCE(st->flags[i], wake_flags);
+	WRITE_ONCE(st->p[i], p);
+}
+
+static bool wo_take_caller_flags(struct task_struct *p, u32 *flags)
+{
+	struct wo_stash *st = this_cpu_ptr(&wo_stash);
+	int i;
+
+	for (i = 0; i < WO_STASH; i++) {
+		if (READ_ONCE(st->p[i]) == p) {
+			*flags = READ_ONCE(st->flags[i]);
+			WRITE_ONCE(st->p[i], NULL);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void wo_rec_start(struct wo_slot *s, struct task_struct *p)
+{
+	struct wakeoff_wakeup *rec = &s->rec;
+	int cpu = smp_processor_id();
+
+	memset(rec, 0, sizeof(*rec));
+	s->pid = p->pid;
+	rec->wake_id = (this_cpu_inc_return(wo_wake_seq) << 13) | cpu;
+	rec->run_id = READ_ONCE(wo_run_id);
+	rec->pid = p->pid;
+	rec->tgid = p->tgid;
+	memcpy(rec->comm, p->comm, sizeof(rec->comm));
+	rec->waker_pid = current->pid;
+	rec->waker_tgid = current->tgid;
+	memcpy(rec->waker_comm, current->comm, sizeof(rec->waker_comm));
+	rec->waker_cpu = cpu;
+	rec->waker_ctx = wo_ctx();
+	rec->prev_cpu = task_cpu(p);
+	rec->ts_waking = local_clock();
+}
+
+/* Find or claim @p's slot, locked; NULL (and counted) if impossible. */
+static struct wo_slot *wo_open(struct task_struct *p)
+{
+	struct wo_slot *s;
+
+	this_cpu_inc(wo_stats.observed);
+	s = wo_lookup(p);
+	if (s) {
+		if (!wo_trylock(s)) {
+			this_cpu_inc(wo_stats.untracked_busy);
+			return NULL;
+		}
+		/* Woken again before it slept: the old one ends here. */
+		if (wo_slot_is(s, p))
+			wo_close(s, WAKEOFF_OUT_REWOKEN);
+		else
+			wo_unlock(s);
+	}
+	s = wo_claim(p);
+	if (!s) {
+		this_cpu_inc(wo_stats.untracked_full);
+		return NULL;
+	}
+	if (!wo_trylock(s)) {
+		/* The task's own event raced us: give the slot back. */
+		smp_store_release(&wo_keys[s - wo_slots], NULL);
+		this_cpu_inc(wo_stats.untracked_busy);
+		return NULL;
+	}
+	return s;
+}
+
+void wo_corr_waking(struct task_struct *p)
+{
+	struct wo_slot *s;
+	u32 flags;
+
+	if (!wo_task_matches(p))
+		return;
+	s = wo_open(p);
+	if (!s)
+		return;
+	wo_rec_start(s, p);
+	if (wo_take_caller_flags(p, &flags)) {
+		s->rec.caller_flags = flags;
+		s->rec.valid |= WAKEOFF_V_CALLER_FLAGS;
+	} else {
+		this_cpu_inc(wo_stats.caller_flags_missed);
+	}
+	s->stage = WO_ST_WAKING;
+	wo_unlock(s);
+}
+
+/* rq->clock of @cpu, if the BTF layout was found and validated. */
+static __always_inline bool wo_read_rq_clock(int cpu, u64 *clock)
+{
+	if (!wo_rq.valid)
+		return false;
+	*clock = wo_rq_clock(cpu);
+	return true;
+}
+
+/* sched_wakeup (under the target rq lock) or sched_wakeup_new. */
+void wo_corr_wakeup(struct task_struct *p, bool new_task)
+{
+	struct wakeoff_wakeup *rec;
+	struct wo_slot *s;
+	int cpu;
+
+	if (new_task) {
+		/* No sched_waking for a new task: the record starts here. */
+		if (!wo_task_matches(p))
+			return;
+		s = wo_open(p);
+		if (!s)
+			return;
+		wo_rec_start(s, p);
+		s->rec.caller_flags = WF_FORK_VAL;
+		s->rec.valid |= WAKEOFF_V_CALLER_FLAGS | WAKEOFF_V_WAKEUP_NEW;
+	} else {
+		s = wo_lookup(p);
+		if (!s || !wo_trylock(s))
+			return;
+		if (!wo_slot_is(s, p) || s->stage != WO_ST_WAKING) {
+			wo_unlock(s);
+			return;
+		}
+	}
+	rec = &s->rec;
+	cpu = task_cpu(p);
+	rec->ts_wakeup = local_clock();
+	rec->target_cpu = cpu;
+	rec->valid |= WAKEOFF_V_WAKEUP;
+	rec->last_queued = p->sched_info.last_queued;
+	if (wo_read_rq_clock(cpu, &rec->rq_clock_wakeup))
+		rec->valid |= WAKEOFF_V_RQCLOCK;
+	if (READ_ONCE(p->on_cpu)) {
+		/* Still on its CPU (it had not scheduled out): no switch-in. */
+		rec->valid |= WAKEOFF_V_RUNNING;
+		rec->run_cpu = cpu;
+		s->stage = WO_ST_RUNNING;
+		WRITE_ONCE(per_cpu(wo_armed, cpu), p);
+	} else {
+		s->stage = WO_ST_WOKEN;
+	}
+	wo_unlock(s);
+}
+
+void wo_corr_activate(struct task_struct *p, u32 wake_flags)
+{
+	struct wo_slot *s = wo_lookup(p);
+
+	if (!s || !wo_trylock(s))
+		return;
+	if (wo_slot_is(s, p) && s->stage == WO_ST_WAKING) {
+		s->rec.activate_flags = wake_flags;
+		s->rec.valid |= WAKEOFF_V_ACTIVATE;
+	}
+	wo_unlock(s);
+}
+
+static void wo_switch_out(struct task_struct *prev, bool preempt,
+			  unsigned int prev_state)
+{
+	struct wo_slot *s = wo_lookup(prev);
+	enum wakeoff_outcome out;
+
+	if (!s || !wo_trylock(s))
+		return;
+	if (!wo_slot_is(s, prev) || s->stage != WO_ST_RUNNING) {
+		wo_unlock(s);
+		return;
+	}
+	if (!preempt && (prev_state & TASK_DEAD)) {
+		out = WAKEOFF_OUT_EXITED;
+	} else if (!preempt && prev_state) {
+		out = WAKEOFF_OUT_SLEPT;
+	} else if (local_clock() - s->rec.ts_wakeup >
+		   (u64)READ_ONCE(wo_tk_timeout_ms) * NSEC_PER_MSEC) {
+		out = WAKEOFF_OUT_TIMEOUT;
+	} else {
+		wo_unlock(s);	/* preempted: still waiting for a read */
+		return;
+	}
+	wo_close(s, out);
+}
+
+static void wo_switch_in(struct task_struct *next)
+{
+	struct wo_slot *s = wo_lookup(next);
+	struct wakeoff_wakeup *rec;
+	int cpu;
+
+	if (!s || !wo_trylock(s))
+		return;
+	if (!wo_slot_is(s, next)) {
+		wo_unlock(s);
+		return;
+	}
+	if (s->stage == WO_ST_WOKEN) {
+		rec = &s->rec;
+		cpu = smp_processor_id();
+		rec->ts_switch = local_clock();
+		rec->run_cpu = cpu;
+		rec->exec_start = next->se.exec_start;
+		if (wo_read_rq_clock(cpu, &rec->rq_clock_switch))
+			rec->valid |= WAKEOFF_V_RQCLOCK;
+		rec->valid |= WAKEOFF_V_SWITCH;
+		s->stage = WO_ST_RUNNING;
+	}
+	if (s->stage == WO_ST_RUNNING)
+		this_cpu_write(wo_armed, next);
+	wo_unlock(s);
+}
+
+/* sched_switch: rq lock held, IRQs off. */
+void wo_corr_switch(bool preempt, struct task_struct *prev,
+		    struct task_struct *next, unsigned int prev_state)
+{
+	if (this_cpu_read(wo_tk_outer) == prev)
+		this_cpu_write(wo_tk_outer, NULL);
+	if (this_cpu_read(wo_armed) == prev) {
+		this_cpu_write(wo_armed, NULL);
+		wo_switch_out(prev, preempt, prev_state);
+	} else if (!preempt && prev_state) {
+		/*
+		 * Armed elsewhere or never switched in (wakeup on a running
+		 * task that slept again): still close it when it sleeps.
+		 */
+		wo_switch_out(prev, preempt, prev_state);
+	}
+	wo_switch_in(next);
+}
+
+/* Timekeeping hook entry: is current waiting for its first read? */
+bool wo_corr_tk_armed(void)
+{
+	return this_cpu_read(wo_armed) == current && in_task();
+}
+
+/* Timekeeping hook return, task context, preemption disabled. */
+void wo_corr_tkread(unsigned int func, u64 value_ns)
+{
+	struct task_struct *p = current;
+	struct wakeoff_wakeup *rec;
+	struct wo_slot *s = wo_lookup(p);
+	int cpu = smp_processor_id();
+	u64 now;
+
+	if (!s || !wo_trylock(s))
+		return;
+	if (!wo_slot_is(s, p) || s->stage != WO_ST_RUNNING) {
+		wo_unlock(s);
+		return;
+	}
+	now = local_clock();
+	rec = &s->rec;
+	rec->ts_tkread = now;
+	rec->tk_cpu = cpu;
+	rec->tk_func = func;
+	rec->tk_value = value_ns;
+	rec->tk_offset = (s64)(value_ns - now);
+	if (wo_read_rq_clock(cpu, &rec->rq_clock_tkread))
+		rec->rq_stale_tkread = (s64)(sched_clock_cpu(cpu) -
+					     rec->rq_clock_tkread);
+	rec->valid |= WAKEOFF_V_TKREAD;
+	if (this_cpu_read(wo_armed) == p)
+		this_cpu_write(wo_armed, NULL);
+	wo_close(s, WAKEOFF_OUT_TKREAD);
+}
+
+/*
+ * Close every open correlation (stop, reset, unload).  Only with the
+ * probes quiesced: recording off and synchronize_rcu() done.
+ */
+void wo_corr_flush(void)
+{
+	u32 i;
+	int cpu;
+
+	if (!wo_keys)
+		return;
+	for_each_possible_cpu(cpu)
+		per_cpu(wo_armed, cpu) = NULL;
+	for (i = 0; i <= wo_mask + WO_WINDOW - 1; i++) {
+		struct wo_slot *s = &wo_slots[i];
+
+		if (!READ_ONCE(wo_keys[i]))
+			continue;
+		preempt_disable();
+		if (wo_trylock(s)) {
+			if (s->stage != WO_ST_FREE)
+				wo_close(s, WAKEOFF_OUT_FLUSHED);
+			else
+				wo_unlock(s);
+		}
+		preempt_enable();
+	}
+}
+
+u64 wo_corr_inflight(void)
+{
+	u64 n = 0;
+	u32 i;
+
+	if (!wo_keys)
+		return 0;
+	for (i = 0; i <= wo_mask + WO_WINDOW - 1; i++)
+		if (READ_ONCE(wo_keys[i]))
+			n++;
+	return n;
+}

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wakeoff: kprobes for what the tracepoints do not pass.
+ *
+ *  - try_to_wake_up(p, state, wake_flags) entry: the caller's flags
+ *    (WF_SYNC, WF_CURRENT_CPU), stashed per CPU for sched_waking.
+ *  - ttwu_do_activate(rq, p, wake_flags, rf) entry: the final flags on
+ *    the direct path.
+ *  - the timekeeping functions in the tk_hooks parameter, as kretprobes:
+ *    the entry handler filters (one per-CPU load for tasks not waiting
+ *    for their first read) and the return handler takes the value read.
+ *
+ * Every hook is optional: a function that is inlined or not probe-able
+ * in this build is reported as missing (dmesg, summary), never fatal.
+ */
+#include <linux/kernel.h>
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/time64.h>
+#include <linux/uaccess.h>
+
+#include "wakeoff.h"
+
+enum wo_tk_kind {
+	WO_TK_RET_NS,		/* returns ktime_t / u64 ns */
+	WO_TK_RET_SEC,		/* returns seconds */
+	WO_TK_TS64,		/* fills the struct timespec64 * in arg 1 */
+	WO_TK_SYS_GETTIME,	/* clock_gettime(clk, user timespec *) */
+	WO_TK_SYS_GETTOD,	/* gettimeofday(user timeval *, tz) */
+};
+
+static const struct {
+	const char *name;
+	enum wo_tk_kind kind;
+} wo_tk_known[] = {
+	{ "__x64_sys_clock_gettime",	WO_TK_SYS_GETTIME },
+	{ "__x64_sys_gettimeofday",	WO_TK_SYS_GETTOD },
+	{ "ktime_get",			WO_TK_RET_NS },
+	{ "ktime_get_with_offset",	WO_TK_RET_NS },
+	{ "ktime_get_raw",		WO_TK_RET_NS },
+	{ "ktime_get_coarse_with_offset", WO_TK_RET_NS },
+	{ "ktime_get_seconds",		WO_TK_RET_SEC },
+	{ "ktime_get_real_seconds",	WO_TK_RET_SEC },
+	{ "ktime_get_ts64",		WO_TK_TS64 },
+	{ "ktime_get_real_ts64",	WO_TK_TS64 },
+	{ "ktime_get_raw_ts64",		WO_TK_TS64 },
+	{ "ktime_get_coarse_ts64",	WO_TK_TS64 },
+	{ "ktime_get_coarse_real_ts64",	WO_TK_TS64 },
+};
+
+#define WO_TK_MAX	ARRAY_SIZE(wo_tk_known)
+
+struct wo_tk_hook {
+	struct kretprobe krp;
+	enum wo_tk_kind kind;
+	unsigned int index;	/* position in tk_hooks: the record's tk_func */
+	bool attached;
+	int err;
+};
+
+struct wo_tk_data {
+	unsigned long ptr;
+};
+
+static struct wo_tk_hook wo_tk[WO_TK_MAX];
+static unsigned int wo_tk_nr;
+
+DEFINE_PER_CPU(struct task_struct *, wo_tk_outer);
+
+static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct wo_tk_hook *h = container_of(get_kretprobe(ri),
+					    struct wo_tk_hook, krp);
+	struct wo_tk_data *d = (struct wo_tk_data *)ri->data;
+	const struct pt_regs *uregs;
+
+	if (!READ_ONCE(wo_recording) || !wo_corr_tk_armed())
+		return 1;
+	/* Inside a hooked syscall: the syscall is the read that counts. */
+	if (this_cpu_read(wo_tk_outer) == current)
+		return 1;
+	switch (h->kind) {
+	case WO_TK_TS64:
+		d->ptr = regs->di;
+		break;
+	case WO_TK_SYS_GETTIME:
+		uregs = (const struct pt_regs *)regs->di;
+		d->ptr = uregs->si;
+		this_cpu_write(wo_tk_outer, current);
+		break;
+	case WO_TK_SYS_GETTOD:
+		uregs = (const struct pt_regs *)regs->di;
+		d->ptr = uregs->di;
+		this_cpu_write(wo_tk_outer, current);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int wo_tk_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct wo_tk_hook *h = container_of(get_kretprobe(ri),
+					    struct wo_tk_hook, krp);
+	struct wo_tk_data *d = (struct wo_tk_data *)ri->data;
+	struct __kernel_old_timeval tv;
+	struct __kernel_timespec uts;
+	struct timespec64 ts;
+	u64 v;
+
+	if (h->kind == WO_TK_SYS_GETTIME || h->kind == WO_TK_SYS_GETTOD) {
+		if (this_cpu_read(wo_tk_outer) == current)
+			this_cpu_write(wo_tk_outer, NULL);
+	}
+	if (!READ_ONCE(wo_recording))
+		return 0;
+	switch (h->kind) {
+	case WO_TK_RET_NS:
+		v = regs_return_value(regs);
+		break;
+	case WO_TK_RET_SEC:
+		v = (u64)regs_return_value(regs) * NSEC_PER_SEC;
+		break;
+	case WO_TK_TS64:
+		if (copy_from_kernel_nofault(&ts, (void *)d->ptr, sizeof(ts)))
+			return 0;
+		v = timespec64_to_ns(&ts);
+		break;
+	case WO_TK_SYS_GETTIME:
+		if (regs_return_value(regs) ||
+		    copy_from_user_nofault(&uts, (void __user *)d->ptr,
+					   sizeof(uts)))
+			return 0;
+		v = (u64)uts.tv_sec * NSEC_PER_SEC + uts.tv_nsec;
+		break;
+	case WO_TK_SYS_GETTOD:
+		if (regs_return_value(regs) || !d->ptr ||
+		    copy_from_user_nofault(&tv, (void __user *)d->ptr,
+					   sizeof(tv)))
+			return 0;
+		v = (u64)tv.tv_sec * NSEC_PER_SEC + tv.tv_usec * NSEC_PER_USEC;
+		break;
+	default:
+		return 0;
+	}
+	wo_corr_tkread(h->index, v);
+	return 0;
+}
+
+static int wo_ttwu_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	if (READ_ONCE(wo_recording))
+		wo_corr_caller_flags((struct task_struct *)regs->di,
+				     (u32)regs->dx);
+	return 0;
+}
+
+static int wo_activate_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	if (READ_ONCE(wo_recording))
+		wo_corr_activate((struct task_struct *)regs->si,
+				 (u32)regs->dx);
+	return 0;
+}
+
+static struct {
+	struct kprobe kp;
+	bool attached;
+	int err;
+} wo_kp[] = {
+	{ .kp = { .symbol_name = "try_to_wake_up", .pre_handler = wo_ttwu_pre } },
+	{ .kp = { .symbol_name = "ttwu_do_activate", .pre_handler = wo_activate_pre } },
+};
+
+static int wo_tk_parse(void)
+{
+	char *list, *cur, *name;
+	unsigned int i;
+	int ret = 0;
+
+	list = kstrdup(wo_tk_hooks_param ? wo_tk_hooks_param : "", GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	cur = list;
+	while ((name = strsep(&cur, ",")) != NULL) {
+		name = strim(name);
+		if (!*name)
+			continue;
+		for (i = 0; i < WO_TK_MAX; i++)
+			if (!strcmp(name, wo_tk_known[i].name))
+				break;
+		if (i == WO_TK_MAX) {
+			pr_err("wakeoff: tk_hooks: unknown function '%s'\n", name);
+			ret = -EINVAL;
+			break;
+		}
+		if (wo_tk_nr == WO_TK_MAX) {
+			pr_err("wakeoff: tk_hooks: too many functions\n");
+			ret = -EINVAL;
+			break;
+		}
+		wo_tk[wo_tk_nr].kind = wo_tk_known[i].kind;
+		wo_tk[wo_tk_nr].index = wo_tk_nr;
+		wo_tk[wo_tk_nr].krp.kp.symbol_name = wo_tk_known[i].name;
+		wo_tk_nr++;
+	}
+	kfree(list);
+	return ret;
+}
+
+int wo_kprobes_attach(void)
+{
+	unsigned int i;
+	int ret;
+
+	ret = wo_tk_parse();
+	if (ret)
+		return ret;
+	for (i = 0; i < ARRAY_SIZE(wo_kp); i++) {
+		wo_kp[i].err = register_kprobe(&wo_kp[i].kp);
+		wo_kp[i].attached = !wo_kp[i].err;
+		if (wo_kp[i].err)
+			pr_warn("wakeoff: kprobe %s unavailable (%d): %s\n",
+				wo_kp[i].kp.symbol_name, wo_kp[i].err,
+				i ? "final flags from CPUs only" : "caller flags unknown");
+	}
+	for (i = 0; i < wo_tk_nr; i++) {
+		struct wo_tk_hook *h = &wo_tk[i];
+
+		h->krp.entry_handler = wo_tk_entry;
+		h->krp.handler = wo_tk_return;
+		h->krp.data_size = sizeof(struct wo_tk_data);
+		h->krp.maxactive = 4 * num_possible_cpus();
+		h->err = register_kretprobe(&h->krp);
+		h->attached = !h->err;
+		if (h->err)
+			pr_warn("wakeoff: timekeeping hook %s unavailable (%d)\n",
+				h->krp.kp.symbol_name, h->err);
+	}
+	return 0;
+}
+
+void wo_kprobes_detach(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < wo_tk_nr; i++)
+		if (wo_tk[i].attached)
+			unregister_kretprobe(&wo_tk[i].krp);
+	for (i = 0; i < ARRAY_SIZE(wo_kp); i++)
+		if (wo_kp[i].attached)
+			unregister_kprobe(&wo_kp[i].kp);
+}
+
+void wo_kprobes_show(struct seq_file *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(wo_kp); i++)
+		seq_printf(m, "kprobe.%s: %s\n", wo_kp[i].kp.symbol_name,
+			   wo_kp[i].attached ? "attached" : "missing");
+	for (i = 0; i < wo_tk_nr; i++)
+		seq_printf(m, "tk_hook.%s: %s (missed %d)\n",
+			   wo_tk[i].krp.kp.symbol_name,
+			   wo_tk[i].attached ? "attached" : "missing",
+			   wo_tk[i].krp.nmissed);
+}
+
+/* The tk_hooks file: "<index> <function> <attached|missing>". */
+void wo_tk_hooks_show(struct seq_file *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < wo_tk_nr; i++)
+		seq_printf(m, "%u %s %s\n", i, wo_tk[i].krp.kp.symbol_name,
+			   wo_tk[i].attached ? "attached" : "missing");
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wakeoff: per-CPU record buffers and the "events" file that drains them.
+ *
+ * One buffer per possible CPU (allocated at load, never freed before
+ * unload, so hotplug needs nothing), written only by its own CPU: a
+ * single-producer/single-consumer byte ring with free-running u64 head
+ * and tail.  The producer runs in probe context: it disables IRQs for
+ * the copy, so only an NMI can nest, and a per-CPU busy flag makes such
+ * a nested writer drop (and count) instead of corrupting the buffer.
+ * The record is published with smp_store_release(head); the reader
+ * pairs with smp_load_acquire(head) and frees space with
+ * smp_store_release(tail).  Readers are woken through a lazy irq_work
+ * (never wake_up() from a probe: we may hold rq or pi locks).
+ */
+#include <linux/fs.h>
+#include <linux/irq_work.h>
+#include <linux/poll.h>
+#include <linux/sched/clock.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+
+#include "wakeoff.h"
+
+struct wo_ring {
+	u64 head;		/* bytes written; producer only */
+	u64 tail;		/* bytes consumed; reader only */
+	u64 seq;		/* per-CPU record sequence, drops included */
+	u8 *data;
+	u32 size;		/* power of two */
+	int busy;
+	struct irq_work wake;
+};
+
+static DEFINE_PER_CPU(struct wo_ring, wo_rings);
+
+static __always_inline u64 wo_head_acquire(struct wo_ring *r)
+{
+	/* Reader: pairs with the producer's release of head (record complete). */
+	return smp_load_acquire(&r->head);
+}
+
+static __always_inline u64 wo_tail_acquire(struct wo_ring *r)
+{
+	/* Producer: pairs with the reader's release of tail (space is free). */
+	return smp_load_acquire(&r->tail);
+}
+
+static __always_inline void wo_head_release(struct wo_ring *r, u64 head)
+{
+	/* Producer: the record's bytes are visible before the new head. */
+	smp_store_release(&r->head, head);
+}
+
+static __always_inline void wo_tail_release(struct wo_ring *r, u64 tail)
+{
+	/* Reader: done copying out before the producer may overwrite. */
+	smp_store_release(&r->tail, tail);
+}
+
+static DECLARE_WAIT_QUEUE_HEAD(wo_read_wq);
+static atomic_t wo_readers = ATOMIC_INIT(0);
+static bool wo_reader_open;
+
+static void wo_ring_wake(struct irq_work *w)
+{
+	wake_up_interruptible(&wo_read_wq);
+}
+
+int wo_rings_alloc(void)
+{
+	u32 size = roundup_pow_of_two(wo_bufsize_kb * 1024);
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct wo_ring *r = per_cpu_ptr(&wo_rings, cpu);
+
+		r->data = vmalloc_node(size, cpu_to_node(cpu));
+		if (!r->data) {
+			wo_rings_free();
+			return -ENOMEM;
+		}
+		r->size = size;
+		r->head = 0;
+		r->tail = 0;
+		r->seq = 0;
+		r->busy = 0;
+		/* Lazy: batch reader wakeups up to the next tick. */
+		r->wake = IRQ_WORK_INIT_LAZY(wo_ring_wake);
+	}
+	return 0;
+}
+
+/* After the probes are gone: no irq_work may still be pending. */
+void wo_rings_sync(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		irq_work_sync(&per_cpu_ptr(&wo_rings, cpu)->wake);
+}
+
+void wo_rings_free(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct wo_ring *r = per_cpu_ptr(&wo_rings, cpu);
+
+		vfree(r->data);
+		r->data = NULL;
+	}
+}
+
+/* Only while no probe can write (recording off + synchronize_rcu()). */
+void wo_rings_reset(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct wo_ring *r = per_cpu_ptr(&wo_rings, cpu);
+
+		wo_tail_release(r, READ_ONCE(r->head));
+	}
+}
+
+static void wo_ring_copy_in(struct wo_ring *r, u64 pos, const void *src,
+			    u32 len)
+{
+	u32 off = pos & (r->size - 1);
+	u32 first = min(len, r->size - off);
+
+	memcpy(r->data + off, src, first);
+	if (first < len)
+		memcpy(r->data, (const u8 *)src + first, len - first);
+}
+
+/*
+ * Append one record; fills in the header.  Called with preemption
+ * disabled from any context.  Returns false if the record was dropped
+ * (and counted).
+ */
+bool wo_ring_write(struct wakeoff_rec_hdr *hdr, u16 type, u16 size)
+{
+	struct wo_ring *r;
+	unsigned long flags;
+	bool ok = false;
+	u64 head;
+
+	if (in_nmi()) {
+		this_cpu_inc(wo_stats.dropped_nested);
+		return false;
+	}
+	local_irq_save(flags);
+	r = this_cpu_ptr(&wo_rings);
+	if (unlikely(r->busy || !r->data)) {
+		this_cpu_inc(wo_stats.dropped_nested);
+		goto out_restore;
+	}
+	r->busy = 1;
+	hdr->magic = WAKEOFF_REC_MAGIC;
+	hdr->abi_major = WAKEOFF_ABI_MAJOR;
+	hdr->type = type;
+	hdr->size = size;
+	hdr->cpu = smp_processor_id();
+	hdr->seq = r->seq++;
+	head = r->head;
+	if (head + size - wo_tail_acquire(r) > r->size) {
+		this_cpu_inc(wo_stats.dropped_full);
+		goto out_unbusy;
+	}
+	wo_ring_copy_in(r, head, hdr, size);
+	wo_head_release(r, head + size);
+	this_cpu_inc(wo_stats.recorded);
+	ok = true;
+	if (READ_ONCE(wo_reader_open))
+		irq_work_queue(&r->wake);
+out_unbusy:
+	r->busy = 0;
+out_restore:
+	local_irq_restore(flags);
+	return ok;
+}
+
+static bool wo_rings_have_data(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct wo_ring *r = per_cpu_ptr(&wo_rings, cpu);
+
+		if (wo_head_acquire(r) != READ_ONCE(r->tail))
+			return true;
+	}
+	return false;
+}
+
+static int wo_ring_copy_out(struct wo_ring *r, u64 pos, void __user *dst,
+			    u32 len)
+{
+	u32 off = pos & (r->size - 1);
+	u32 first = min(len, r->size - off);
+
+	if (copy_to_user(dst, r->data + off, first))
+		return -EFAULT;
+	if (first < len && copy_to_user((u8 __user *)dst + first, r->data,
+					len - first))
+		return -EFAULT;
+	return 0;
+}
+
+/* Copy whole records from every CPU's buffer; 0 if none, or -errno. */
+static ssize_t wo_rings_drain(char __user *ubuf, size_t count)
+{
+	static int start_cpu;
+	ssize_t done = 0;
+	int i, cpu = start_cpu;
+
+	for (i = 0; i < nr_cpu_ids; i++, cpu = (cpu + 1) % nr_cpu_ids) {
+		struct wo_ring *r;
+		u64 head, tail;
+
+		if (!cpu_possible(cpu))
+			continue;
+		r = per_cpu_ptr(&wo_rings, cpu);
+		head = wo_head_acquire(r);
+		tail = r->tail;
+		while (tail < head) {
+			struct wakeoff_rec_hdr h;
+			u32 off = tail & (r->size - 1);
+			u32 first = min_t(u32, sizeof(h), r->size - off);
+
+			memcpy(&h, r->data + off, first);
+			if (first < sizeof(h))
+				memcpy((u8 *)&h + first, r->data, sizeof(h) - first);
+			if (h.magic != WAKEOFF_REC_MAGIC || h.size < sizeof(h) ||
+			    h.size % WAKEOFF_REC_ALIGN || h.size > head - tail) {
+				/* Cannot happen; never hand garbage out. */
+				pr_err_ratelimited("wakeoff: cpu%d buffer corrupt, skipped\n",
+						   cpu);
+				tail = head;
+				break;
+			}
+			if (h.size > count - done) {
+				wo_tail_release(r, tail);
+				start_cpu = cpu;
+				return done ? done : -EINVAL;
+			}
+			if (wo_ring_copy_out(r, tail, ubuf + done, h.size)) {
+				wo_tail_release(r, tail);
+				return done ? done : -EFAULT;
+			}
+			done += h.size;
+			tail += h.size;
+		}
+		wo_tail_release(r, tail);
+	}
+	start_cpu = (start_cpu + 1) % nr_cpu_ids;
+	return done;
+}
+
+static int wo_events_open(struct inode *inode, struct file *file)
+{
+	/* One reader: each record is handed out exactly once. */
+	if (atomic_cmpxchg(&wo_readers, 0, 1))
+		return -EBUSY;
+	WRITE_ONCE(wo_reader_open, true);
+	return nonseekable_open(inode, file);
+}
+
+static int wo_events_release(struct inode *inode, struct file *file)
+{
+	WRITE_ONCE(wo_reader_open, false);
+	atomic_set(&wo_readers, 0);
+	return 0;
+}
+
+static ssize_t wo_events_read(struct file *file, char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	ssize_t ret;
+
+	if (count < sizeof(struct wakeoff_rec_hdr))
+		return -EINVAL;
+	for (;;) {
+		ret = wo_rings_drain(ubuf, count);
+		if (ret)
+			return ret;
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		ret = wait_event_interruptible(wo_read_wq, wo_rings_have_data());
+		if (ret)
+			return ret;
+	}
+}
+
+static __poll_t wo_events_poll(struct file *file, poll_table *wait)
+{
+	poll_wait(file, &wo_read_wq, wait);
+	return wo_rings_have_data() ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+const struct file_operations wo_events_fops = {
+	.owner		= THIS_MODULE,
+	.open		= wo_events_open,
+	.release	= wo_events_release,
+	.read		= wo_events_read,
+	.poll		= wo_events_poll,
+};
