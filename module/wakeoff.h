@@ -86,6 +86,7 @@ struct wo_rq_layout {
 
 extern struct wo_rq_layout wo_rq;
 void wo_btf_init(void);
+ssize_t wo_read_file(const char *path, size_t max, void **out);
 u64 wo_rq_clock(int cpu);	/* only when wo_rq.valid */
 
 /* wo_ring.c: per-CPU record buffers and the events file. */

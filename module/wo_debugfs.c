@@ -7,7 +7,6 @@
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
-#include <linux/kernel_read_file.h>
 #include <linux/vmalloc.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
@@ -53,12 +52,10 @@ static const char * const wo_outcome_names[WAKEOFF_OUT_NR] = {
 /* The clocksource decides whether user clock_gettime() enters the kernel. */
 static void wo_show_clocksource(struct seq_file *m)
 {
-	size_t size = 0;
 	void *buf = NULL;
 	ssize_t n;
 
-	n = kernel_read_file_from_path(WO_CS_PATH, 0, &buf, 64, &size,
-				       READING_UNKNOWN);
+	n = wo_read_file(WO_CS_PATH, 64, &buf);
 	if (n > 0)
 		seq_printf(m, "clocksource: %.*s\n", (int)strcspn(buf, "\n"),
 			   (char *)buf);

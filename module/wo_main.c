@@ -21,7 +21,7 @@
 unsigned int wo_bufsize_kb = 1024;
 unsigned int wo_max_inflight = 4096;
 unsigned int wo_tk_timeout_ms = 1000;
-#define WO_TK_DEFAULT "__x64_sys_clock_gettime,__x64_sys_gettimeofday,ktime_get,ktime_get_ts64,ktime_get_real_ts64,ktime_get_with_offset,ktime_get_raw_ts64,ktime_get_coarse_real_ts64"
+#define WO_TK_DEFAULT "__x64_sys_clock_gettime,__x64_sys_gettimeofday,ktime_get,ktime_get_ts64,ktime_get_real_ts64,ktime_get_with_offset,ktime_get_raw_ts64"
 char *wo_tk_hooks_param = WO_TK_DEFAULT;
 
 static int wo_param_range(const char *val, const struct kernel_param *kp,

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,4 +198,103 @@ long wo_trace_count(const char *needle)
 	free(line);
 	fclose(f);
 	return n;
+}
+
+long wo_events_drain(char **out)
+{
+	size_t cap = 1 << 20, len = 0;
+	char *buf = malloc(cap);
+	int fd = open(WO_DIR "/events", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0 || !buf) {
+		int e = fd < 0 ? errno : ENOMEM;
+
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (cap - len < 65536) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + len, 65536);
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	*out = buf;
+	return (long)len;
+}
+
+const void *wo_next_record(const char *buf, long len, long *off, int type)
+{
+	while (*off + (long)sizeof(struct wakeoff_rec_hdr) <= len) {
+		const struct wakeoff_rec_hdr *h = (const void *)(buf + *off);
+
+		if (h->magic != WAKEOFF_REC_MAGIC || h->size < sizeof(*h) ||
+		    h->size % 8 || *off + h->size > len) {
+			fprintf(stderr, "# corrupt record at offset %ld\n", *off);
+			*off = len;
+			return NULL;
+		}
+		*off += h->size;
+		if (h->type == type)
+			return h;
+	}
+	return NULL;
+}
+
+unsigned int wo_flag(const char *name)
+{
+	struct wo_summary s;
+	char *buf, err[128];
+	const char *v;
+	size_t len;
+	unsigned int f = 0;
+
+	if (wo_read_file(WO_DIR "/wake_flags", &buf, &len))
+		return 0;
+	if (!wo_summary_parse(buf, len, &s, err, sizeof(err))) {
+		v = wo_summary_get(&s, name);
+		if (v)
+			f = (unsigned int)strtoul(v, NULL, 16);
+		wo_summary_free(&s);
+	}
+	free(buf);
+	return f;
+}
+
+int wo_tk_index(const char *name)
+{
+	FILE *f = fopen(WO_DIR "/tk_hooks", "re");
+	char fn[128], st[32];
+	int idx, found = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%d %127s %31s", &idx, fn, st) == 3)
+		if (!strcmp(fn, name) && !strcmp(st, "attached"))
+			found = idx;
+	fclose(f);
+	return found;
+}
+
+int wo_pin(pid_t pid, int a, int b)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(a, &set);
+	if (b >= 0)
+		CPU_SET(b, &set);
+	return sched_setaffinity(pid, sizeof(set), &set);
 }

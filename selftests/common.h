@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "../userspace/summary.h"
+#include "../module/uapi/wakeoff.h"
 
 #define WO_DIR		"/sys/kernel/debug/wakeoff"
 #define WO_SUMMARY	WO_DIR "/summary"
@@ -54,5 +55,19 @@ void wo_pingpong_kill(struct wo_pingpong *pp);
 
 /* Count lines of tracefs' trace file that contain @needle. */
 long wo_trace_count(const char *needle);
+
+/*
+ * Drain the events file (non-blocking) into a malloc'ed buffer; returns
+ * the byte count, or -errno.  Stops at EAGAIN.
+ */
+long wo_events_drain(char **out);
+/* Iterate records of @type in a drained buffer: *off is the cursor. */
+const void *wo_next_record(const char *buf, long len, long *off, int type);
+/* Value of a flag from the wake_flags file ("WF_MIGRATED: 0x20"). */
+unsigned int wo_flag(const char *name);
+/* Index of a timekeeping function in the tk_hooks file, or -1. */
+int wo_tk_index(const char *name);
+/* Pin @pid to one CPU (@b < 0) or to two. */
+int wo_pin(pid_t pid, int a, int b);
 
 #endif

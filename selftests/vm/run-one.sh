@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-one.sh RELEASE TEST [HARNESS ARGS...]
+#
+# Developer loop: build the module for RELEASE, boot it under QEMU and run
+# one selftest binary (e.g. records_test -t pingpong_has_wf_sync).  The
+# TAP goes to stdout; the share dir is build/one/RELEASE.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$WO_ROOT"
+
+rel=$1 test=$2
+shift 2
+src=$WO_BUILD/one/$rel/src share=$WO_BUILD/one/$rel/vm
+rm -rf "$src" "$share"
+mkdir -p "$src" "$share/tests"
+cp -a Kbuild module "$src/"
+make -s -C "/lib/modules/$rel/build" M="$src" W=1 modules >&2 || exit 1
+make -s -C selftests >&2 || exit 1
+cp "$src/module/wakeoff.ko" "$share/"
+cp "$WO_BUILD/selftests/$test" "$share/tests/"
+[ -x "$WO_BUILD/userspace/wakeoff" ] && cp "$WO_BUILD/userspace/wakeoff" "$share/"
+{
+	echo 'cd /mnt; export WAKEOFF_KO=/mnt/wakeoff.ko; mkdir -p results'
+	printf '"tests/%s"' "$test"
+	printf ' %q' "$@"
+	echo ' >results/one.tap 2>results/one.log; rc=$?'
+	echo 'echo "guest: tainted=$(cat /proc/sys/kernel/tainted)"; exit $rc'
+} >"$share/guest.sh"
+initrd_sig=$(cat selftests/vm/init selftests/vm/initramfs.sh | md5sum | cut -c1-12)
+initrd=$WO_CACHE/initrd-$rel-$initrd_sig.gz
+[ -n "${WO_GUEST:-}" ] && cp "$WO_GUEST" "$share/guest.sh"
+[ -f "$initrd" ] || selftests/vm/initramfs.sh "$rel" "$initrd" || exit 1
+t0=$(date +%s)
+selftests/vm/qemu-run.sh "$rel" "$initrd" "$share" "${WAKEOFF_VM_TIMEOUT:-900}"
+rc=$?
+cat "$share/results/one.tap" 2>/dev/null
+echo "# run-one: exit $rc after $(($(date +%s) - t0)) s; dmesg: $share/dmesg.txt"
+exit $rc
