@@ -12,7 +12,7 @@
 
 #include "uapi/wakeoff.h"
 
-#define WAKEOFF_VERSION "0.2.0"
+#define WAKEOFF_VERSION "0.3.0"
 
 /* Scheduler tracepoints wakeoff attaches to; index into wo_tp_table. */
 enum wo_event {
@@ -119,6 +119,7 @@ int wo_kprobes_attach(void);
 void wo_kprobes_detach(void);
 void wo_kprobes_show(struct seq_file *m);
 void wo_tk_hooks_show(struct seq_file *m);
+const char *wo_tk_name(unsigned int index);	/* NULL past the end */
 
 /* wo_flags.c: the running kernel's wake_flags. */
 extern const struct wo_flag_name {
@@ -126,7 +127,29 @@ extern const struct wo_flag_name {
 	u32 value;
 } wo_wake_flags[];
 u32 wo_final_flags(const struct wakeoff_wakeup *rec);
-void wo_flags_show(struct seq_file *m, u32 flags);
+void wo_flags_name(u32 flags, char *buf, size_t len);
+
+/* wo_agg.c, wo_agg_show.c: the in-kernel summary. */
+extern unsigned int wo_max_runs;
+int wo_agg_alloc(void);
+void wo_agg_free(void);
+void wo_agg_reset(void);
+void wo_agg_run_begin(u64 id, const char *label);
+void wo_agg_close(const struct wakeoff_wakeup *rec);
+void wo_agg_show(struct seq_file *m);
+
+/* wo_stacks.c: waker stack clusters. */
+struct wo_hist_snap;
+extern bool wo_stacks_enabled;
+size_t wo_stacks_alloc(void);
+void wo_stacks_free(void);
+void wo_stacks_reset(void);
+u32 wo_stack_capture(void);
+void wo_stack_account(u32 id, bool sync, bool migrated, bool switched,
+		      u64 wakeup_to_switch);
+void wo_stacks_show_top(struct seq_file *m, unsigned int top,
+			struct wo_hist_snap *snap);
+void wo_stacks_show_all(struct seq_file *m);
 
 /* wo_control.c */
 int wo_filter_set(const struct wo_filter *tmpl);

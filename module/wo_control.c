@@ -69,6 +69,7 @@ static void wo_counters_reset(void)
 
 	wo_stop_and_flush();
 	wo_rings_reset();
+	wo_agg_reset();
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(&wo_stats, cpu), 0, sizeof(struct wo_cpu_stats));
 	WRITE_ONCE(wo_recording, was);
@@ -121,6 +122,8 @@ static int wo_cmd_run(char *rest, const char **why)
 			return -EINVAL;
 		}
 	}
+	/* The run's summary block exists before any record carries its id. */
+	wo_agg_run_begin(v, rest);
 	strscpy(wo_run_label, rest, sizeof(wo_run_label));
 	WRITE_ONCE(wo_run_id, v);
 	rec.run_id = v;

@@ -139,6 +139,7 @@ static void wo_close(struct wo_slot *s, enum wakeoff_outcome outcome)
 	this_cpu_inc(wo_stats.closed[outcome]);
 	if (rec->final_flags & WF_MIGRATED_VAL)
 		this_cpu_inc(wo_stats.migrated);
+	wo_agg_close(rec);
 	wo_ring_write(&rec->hdr, WAKEOFF_REC_WAKEUP, sizeof(*rec));
 	s->stage = WO_ST_FREE;
 	wo_unlock(s);
@@ -200,6 +201,7 @@ static void wo_rec_start(struct wo_slot *s, struct task_struct *p)
 	rec->waker_ctx = wo_ctx();
 	rec->prev_cpu = task_cpu(p);
 	rec->ts_waking = local_clock();
+	rec->stack_id = wo_stack_capture();
 }
 
 /* Find or claim @p's slot, locked; NULL (and counted) if impossible. */

@@ -153,6 +153,7 @@ static int wo_summary_show(struct seq_file *m, void *v)
 
 	wo_sum_stats(&sum);
 	wo_show_correlation(m, &sum);
+	wo_agg_show(m);
 	for (i = 0; i < WO_EV_NR; i++)
 		seq_printf(m, "events.%s: %llu\n", wo_event_names[i],
 			   sum.seen[i]);
@@ -169,6 +170,13 @@ static int wo_summary_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(wo_summary);
+
+static int wo_stacks_show(struct seq_file *m, void *v)
+{
+	wo_stacks_show_all(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(wo_stacks);
 
 static int wo_wake_flags_show(struct seq_file *m, void *v)
 {
@@ -275,6 +283,7 @@ int wo_debugfs_init(void)
 	debugfs_create_file("events", 0400, wo_dir, NULL, &wo_events_fops);
 	debugfs_create_file("wake_flags", 0400, wo_dir, NULL, &wo_wake_flags_fops);
 	debugfs_create_file("tk_hooks", 0400, wo_dir, NULL, &wo_tk_hooks_fops);
+	debugfs_create_file("stacks", 0400, wo_dir, NULL, &wo_stacks_fops);
 	return 0;
 }
 

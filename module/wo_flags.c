@@ -49,22 +49,24 @@ u32 wo_final_flags(const struct wakeoff_wakeup *rec)
 }
 
 /* "WF_SYNC|WF_MIGRATED", unknown bits as "|0x100", nothing as "0". */
-void wo_flags_show(struct seq_file *m, u32 flags)
+void wo_flags_name(u32 flags, char *buf, size_t len)
 {
 	const struct wo_flag_name *f;
 	const char *sep = "";
+	size_t n = 0;
 
+	buf[0] = '\0';
 	if (!flags) {
-		seq_puts(m, "0");
+		strscpy(buf, "0", len);
 		return;
 	}
-	for (f = wo_wake_flags; f->name; f++) {
+	for (f = wo_wake_flags; f->name && n < len; f++) {
 		if (flags & f->value) {
-			seq_printf(m, "%s%s", sep, f->name);
+			n += scnprintf(buf + n, len - n, "%s%s", sep, f->name);
 			flags &= ~f->value;
 			sep = "|";
 		}
 	}
-	if (flags)
-		seq_printf(m, "%s0x%x", sep, flags);
+	if (flags && n < len)
+		scnprintf(buf + n, len - n, "%s0x%x", sep, flags);
 }

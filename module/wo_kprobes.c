@@ -279,3 +279,8 @@ void wo_tk_hooks_show(struct seq_file *m)
 		seq_printf(m, "%u %s %s\n", i, wo_tk[i].krp.kp.symbol_name,
 			   wo_tk[i].attached ? "attached" : "missing");
 }
+
+const char *wo_tk_name(unsigned int index)
+{
+	return index < wo_tk_nr ? wo_tk[index].krp.kp.symbol_name : NULL;
+}

@@ -54,6 +54,33 @@ static int wo_set_timeout(const char *val, const struct kernel_param *kp)
 	return wo_param_range(val, kp, 1, 3600 * 1000);
 }
 
+static int wo_set_runs(const char *val, const struct kernel_param *kp)
+{
+	return wo_param_range(val, kp, 1, 4096);
+}
+
+/* Strict bool: exactly 0/1/y/n/Y/N (param_set_bool also takes "on"). */
+static int wo_set_stacks(const char *val, const struct kernel_param *kp)
+{
+	bool v;
+
+	if (!val || kstrtobool(val, &v) || strlen(val) > 2 ||
+	    (strlen(val) == 2 && val[1] != '\n')) {
+		pr_err("wakeoff: stacks must be 0 or 1\n");
+		return -EINVAL;
+	}
+	WRITE_ONCE(*(bool *)kp->arg, v);
+	return 0;
+}
+
+static const struct kernel_param_ops wo_runs_ops = {
+	.set = wo_set_runs, .get = param_get_uint,
+};
+
+static const struct kernel_param_ops wo_stacks_ops = {
+	.set = wo_set_stacks, .get = param_get_bool,
+};
+
 static const struct kernel_param_ops wo_bufsize_ops = {
 	.set = wo_set_bufsize, .get = param_get_uint,
 };
@@ -72,6 +99,10 @@ module_param_cb(max_inflight, &wo_inflight_ops, &wo_max_inflight, 0444);
 MODULE_PARM_DESC(max_inflight, "Open wakeup correlations tracked at once (64..1048576, default 4096)");
 module_param_cb(tk_timeout_ms, &wo_timeout_ops, &wo_tk_timeout_ms, 0644);
 MODULE_PARM_DESC(tk_timeout_ms, "Close a correlation without a timekeeping read after this long (ms, default 1000)");
+module_param_cb(max_runs, &wo_runs_ops, &wo_max_runs, 0444);
+MODULE_PARM_DESC(max_runs, "Per-run summary blocks kept, the oldest recycled (1..4096, default 80: the seed's 40 idle + 40 load runs)");
+module_param_cb(stacks, &wo_stacks_ops, &wo_stacks_enabled, 0644);
+MODULE_PARM_DESC(stacks, "Capture and cluster the waker's kernel stack at each wakeup (0 or 1, default 1)");
 module_param_named(tk_hooks, wo_tk_hooks_param, charp, 0444);
 MODULE_PARM_DESC(tk_hooks, "Comma-separated timekeeping functions whose first call after a wakeup is recorded");
 
@@ -86,10 +117,13 @@ static int __init wakeoff_init(void)
 	ret = wo_corr_alloc();
 	if (ret)
 		goto err_rings;
+	ret = wo_agg_alloc();
+	if (ret)
+		goto err_corr;
 	ret = wo_debugfs_init();
 	if (ret) {
 		pr_err("wakeoff: cannot create debugfs files: %d\n", ret);
-		goto err_corr;
+		goto err_agg;
 	}
 	ret = wo_kprobes_attach();
 	if (ret)
@@ -106,6 +140,8 @@ err_kprobes:
 	wo_kprobes_detach();
 err_debugfs:
 	wo_debugfs_exit();
+err_agg:
+	wo_agg_free();
 err_corr:
 	wo_corr_free();
 err_rings:
@@ -121,6 +157,7 @@ static void __exit wakeoff_exit(void)
 	wo_tracepoints_detach();
 	wo_rings_sync();
 	wo_debugfs_exit();
+	wo_agg_free();
 	wo_corr_free();
 	wo_rings_free();
 	wo_filter_free();

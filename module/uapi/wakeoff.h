@@ -17,7 +17,7 @@
 #include <linux/types.h>
 
 #define WAKEOFF_ABI_MAJOR	1	/* incompatible layout change */
-#define WAKEOFF_ABI_MINOR	0	/* compatible additions */
+#define WAKEOFF_ABI_MINOR	1	/* compatible additions */
 
 #define WAKEOFF_REC_MAGIC	0x574f	/* "WO" */
 #define WAKEOFF_REC_ALIGN	8	/* every record size is a multiple */
@@ -108,6 +108,9 @@ struct wakeoff_wakeup {
 	__u64 exec_start;	/* wakee se.exec_start at switch-in */
 	__u64 tk_value;		/* what the read returned, in ns */
 	__s64 tk_offset;	/* tk_value - local_clock() at the read */
+	/* ABI 1.1 */
+	__u32 stack_id;		/* waker stack cluster ("stacks" file), 0: none */
+	__u32 pad1;
 };
 
 #define WAKEOFF_LABEL_LEN	64
@@ -119,5 +122,54 @@ struct wakeoff_run {
 	__u64 ts;		/* local_clock() */
 	char  label[WAKEOFF_LABEL_LEN];	/* NUL-terminated */
 };
+
+/*
+ * The log-linear histogram of the in-kernel summary, shared so that a
+ * reader can bucket its own values exactly as the module does: values
+ * (ns) below 2^SUB_BITS have a bucket each; above, every power of two is
+ * split into 2^SUB_BITS equal buckets (relative width <= 1/16 = 6.25%).
+ * Values of 2^MAX_BITS ns (about 18 minutes) and more share the last
+ * bucket.  A percentile is reported as the upper bound of the bucket that
+ * holds the nearest-rank sample (rank = ceil(p/100 * count)), clamped to
+ * the exact maximum.
+ */
+#define WAKEOFF_HIST_SUB_BITS	4
+#define WAKEOFF_HIST_MAX_BITS	40
+#define WAKEOFF_HIST_SUB	16U	/* 2^WAKEOFF_HIST_SUB_BITS */
+#define WAKEOFF_HIST_BUCKETS	\
+	((WAKEOFF_HIST_MAX_BITS - WAKEOFF_HIST_SUB_BITS + 1) * WAKEOFF_HIST_SUB)
+
+static inline __u32 wakeoff_hist_bucket(__u64 v)
+{
+	unsigned int e;
+
+	if (v < WAKEOFF_HIST_SUB)
+		return (__u32)v;
+	e = 63 - __builtin_clzll(v);
+	if (e >= WAKEOFF_HIST_MAX_BITS)
+		return WAKEOFF_HIST_BUCKETS - 1;
+	return ((e - WAKEOFF_HIST_SUB_BITS + 1) << WAKEOFF_HIST_SUB_BITS) +
+	       (__u32)((v >> (e - WAKEOFF_HIST_SUB_BITS)) &
+		       (WAKEOFF_HIST_SUB - 1));
+}
+
+/* Smallest value of bucket @b. */
+static inline __u64 wakeoff_hist_lower(__u32 b)
+{
+	unsigned int g = b >> WAKEOFF_HIST_SUB_BITS;
+
+	if (!g)
+		return b;
+	return (__u64)(WAKEOFF_HIST_SUB + (b & (WAKEOFF_HIST_SUB - 1))) <<
+	       (g - 1);
+}
+
+/* Largest value of bucket @b (the last bucket is open-ended). */
+static inline __u64 wakeoff_hist_upper(__u32 b)
+{
+	if (b >= WAKEOFF_HIST_BUCKETS - 1)
+		return ~0ULL;
+	return wakeoff_hist_lower(b + 1) - 1;
+}
 
 #endif /* _UAPI_WAKEOFF_H */

@@ -4,7 +4,7 @@
 # demo.sh -- `make demo`: on a machine that cannot load modules, boot a
 # Debian kernel under QEMU, insmod wakeoff, run an idle phase and then
 # the seed's controlled load (a pipe ping-pong pair on CPUs 0-1, CPU 2
-# kept busy), and print the summary after each phase.
+# kept busy), each as its own run id, and print the summary.
 # WAKEOFF_KERNELS picks the kernel (default: linux-image-amd64).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -29,14 +29,14 @@ cp "$src/module/wakeoff.ko" "$WO_BUILD/userspace/wakeoff" \
 cat >"$share/guest.sh" <<'GUEST'
 cd /mnt
 insmod ./wakeoff.ko || exit 1
-echo "=== idle phase (3 s) ==="
 ./wakeoff control reset
+echo "=== run 1: idle (3 s) ==="
+./wakeoff control run 1 idle
 ./wo_workload idle 3
-./wakeoff summary
-echo
-echo "=== loaded phase (3 s): ping-pong on CPUs 0-1, CPU 2 busy ==="
-./wakeoff control reset
+echo "=== run 2: loaded (3 s): ping-pong on CPUs 0-1, CPU 2 busy ==="
+./wakeoff control run 2 load
 ./wo_workload load 3 0 1 2
+./wakeoff control stop
 ./wakeoff summary
 rmmod wakeoff
 GUEST

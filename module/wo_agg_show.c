@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wakeoff: the aggregated part of the summary, one figure per line.
+ * Reads only atomics and snapshots; never blocks a probe.
+ */
+#include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "wakeoff.h"
+#include "wo_agg.h"
+#include "wo_compat.h"
+
+#define WO_SEED_STABLE_NS	1000000	/* offset spread called "stable" */
+#define WO_TOP_STACKS		5
+
+static const char * const wo_metric_names[WO_M_NR] = {
+	"waking_to_wakeup_ns", "wakeup_to_switch_ns", "ttwu_to_tkread_ns",
+};
+
+static const char * const wo_class_names[WO_C_FIXED] = {
+	"all", "migrated", "local", "other",
+};
+
+/* "12.34" for part/whole in percent. */
+static void wo_show_pct(struct seq_file *m, u64 part, u64 whole)
+{
+	u64 x = whole ? div64_u64(part * 10000, whole) : 0;
+
+	seq_printf(m, "%llu.%02llu\n", x / 100, x % 100);
+}
+
+static void wo_show_class(struct seq_file *m, const char *name,
+			  const struct wo_class *c, struct wo_hist_snap *snap)
+{
+	char prefix[96];
+	int i;
+
+	seq_printf(m, "%s.count: %lld\n", name, atomic64_read(&c->count));
+	for (i = 0; i < WO_M_NR; i++) {
+		snprintf(prefix, sizeof(prefix), "%s.%s", name,
+			 wo_metric_names[i]);
+		wo_hist_snap(&c->h[i], snap);
+		wo_hist_show(m, prefix, snap);
+	}
+}
+
+static void wo_show_offsets(struct seq_file *m, struct wo_hist_snap *neg,
+			    struct wo_hist_snap *pos)
+{
+	unsigned int mig, f, best = 0;
+	u64 best_n = 0;
+	s64 mn, mx;
+
+	for (mig = 0; mig < 2; mig++) {
+		for (f = 0; f < WO_TK_FUNCS && wo_tk_name(f); f++) {
+			const struct wo_off *o = &wo_agg->off[mig][f];
+			u64 n = atomic64_read(&o->count);
+			const char *cls = mig ? "migrated" : "local";
+
+			if (!n)
+				continue;
+			mn = atomic64_read(&o->min);
+			mx = atomic64_read(&o->max);
+			wo_hist_snap(&o->dev.neg, neg);
+			wo_hist_snap(&o->dev.pos, pos);
+			seq_printf(m, "offset.%s.%s.count: %llu\n", cls,
+				   wo_tk_name(f), n);
+			seq_printf(m, "offset.%s.%s.median_ns: %lld\n", cls,
+				   wo_tk_name(f), READ_ONCE(wo_agg->off_ref[f]) +
+				   wo_shist_median(neg, pos));
+			seq_printf(m, "offset.%s.%s.min_ns: %lld\n", cls,
+				   wo_tk_name(f), mn);
+			seq_printf(m, "offset.%s.%s.max_ns: %lld\n", cls,
+				   wo_tk_name(f), mx);
+			seq_printf(m, "offset.%s.%s.spread_ns: %lld\n", cls,
+				   wo_tk_name(f), mx - mn);
+		}
+	}
+
+	/* The seed's third number: the most used function, both classes. */
+	for (f = 0; f < WO_TK_FUNCS && wo_tk_name(f); f++) {
+		u64 n = atomic64_read(&wo_agg->off[0][f].count) +
+			atomic64_read(&wo_agg->off[1][f].count);
+
+		if (n > best_n) {
+			best_n = n;
+			best = f;
+		}
+	}
+	if (!best_n) {
+		seq_puts(m, "seed.offset_function: none\n");
+		seq_puts(m, "seed.offset_stable: n/a\n");
+		return;
+	}
+	wo_hist_snap(&wo_agg->off[0][best].dev.neg, neg);
+	wo_hist_snap_add(neg, &wo_agg->off[1][best].dev.neg);
+	wo_hist_snap(&wo_agg->off[0][best].dev.pos, pos);
+	wo_hist_snap_add(pos, &wo_agg->off[1][best].dev.pos);
+	mn = min(atomic64_read(&wo_agg->off[0][best].min),
+		 atomic64_read(&wo_agg->off[1][best].min));
+	mx = max(atomic64_read(&wo_agg->off[0][best].max),
+		 atomic64_read(&wo_agg->off[1][best].max));
+	seq_printf(m, "seed.offset_function: %s\n", wo_tk_name(best));
+	seq_printf(m, "seed.offset_median_ns: %lld\n",
+		   READ_ONCE(wo_agg->off_ref[best]) + wo_shist_median(neg, pos));
+	seq_printf(m, "seed.offset_spread_ns: %lld\n", mx - mn);
+	seq_printf(m, "seed.offset_stable: %s\n",
+		   mx - mn <= WO_SEED_STABLE_NS ? "yes" : "no");
+	seq_printf(m, "seed.offset_stable_rule: spread <= %d ns\n",
+		   WO_SEED_STABLE_NS);
+}
+
+static void wo_show_seed(struct seq_file *m, struct wo_hist_snap *snap)
+{
+	const struct wo_class *all = &wo_agg->fixed[WO_C_ALL];
+	const struct wo_class *mig = &wo_agg->fixed[WO_C_MIGRATED];
+	const struct wo_class *loc = &wo_agg->fixed[WO_C_LOCAL];
+
+	seq_puts(m, "seed.wf_migrated_pct: ");
+	wo_show_pct(m, atomic64_read(&mig->count), atomic64_read(&all->count));
+	wo_hist_snap(&mig->h[WO_M_TTWU_TKREAD], snap);
+	seq_printf(m, "seed.median_ttwu_to_tkread_ns.migrated: %llu\n",
+		   wo_hist_pct(snap, 50));
+	wo_hist_snap(&loc->h[WO_M_TTWU_TKREAD], snap);
+	seq_printf(m, "seed.median_ttwu_to_tkread_ns.local: %llu\n",
+		   wo_hist_pct(snap, 50));
+}
+
+static void wo_show_cpus(struct seq_file *m, struct wo_hist_snap *snap)
+{
+	unsigned int cpu, t;
+
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		u64 n = atomic64_read(&wo_cpu_agg[cpu].wakeups);
+
+		if (!n && !cpu_possible(cpu))
+			continue;
+		wo_hist_snap(&wo_cpu_agg[cpu].lat, snap);
+		seq_printf(m, "target_cpu%u.wakeups: %llu\n", cpu, n);
+		seq_printf(m, "target_cpu%u.median_wakeup_to_switch_ns: %llu\n",
+			   cpu, wo_hist_pct(snap, 50));
+	}
+	if (!wo_matrix) {
+		seq_printf(m, "prev_to_target: not kept (more than %d CPUs)\n",
+			   WO_MATRIX_MAX);
+		return;
+	}
+	for (cpu = 0; cpu < wo_matrix_n; cpu++) {
+		seq_printf(m, "prev_to_target.cpu%u:", cpu);
+		for (t = 0; t < wo_matrix_n; t++)
+			seq_printf(m, " %d",
+				   atomic_read(&wo_matrix[cpu * wo_matrix_n + t]));
+		seq_putc(m, '\n');
+	}
+}
+
+static void wo_show_runs(struct seq_file *m, struct wo_hist_snap *snap)
+{
+	unsigned int k, i, f;
+
+	seq_printf(m, "runs.max: %u\n", wo_max_runs);
+	seq_printf(m, "runs.unattributed: %lld\n",
+		   atomic64_read(&wo_agg->run_unattributed));
+	/* Oldest first: the block after the current one, round the ring. */
+	for (k = 1; k <= wo_max_runs; k++) {
+		const struct wo_run_blk *b;
+		u64 id, closed;
+
+		i = (READ_ONCE(wo_run_cur) + k) % wo_max_runs;
+		b = &wo_runs[i];
+		/* Pairs with wo_agg_run_begin(): label set before the id. */
+		id = smp_load_acquire(&b->id);
+		if (id == WO_RUN_NONE)
+			continue;
+		closed = atomic64_read(&b->closed);
+		seq_printf(m, "run.%llu.label: %s\n", id,
+			   b->label[0] ? b->label : "-");
+		seq_printf(m, "run.%llu.wakeups: %llu\n", id, closed);
+		seq_printf(m, "run.%llu.wf_migrated_pct: ", id);
+		wo_show_pct(m, atomic64_read(&b->migrated), closed);
+		seq_printf(m, "run.%llu.tkreads: %lld\n", id,
+			   atomic64_read(&b->tkread));
+		wo_hist_snap(&b->tk[1], snap);
+		seq_printf(m, "run.%llu.median_ttwu_to_tkread_ns.migrated: %llu\n",
+			   id, wo_hist_pct(snap, 50));
+		wo_hist_snap(&b->tk[0], snap);
+		seq_printf(m, "run.%llu.median_ttwu_to_tkread_ns.local: %llu\n",
+			   id, wo_hist_pct(snap, 50));
+		for (f = 0; f < WO_TK_FUNCS && wo_tk_name(f); f++) {
+			s64 mn = atomic64_read(&b->off_min[f]);
+			s64 mx = -atomic64_read(&b->off_max[f]);
+
+			if (!atomic64_read(&b->off_n[f]))
+				continue;
+			seq_printf(m, "run.%llu.offset.%s.min_ns: %lld\n", id,
+				   wo_tk_name(f), mn);
+			seq_printf(m, "run.%llu.offset.%s.spread_ns: %lld\n",
+				   id, wo_tk_name(f), mx - mn);
+		}
+	}
+}
+
+void wo_agg_show(struct seq_file *m)
+{
+	struct wo_hist_snap *snap;
+	char name[80];
+	unsigned int i;
+
+	if (!wo_agg)
+		return;
+	snap = kmalloc_array(2, sizeof(*snap), GFP_KERNEL);
+	if (!snap) {
+		seq_puts(m, "agg: out of memory for the snapshot\n");
+		return;
+	}
+	seq_printf(m, "agg.memory_bytes: %zu\n", wo_agg_bytes);
+	seq_printf(m, "agg.histogram: log-linear, %u buckets per power of two, percentiles are nearest-rank bucket upper bounds in ns\n",
+		   WAKEOFF_HIST_SUB);
+	seq_printf(m, "agg.negative_deltas: %lld\n",
+		   atomic64_read(&wo_agg->negative));
+	wo_show_seed(m, snap);
+	wo_show_offsets(m, &snap[0], &snap[1]);
+	for (i = 0; i < WO_C_FIXED; i++) {
+		snprintf(name, sizeof(name), "class.%s", wo_class_names[i]);
+		wo_show_class(m, name, &wo_agg->fixed[i], snap);
+	}
+	for (i = 0; i < WO_FLAG_CLASSES; i++) {
+		const struct wo_class *c = &wo_agg->flags[i];
+		u32 key = READ_ONCE(c->key);
+		char flags[64];
+
+		if (!key)
+			continue;
+		/* Keyed by value: flag names are not key characters. */
+		snprintf(name, sizeof(name), "flags.0x%x", key - 1);
+		wo_flags_name(key - 1, flags, sizeof(flags));
+		seq_printf(m, "%s.name: %s\n", name, flags);
+		wo_show_class(m, name, c, snap);
+	}
+	wo_show_cpus(m, snap);
+	wo_stacks_show_top(m, WO_TOP_STACKS, snap);
+	wo_show_runs(m, snap);
+	kfree(snap);
+}
