@@ -71,18 +71,20 @@ void wo_hist_show(struct seq_file *m, const char *prefix,
 }
 
 /*
- * Median of a signed distribution kept as |v| histograms on each side of
- * a reference: the most negative values come first.
+ * Nearest-rank percentile of a signed distribution kept as |v|
+ * histograms on each side of a reference: the most negative come first.
  */
-s64 wo_shist_median(const struct wo_hist_snap *neg,
-		    const struct wo_hist_snap *pos)
+s64 wo_shist_pct(const struct wo_hist_snap *neg,
+		 const struct wo_hist_snap *pos, unsigned int pct)
 {
 	u64 n = neg->n + pos->n, rank, seen = 0;
 	int i;
 
 	if (!n)
 		return 0;
-	rank = (n + 1) / 2;
+	rank = div_u64(n * pct + 99, 100);
+	if (!rank)
+		rank = 1;
 	if (rank <= neg->n) {
 		for (i = WAKEOFF_HIST_BUCKETS - 1; i >= 0; i--) {
 			seen += neg->b[i];
@@ -92,10 +94,17 @@ s64 wo_shist_median(const struct wo_hist_snap *neg,
 		}
 	}
 	rank -= neg->n;
+	seen = 0;
 	for (i = 0; i < WAKEOFF_HIST_BUCKETS; i++) {
 		seen += pos->b[i];
 		if (seen >= rank)
 			return (s64)min(wakeoff_hist_upper(i), pos->max);
 	}
 	return (s64)pos->max;
+}
+
+s64 wo_shist_median(const struct wo_hist_snap *neg,
+		    const struct wo_hist_snap *pos)
+{
+	return wo_shist_pct(neg, pos, 50);
 }

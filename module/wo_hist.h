@@ -38,6 +38,8 @@ struct wo_shist {
 	struct wo_hist neg, pos;
 };
 
+s64 wo_shist_pct(const struct wo_hist_snap *neg,
+		 const struct wo_hist_snap *pos, unsigned int pct);
 s64 wo_shist_median(const struct wo_hist_snap *neg,
 		    const struct wo_hist_snap *pos);
 

@@ -156,7 +156,7 @@ TEST_F_TIMEOUT(sum, histograms_match_records, 120)
 	struct wo_summary s;
 	uint64_t *v[3], all, mig, loc, flagsum = 0;
 	long n[3] = { }, off, nrec = 0, noffs = 0;
-	int64_t *offs, exact_med;
+	int64_t *offs, exact_med, p1, p99;
 	char cmd[64], key[120];
 	int m, i;
 	const char *f = "__x64_sys_clock_gettime";
@@ -246,10 +246,22 @@ TEST_F_TIMEOUT(sum, histograms_match_records, 120)
 	EXPECT_EQ(n[2], nl + nm);
 	EXPECT_STREQ(f, wo_summary_get(&s, "seed.offset_function") ?: "");
 	med = strtoll(wo_summary_get(&s, "seed.offset_median_ns") ?: "0", NULL, 10);
-	snprintf(k, sizeof(k), "offset.%s.%s.min_ns", nl ? "local" : "migrated", f);
-	mn = strtoll(wo_summary_get(&s, k) ?: "0", NULL, 10);
-	snprintf(k, sizeof(k), "offset.%s.%s.max_ns", nl ? "local" : "migrated", f);
-	mx = strtoll(wo_summary_get(&s, k) ?: "0", NULL, 10);
+	/* min/max over both classes: the records do not split them. */
+	mn = INT64_MAX;
+	mx = INT64_MIN;
+	for (i = 0; i < 2; i++) {
+		const char *cls = i ? "migrated" : "local";
+		const char *vs;
+
+		snprintf(k, sizeof(k), "offset.%s.%s.min_ns", cls, f);
+		vs = wo_summary_get(&s, k);
+		if (vs && strtoll(vs, NULL, 10) < mn)
+			mn = strtoll(vs, NULL, 10);
+		snprintf(k, sizeof(k), "offset.%s.%s.max_ns", cls, f);
+		vs = wo_summary_get(&s, k);
+		if (vs && strtoll(vs, NULL, 10) > mx)
+			mx = strtoll(vs, NULL, 10);
+	}
 	qsort(offs, noffs, sizeof(int64_t), cmp_s64);
 	exact_med = noffs ? offs[(noffs + 1) / 2 - 1] : 0;
 	TH_LOG("offset of %s: median %lld (records: %lld), min %lld, max %lld ns",
@@ -260,9 +272,17 @@ TEST_F_TIMEOUT(sum, histograms_match_records, 120)
 	EXPECT_EQ(offs[noffs - 1], mx);
 	/* Bucketed around a reference inside [min, max]: width <= spread/16. */
 	EXPECT_GE((mx - mn) / 16 + 1, llabs(med - exact_med));
-	free(offs);
+	/*
+	 * Stable: the central 98% of the offsets within 1 ms (a read
+	 * preempted before the hook returned may add a tick).
+	 */
+	p1 = offs[(noffs * 1 + 99) / 100 - 1];
+	p99 = offs[(noffs * 99 + 99) / 100 - 1];
+	TH_LOG("records: offset p1..p99 %lld..%lld ns", (long long)p1,
+	       (long long)p99);
+	EXPECT_LT(p99 - p1, 1000000);
 	EXPECT_STREQ("yes", wo_summary_get(&s, "seed.offset_stable") ?: "");
-	EXPECT_LT(mx - mn, 1000000);
+	free(offs);
 	wo_summary_free(&s);
 }
 
@@ -333,7 +353,8 @@ TEST_F_TIMEOUT(sum, run_blocks, 150)
 	TH_LOG("run 1 (pinned): %s%% migrated; run 2 (alternating): %s%%",
 	       v ?: "?", wo_summary_get(&s, "run.2.wf_migrated_pct") ?: "?");
 	/* Only the very first wakeup of run 1 may still move it to CPU 1. */
-	EXPECT_GE(2.0, strtod(v ?: "100", NULL));
+	EXPECT_GE(1.01, strtod(v ?: "100", NULL) *
+		  key_u64(&s, "%s", "run.1.wakeups") / 100);
 	EXPECT_LE(90.0, strtod(wo_summary_get(&s, "run.2.wf_migrated_pct") ?: "0", NULL));
 	EXPECT_LT(0, key_u64(&s, "%s", "run.2.median_ttwu_to_tkread_ns.migrated"));
 	EXPECT_LT(0, key_u64(&s, "%s", "run.1.median_ttwu_to_tkread_ns.local"));
