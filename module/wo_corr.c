@@ -236,17 +236,26 @@ static struct wo_slot *wo_open(struct task_struct *p)
 	return s;
 }
 
-void wo_corr_waking(struct task_struct *p)
+/* A new correlation for a matching @p, its slot locked; or NULL. */
+static struct wo_slot *wo_begin(struct task_struct *p)
 {
 	struct wo_slot *s;
-	u32 flags;
 
 	if (!wo_task_matches(p))
-		return;
+		return NULL;
 	s = wo_open(p);
+	if (s)
+		wo_rec_start(s, p);
+	return s;
+}
+
+void wo_corr_waking(struct task_struct *p)
+{
+	struct wo_slot *s = wo_begin(p);
+	u32 flags;
+
 	if (!s)
 		return;
-	wo_rec_start(s, p);
 	if (wo_take_caller_flags(p, &flags)) {
 		s->rec.caller_flags = flags;
 		s->rec.valid |= WAKEOFF_V_CALLER_FLAGS;
@@ -275,12 +284,9 @@ void wo_corr_wakeup(struct task_struct *p, bool new_task)
 
 	if (new_task) {
 		/* No sched_waking for a new task: the record starts here. */
-		if (!wo_task_matches(p))
-			return;
-		s = wo_open(p);
+		s = wo_begin(p);
 		if (!s)
 			return;
-		wo_rec_start(s, p);
 		s->rec.caller_flags = WF_FORK_VAL;
 		s->rec.valid |= WAKEOFF_V_CALLER_FLAGS | WAKEOFF_V_WAKEUP_NEW;
 	} else {

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -297,4 +298,56 @@ int wo_pin(pid_t pid, int a, int b)
 	if (b >= 0)
 		CPU_SET(b, &set);
 	return sched_setaffinity(pid, sizeof(set), &set);
+}
+
+int wo_clock_child_start(struct wo_clock_child *cc)
+{
+	int a[2], b[2];
+	char c;
+
+	if (pipe(a) || pipe(b))
+		return -1;
+	cc->pid = fork();
+	if (cc->pid == 0) {
+		struct timespec ts;
+
+		/* Keep no write end of our own input: EOF must end us. */
+		close(a[1]);
+		close(b[0]);
+		while (read(a[0], &c, 1) == 1) {
+			syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+			if (write(b[1], &c, 1) != 1)
+				break;
+		}
+		_exit(0);
+	}
+	close(a[0]);
+	close(b[1]);
+	cc->to = a[1];
+	cc->from = b[0];
+	return cc->pid > 0 ? 0 : -1;
+}
+
+int wo_clock_child_rounds(struct wo_clock_child *cc, int n, int alt_us)
+{
+	char c = 'x';
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (write(cc->to, &c, 1) != 1 || read(cc->from, &c, 1) != 1)
+			return -1;
+		if (alt_us > 0) {
+			usleep(alt_us);	/* let it block in read() again */
+			if (wo_pin(cc->pid, i % 2 ? 1 : 2, -1))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+void wo_clock_child_stop(struct wo_clock_child *cc)
+{
+	close(cc->to);
+	close(cc->from);
+	waitpid(cc->pid, NULL, 0);
 }

@@ -70,4 +70,21 @@ int wo_tk_index(const char *name);
 /* Pin @pid to one CPU (@b < 0) or to two. */
 int wo_pin(pid_t pid, int a, int b);
 
+/*
+ * A child that answers each byte it reads after a clock_gettime syscall:
+ * one wakeup and one first timekeeping read per round.
+ */
+struct wo_clock_child {
+	pid_t pid;
+	int to, from;
+};
+int wo_clock_child_start(struct wo_clock_child *cc);
+/*
+ * @n round trips; with @alt_us > 0, after each one wait @alt_us for the
+ * child to sleep again and pin it to CPU 2, then 1, 2, ... so that every
+ * further wakeup must migrate it.
+ */
+int wo_clock_child_rounds(struct wo_clock_child *cc, int n, int alt_us);
+void wo_clock_child_stop(struct wo_clock_child *cc);
+
 #endif

@@ -63,6 +63,25 @@ static void stop_and_drain(struct __test_metadata *_metadata,
 	ASSERT_LE(0, self->len);
 }
 
+/*
+ * A recorded ping-pong of @rounds round trips, both tasks pinned to @cpu
+ * unless it is negative, filtered on the pong; its records are drained.
+ */
+static void pingpong_recorded(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(rec) *self, struct wo_pingpong *pp,
+			      long rounds, int cpu)
+{
+	ASSERT_EQ(0, wo_pingpong_start(pp, rounds));
+	if (cpu >= 0) {
+		ASSERT_EQ(0, wo_pin(pp->ping, cpu, -1));
+		ASSERT_EQ(0, wo_pin(pp->pong, cpu, -1));
+	}
+	filter_pid(_metadata, pp->pong);
+	wo_pingpong_go(pp);
+	ASSERT_EQ(0, wo_pingpong_wait(pp));
+	stop_and_drain(_metadata, self);
+}
+
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -80,13 +99,7 @@ TEST_F_TIMEOUT(rec, pinned_pair_never_migrated, 120)
 	long off, n = 0, others = 0;
 
 	ASSERT_NE(0, migrated);
-	ASSERT_EQ(0, wo_pingpong_start(&pp, 400));
-	ASSERT_EQ(0, wo_pin(pp.ping, 1, -1));
-	ASSERT_EQ(0, wo_pin(pp.pong, 1, -1));
-	filter_pid(_metadata, pp.pong);
-	wo_pingpong_go(&pp);
-	ASSERT_EQ(0, wo_pingpong_wait(&pp));
-	stop_and_drain(_metadata, self);
+	pingpong_recorded(_metadata, self, &pp, 400, 1);
 
 	for_each_wakeup(w, self->buf, self->len, off) {
 		if (!(w->valid & WAKEOFF_V_WAKEUP) || w->waker_pid != pp.ping) {
@@ -128,11 +141,7 @@ TEST_F_TIMEOUT(rec, pingpong_has_wf_sync, 120)
 	long off, n = 0, with_sync = 0;
 
 	ASSERT_NE(0, sync);
-	ASSERT_EQ(0, wo_pingpong_start(&pp, 400));
-	filter_pid(_metadata, pp.pong);
-	wo_pingpong_go(&pp);
-	ASSERT_EQ(0, wo_pingpong_wait(&pp));
-	stop_and_drain(_metadata, self);
+	pingpong_recorded(_metadata, self, &pp, 400, -1);
 
 	for_each_wakeup(w, self->buf, self->len, off) {
 		if (w->waker_pid != pp.ping)
@@ -163,33 +172,16 @@ TEST_F_TIMEOUT(rec, alternating_affinity_migrates, 180)
 	const unsigned int migrated = wo_flag("WF_MIGRATED");
 	const int sys_idx = wo_tk_index("__x64_sys_clock_gettime");
 	const struct wakeoff_wakeup *w;
-	int to_child[2], to_parent[2], i;
+	struct wo_clock_child cc;
 	long off, n = 0, n_mig = 0, n_tk = 0, trace_mig = 0;
 	int64_t off_min = INT64_MAX, off_max = INT64_MIN;
 	uint64_t t0, t1;
 	pid_t child;
-	char c = 'x';
 
 	ASSERT_NE(0, migrated);
 	ASSERT_LE(0, sys_idx);
-	ASSERT_EQ(0, pipe(to_child));
-	ASSERT_EQ(0, pipe(to_parent));
-	child = fork();
-	if (child == 0) {
-		struct timespec ts;
-
-		/* Keep no write end of our own input: EOF must end us. */
-		close(to_child[1]);
-		close(to_parent[0]);
-		while (read(to_child[0], &c, 1) == 1) {
-			syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-			if (write(to_parent[1], &c, 1) != 1)
-				break;
-		}
-		_exit(0);
-	}
-	close(to_child[0]);
-	close(to_parent[1]);
+	ASSERT_EQ(0, wo_clock_child_start(&cc));
+	child = cc.pid;
 	ASSERT_EQ(0, wo_pin(0, 0, -1));
 	ASSERT_EQ(0, wo_pin(child, 1, -1));
 
@@ -207,18 +199,12 @@ TEST_F_TIMEOUT(rec, alternating_affinity_migrates, 180)
 	}
 	filter_pid(_metadata, child);
 	t0 = mono_ns();
-	for (i = 0; i < ALT_ROUNDS; i++) {
-		ASSERT_EQ(1, write(to_child[1], &c, 1));
-		ASSERT_EQ(1, read(to_parent[0], &c, 1));
-		usleep(2000);	/* let it block in read() again */
-		ASSERT_EQ(0, wo_pin(child, i % 2 ? 1 : 2, -1));
-	}
+	ASSERT_EQ(0, wo_clock_child_rounds(&cc, ALT_ROUNDS, 2000));
 	t1 = mono_ns();
 	/* The EOF wakeup at close() below is not part of the experiment. */
 	wo_write_str(TRACEFS "/tracing_on", "0");
 	stop_and_drain(_metadata, self);
-	close(to_child[1]);
-	waitpid(child, NULL, 0);
+	wo_clock_child_stop(&cc);
 
 	/* tracefs: pair each sched_waking with the following sched_wakeup. */
 	if (!access(TRACEFS "/trace", R_OK)) {
@@ -300,11 +286,7 @@ TEST_F_TIMEOUT(rec, rq_clock_matches_task_stamps, 120)
 		SKIP(return, "rq->clock offsets not available from BTF");
 	}
 	wo_summary_free(&s);
-	ASSERT_EQ(0, wo_pingpong_start(&pp, 400));
-	filter_pid(_metadata, pp.pong);
-	wo_pingpong_go(&pp);
-	ASSERT_EQ(0, wo_pingpong_wait(&pp));
-	stop_and_drain(_metadata, self);
+	pingpong_recorded(_metadata, self, &pp, 400, -1);
 
 	for_each_wakeup(w, self->buf, self->len, off) {
 		if (!(w->valid & WAKEOFF_V_RQCLOCK))

@@ -23,63 +23,6 @@
 	for (off = 0; ((w) = wo_next_record(buf, len, &off,		\
 					    WAKEOFF_REC_WAKEUP)) != NULL;)
 
-/* A child that answers each byte after a clock_gettime syscall. */
-struct clock_child {
-	pid_t pid;
-	int to, from;
-};
-
-static int clock_child_start(struct clock_child *cc)
-{
-	int a[2], b[2];
-	char c;
-
-	if (pipe(a) || pipe(b))
-		return -1;
-	cc->pid = fork();
-	if (cc->pid == 0) {
-		struct timespec ts;
-
-		close(a[1]);
-		close(b[0]);
-		while (read(a[0], &c, 1) == 1) {
-			syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-			if (write(b[1], &c, 1) != 1)
-				break;
-		}
-		_exit(0);
-	}
-	close(a[0]);
-	close(b[1]);
-	cc->to = a[1];
-	cc->from = b[0];
-	return cc->pid > 0 ? 0 : -1;
-}
-
-static int clock_child_rounds(struct clock_child *cc, int n, int pin_alt)
-{
-	char c = 'x';
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (write(cc->to, &c, 1) != 1 || read(cc->from, &c, 1) != 1)
-			return -1;
-		if (pin_alt) {
-			usleep(1000);
-			if (wo_pin(cc->pid, 1 + (i % 2), -1))
-				return -1;
-		}
-	}
-	return 0;
-}
-
-static void clock_child_stop(struct clock_child *cc)
-{
-	close(cc->to);
-	close(cc->from);
-	waitpid(cc->pid, NULL, 0);
-}
-
 static int cmp_s64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -152,7 +95,7 @@ TEST_F_TIMEOUT(sum, histograms_match_records, 120)
 	};
 	static const unsigned int pcts[3] = { 50, 90, 99 };
 	const struct wakeoff_wakeup *w;
-	struct clock_child cc;
+	struct wo_clock_child cc;
 	struct wo_summary s;
 	uint64_t *v[3], all, mig, loc, flagsum = 0;
 	long n[3] = { }, off, nrec = 0, noffs = 0;
@@ -164,15 +107,15 @@ TEST_F_TIMEOUT(sum, histograms_match_records, 120)
 	char k[160];
 	int64_t mn, mx, med;
 
-	ASSERT_EQ(0, clock_child_start(&cc));
+	ASSERT_EQ(0, wo_clock_child_start(&cc));
 	snprintf(cmd, sizeof(cmd), "filter pid %d", cc.pid);
 	ASSERT_EQ(0, wo_control(cmd));
 	ASSERT_EQ(0, wo_control("reset"));
-	ASSERT_EQ(0, clock_child_rounds(&cc, 300, 0));
+	ASSERT_EQ(0, wo_clock_child_rounds(&cc, 300, 0));
 	ASSERT_EQ(0, wo_control("stop"));
 	self->len = wo_events_drain(&self->buf);
 	ASSERT_LT(0, self->len);
-	clock_child_stop(&cc);
+	wo_clock_child_stop(&cc);
 
 	for (m = 0; m < 3; m++)
 		v[m] = calloc(self->len / sizeof(*w) + 1, sizeof(uint64_t));
@@ -321,24 +264,24 @@ TEST_F_TIMEOUT(sum, stack_clusters_name_pipe_write, 120)
 /* One block per run id; the seed's numbers differ as they must. */
 TEST_F_TIMEOUT(sum, run_blocks, 150)
 {
-	struct clock_child cc;
+	struct wo_clock_child cc;
 	struct wo_summary s;
 	char cmd[64];
 	const char *v;
 
-	ASSERT_EQ(0, clock_child_start(&cc));
+	ASSERT_EQ(0, wo_clock_child_start(&cc));
 	snprintf(cmd, sizeof(cmd), "filter pid %d", cc.pid);
 	ASSERT_EQ(0, wo_control(cmd));
 	ASSERT_EQ(0, wo_control("reset"));
 	ASSERT_EQ(0, wo_pin(0, 1, -1));
 	ASSERT_EQ(0, wo_pin(cc.pid, 1, -1));
 	ASSERT_EQ(0, wo_control("run 1 pinned"));
-	ASSERT_EQ(0, clock_child_rounds(&cc, 100, 0));
+	ASSERT_EQ(0, wo_clock_child_rounds(&cc, 100, 0));
 	ASSERT_EQ(0, wo_pin(0, 0, -1));
 	ASSERT_EQ(0, wo_control("run 2 alternating"));
-	ASSERT_EQ(0, clock_child_rounds(&cc, 100, 1));
+	ASSERT_EQ(0, wo_clock_child_rounds(&cc, 100, 1000));
 	ASSERT_EQ(0, wo_control("stop"));
-	clock_child_stop(&cc);
+	wo_clock_child_stop(&cc);
 
 	ASSERT_EQ(0, wo_summary_read(&s));
 	EXPECT_STREQ("pinned", wo_summary_get(&s, "run.1.label") ?: "");

@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
+
 static long parse_long(const char *s, const char *what)
 {
 	char *end;
@@ -53,17 +55,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int pin(pid_t pid, int a, int b)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(a, &set);
-	if (b >= 0)
-		CPU_SET(b, &set);
-	return sched_setaffinity(pid, sizeof(set), &set);
 }
 
 static int run_idle(long secs)
@@ -95,7 +86,7 @@ static int run_load(long secs, int a, int b, int busy)
 	}
 	spinner = fork();
 	if (spinner == 0) {
-		if (pin(0, busy, -1))
+		if (wo_pin(0, busy, -1))
 			perror("wo_workload: pin spinner");
 		for (;;)
 			;
@@ -104,7 +95,7 @@ static int run_load(long secs, int a, int b, int busy)
 	if (pong == 0) {
 		close(p1[1]);
 		close(p2[0]);
-		pin(0, a, b);
+		wo_pin(0, a, b);
 		while (read(p1[0], &c, 1) == 1) {
 			read_clock();
 			if (write(p2[1], &c, 1) != 1)
@@ -114,7 +105,7 @@ static int run_load(long secs, int a, int b, int busy)
 	}
 	close(p1[0]);
 	close(p2[1]);
-	if (pin(0, a, b))
+	if (wo_pin(0, a, b))
 		perror("wo_workload: pin");
 	while (now() < end) {
 		if (write(p1[1], &c, 1) != 1 || read(p2[0], &c, 1) != 1)
