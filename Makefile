@@ -7,7 +7,8 @@
 #   make check            every test: host unit tests, and per Debian kernel
 #                         build checks, DKMS and the kselftests under QEMU
 #   make demo             boot a Debian kernel under QEMU, load wakeoff, run
-#                         an idle then a loaded phase and print the summary
+#                         an idle then a loaded phase, print the report, then
+#                         run the seed's recipe (wakeoff stress) and its table
 #   make lint             sparse (C=2) and checkpatch on the module
 #
 # KVER defaults to the running kernel when its headers are installed,

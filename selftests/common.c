@@ -289,17 +289,6 @@ int wo_tk_index(const char *name)
 	return found;
 }
 
-int wo_pin(pid_t pid, int a, int b)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(a, &set);
-	if (b >= 0)
-		CPU_SET(b, &set);
-	return sched_setaffinity(pid, sizeof(set), &set);
-}
-
 int wo_clock_child_start(struct wo_clock_child *cc)
 {
 	int a[2], b[2];

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "../userspace/summary.h"
+#include "../userspace/workload.h"
 #include "../module/uapi/wakeoff.h"
 
 #define WO_DIR		"/sys/kernel/debug/wakeoff"
@@ -67,8 +68,7 @@ const void *wo_next_record(const char *buf, long len, long *off, int type);
 unsigned int wo_flag(const char *name);
 /* Index of a timekeeping function in the tk_hooks file, or -1. */
 int wo_tk_index(const char *name);
-/* Pin @pid to one CPU (@b < 0) or to two. */
-int wo_pin(pid_t pid, int a, int b);
+/* wo_pin(): userspace/workload.h, shared with the CLI. */
 
 /*
  * A child that answers each byte it reads after a clock_gettime syscall:
