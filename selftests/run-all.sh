@@ -16,7 +16,7 @@ LOGS=$WO_BUILD/check
 RESULTS=$LOGS/results.tap
 VM_TIMEOUT=${WAKEOFF_VM_TIMEOUT:-900}
 # What the host checks on the file cli_test records in each guest.
-WO_CLI_HOST_CHECKS="report"
+WO_CLI_HOST_CHECKS="report perfetto plot"
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 : >"$RESULTS"

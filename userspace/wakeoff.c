@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "export.h"
 #include "modfs.h"
 #include "summary.h"
 #include "../module/uapi/wakeoff.h"
@@ -26,6 +27,8 @@ static void usage(FILE *f)
 		"             of a record file or of the live module (--csv/--json/--prometheus)\n"
 		"  timehist   one line per wakeup of a record file\n"
 		"  stress     the seed's recipe: idle and loaded runs, then the table\n"
+		"  export     --perfetto OUT.json FILE: Chrome trace-event JSON\n"
+		"  plot       FILE -o report.html: one self-contained HTML page\n"
 		"  summary    print the module's summary, or the values of KEYs\n"
 		"  control    send a command: start, stop, reset, run <id> [label],\n"
 		"             filter pid|tgid|comm <value>, filter clear\n"
@@ -109,6 +112,8 @@ static const struct {
 	{ "report", cmd_report },
 	{ "timehist", cmd_timehist },
 	{ "stress", cmd_stress },
+	{ "export", cmd_export },
+	{ "plot", cmd_plot },
 	{ "summary", cmd_summary },
 	{ "control", cmd_control },
 };
