@@ -121,6 +121,15 @@ static void print_text(const struct wo_report *r, unsigned int top, FILE *out)
 	fprintf(out, "  WF_MIGRATED share          %.2f %%\n", r->migrated_pct);
 	wo_fmt_ns(a, sizeof(a), r->med_tk_migrated);
 	wo_fmt_ns(b, sizeof(b), r->med_tk_local);
+	/* A class without a single read has no median, not a 0 one. */
+	for (i = 0; i < r->ncls; i++) {
+		if (strcmp(r->cls[i].scope, "class") || r->cls[i].m[WO_RM_TK].count)
+			continue;
+		if (!strcmp(r->cls[i].name, "migrated"))
+			snprintf(a, sizeof(a), "- (no read)");
+		else if (!strcmp(r->cls[i].name, "local"))
+			snprintf(b, sizeof(b), "- (no read)");
+	}
 	fprintf(out, "  median ttwu->tkread        migrated %s, local %s\n", a, b);
 	if (r->off_have) {
 		fmt_sns(a, sizeof(a), r->off_median);
