@@ -182,8 +182,13 @@ static void print_text(const struct wo_report *r, unsigned int top, FILE *out)
 		for (i = 0; i < r->nruns; i++) {
 			const struct wo_rrun *u = &r->runs[i];
 
+			/* 0: no read in that class (a read takes > 0 ns). */
 			wo_fmt_ns(a, sizeof(a), u->med_tk_migrated);
 			wo_fmt_ns(b, sizeof(b), u->med_tk_local);
+			if (!u->med_tk_migrated)
+				snprintf(a, sizeof(a), "-");
+			if (!u->med_tk_local)
+				snprintf(b, sizeof(b), "-");
 			if (u->off_func)
 				wo_fmt_ns(c, sizeof(c), (uint64_t)u->off_spread);
 			else
