@@ -29,6 +29,21 @@ static const char * const wo_files[] = {
 };
 #define NFILES (sizeof(wo_files) / sizeof(wo_files[0]))
 
+/*
+ * After a failed assertion: end the readers and workloads this test
+ * forked (its own process group, see the harness), so that the module
+ * can go and the next test starts clean.
+ */
+static void reap_children(void)
+{
+	signal(SIGTERM, SIG_IGN);
+	kill(0, SIGTERM);
+	while (wait(NULL) > 0)
+		;
+}
+
+static int unload_patiently(void);
+
 FIXTURE(unloaded) {
 	int unused;
 };
@@ -41,7 +56,8 @@ FIXTURE_SETUP(unloaded)
 
 FIXTURE_TEARDOWN(unloaded)
 {
-	wo_unload();
+	reap_children();
+	unload_patiently();
 }
 
 FIXTURE(loaded) {
@@ -57,7 +73,8 @@ FIXTURE_SETUP(loaded)
 
 FIXTURE_TEARDOWN(loaded)
 {
-	wo_unload();
+	reap_children();
+	unload_patiently();
 }
 
 /* rmmod of a module in use fails at once (O_NONBLOCK): EWOULDBLOCK. */
