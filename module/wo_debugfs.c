@@ -158,7 +158,13 @@ static int wo_summary_show(struct seq_file *m, void *v)
 
 	wo_sum_stats(&sum);
 	wo_show_correlation(m, &sum);
+	/*
+	 * A "run" or "reset" written meanwhile would move the run ring under
+	 * the walk (a block printed twice: duplicate keys).
+	 */
+	mutex_lock(&wo_control_lock);
 	wo_agg_show(m);
+	mutex_unlock(&wo_control_lock);
 	for (i = 0; i < WO_EV_NR; i++)
 		seq_printf(m, "events.%s: %llu\n", wo_event_names[i],
 			   sum.seen[i]);

@@ -61,7 +61,7 @@ u32 wo_stack_capture(void)
 	unsigned long ip[WO_STACK_SAVE];
 	unsigned int n, skip = 0, i;
 	struct wo_stack *c;
-	u32 h, slot;
+	u32 h, slot, cur;
 
 	if (!READ_ONCE(wo_stacks_enabled) || !wo_stacks)
 		return 0;
@@ -76,15 +76,20 @@ u32 wo_stack_capture(void)
 	for (i = 0; i < WO_STACK_PROBE; i++) {
 		slot = (h + i) % WO_STACKS;
 		c = &wo_stacks[slot];
-		if (READ_ONCE(c->hash) == h)
-			return slot + 1;
-		if (!READ_ONCE(c->hash) && !cmpxchg(&c->hash, 0, h)) {
-			memcpy(c->ip, &ip[skip], n * sizeof(ip[0]));
-			c->nr = n;
-			/* Frames written before readers see "ready". */
-			smp_store_release(&c->ready, 1);
-			return slot + 1;
+		cur = READ_ONCE(c->hash);
+		if (!cur) {
+			cur = cmpxchg(&c->hash, 0, h);
+			if (!cur) {
+				memcpy(c->ip, &ip[skip], n * sizeof(ip[0]));
+				c->nr = n;
+				/* Frames written before readers see "ready". */
+				smp_store_release(&c->ready, 1);
+				return slot + 1;
+			}
 		}
+		/* Also when another CPU just inserted the same stack. */
+		if (cur == h)
+			return slot + 1;
 	}
 	atomic64_inc(&wo_stacks_overflow);
 	return 0;

@@ -98,6 +98,17 @@ int wo_control(const char *cmd)
 	return wo_write_str(WO_CONTROL, cmd);
 }
 
+long wo_iters(long n)
+{
+	const char *p = getenv("WAKEOFF_ITER_PCT");
+	long pct = p && *p ? strtol(p, NULL, 10) : 100;
+
+	if (pct <= 0 || pct > 100)
+		pct = 100;
+	n = n * pct / 100;
+	return n > 0 ? n : 1;
+}
+
 unsigned long wo_bad_taint(void)
 {
 	char *buf;

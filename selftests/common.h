@@ -36,6 +36,12 @@ int wo_write_str(const char *path, const char *s);
 /* Write to the control file; returns 0 or -errno. */
 int wo_control(const char *cmd);
 
+/*
+ * @n scaled by $WAKEOFF_ITER_PCT percent (default 100), at least 1: the
+ * debug-kernel run (make check-debug) lowers the iteration counts.
+ */
+long wo_iters(long n);
+
 /* Taint flags D (died) and W (warning); nonzero if either is set. */
 unsigned long wo_bad_taint(void);
 

@@ -5,7 +5,9 @@
 #   host-side unit tests; per Debian kernel (6.1 and 6.12, resolved through
 #   the meta-packages): W=1 -Werror module build, sparse, DKMS add/build/
 #   install into a private tree, and the kselftests inside QEMU; checkpatch
-#   on the module sources.  Ends with "N passed, N failed, N skipped".
+#   on the module sources; the suite on the cached debug kernel, if any
+#   (WAKEOFF_NO_DEBUG=1 leaves it out).  Ends with "N passed, N failed,
+#   N skipped".
 #
 # Artifacts (logs, dmesg and console of every VM run) go to build/check/.
 set -uo pipefail
@@ -140,4 +142,10 @@ for rel in $rels; do
 		fi
 	fi
 done
+
+# The suite on the debug kernel (KASAN, kmemleak, lockdep, UBSAN), when
+# that kernel is cached: building it takes ~35 min (make check-debug).
+if [ -z "${WAKEOFF_NO_DEBUG:-}" ]; then
+	selftests/vm/check-debug.sh --cached-only | tee -a "$RESULTS"
+fi
 finish
