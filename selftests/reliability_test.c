@@ -864,15 +864,17 @@ TEST_F_TIMEOUT(loaded, security, 120)
 	/* The layout the probes use was validated against the kernel. */
 	ASSERT_EQ(0, wo_read_file(WO_SUMMARY, &buf, &len));
 	if (strstr(buf, "rq_clock: available")) {
-		unsigned int clk, cpu, size;
+		unsigned int clk, cpu, nr, size;
 		char *o = strstr(buf, "rq_offsets: ");
 
 		EXPECT_NE(NULL, strstr(buf, "rq_clock_detail: validated on every possible CPU"));
 		ASSERT_NE(NULL, o);
-		ASSERT_EQ(3, sscanf(o, "rq_offsets: clock=%u cpu=%u size=%u",
-				    &clk, &cpu, &size));
+		ASSERT_EQ(4, sscanf(o, "rq_offsets: clock=%u cpu=%u nr_running=%u size=%u",
+				    &clk, &cpu, &nr, &size));
 		EXPECT_GE(size, clk + 8);
 		EXPECT_GE(size, cpu + 4);
+		/* 0: not used; otherwise inside the struct, past rq->__lock. */
+		EXPECT_TRUE(!nr || (nr >= 4 && size >= nr + 4));
 	}
 	free(buf);
 

@@ -3,14 +3,27 @@
 #ifndef WAKEOFF_EXPORT_H
 #define WAKEOFF_EXPORT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "wofile.h"
 
-/* Chrome trace-event JSON (Perfetto UI, chrome://tracing). */
+/*
+ * Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing), streamed
+ * to @out.  Returns 0, or -1 (allocation or write error, errno set).
+ */
 int wo_export_perfetto(const struct wo_trace *t, FILE *out);
-/* One self-contained HTML page: inline SVG and CSS, no script, no network. */
-int wo_plot_html(const struct wo_trace *t, FILE *out);
+
+/*
+ * One self-contained HTML page (inline SVG and CSS, no script, nothing
+ * fetched): per-CPU runqueue-length timeline, latency histograms per
+ * class, clock offset over time.  @title: the page's heading, NULL for
+ * "wakeoff: FILE".  Returns 0, or -1 (allocation or write error).
+ */
+int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title);
+
+/* Length of the well-formed UTF-8 sequence at @p (at most @n bytes), or 0. */
+size_t wo_utf8_len(const unsigned char *p, size_t n);
 
 int cmd_export(int argc, char **argv);
 int cmd_plot(int argc, char **argv);

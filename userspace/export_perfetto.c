@@ -1,20 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wakeoff export --perfetto: Chrome trace-event JSON.
+ * wakeoff export --perfetto: Chrome trace-event JSON (ui.perfetto.dev,
+ * chrome://tracing).
  *
- * Process 1 "CPUs" has one thread per CPU.  On it:
- *  - "wake <comm>[pid]": a 1 us slice on the waker's CPU at sched_waking,
- *    where the wakeup's flow arrow starts;
- *  - "<comm>[pid]": the wakee running on its CPU from its switch-in, where
- *    the arrow ends.  We only know switch-ins of traced wakees, so the
- *    slice ends at the next known switch-in on that CPU, capped at 10 ms
- *    (args.end says which);
- *  - "tkread <function>": an instant at the first timekeeping read;
- *  - counters "rq_len cpuN": the target runqueue length at each wakeup.
- * Process 2 "runqueue waits" holds async slices from sched_wakeup to the
- * switch-in (they overlap freely).  Timestamps are microseconds from the
- * first sched_waking, with ns precision.
+ * Process 1 "CPUs" has one thread (track) per CPU seen in the records,
+ * named "CPU n".  On it:
+ *  - "<comm>[pid]" (cat "run"): the wakee running, from its switch-in
+ *    (ts_switch on run_cpu).  We only know the switch-ins of traced
+ *    wakees, never the switch-outs, so the slice ends at the EARLIEST of
+ *      1. the next known switch-in on that CPU (someone else got it),
+ *      2. the task's first timekeeping read (what the record can vouch
+ *         for: a correlation that closed with a read never slept before
+ *         it; after it the record knows nothing more),
+ *      3. RAN_CAP_NS after the switch-in (nothing later is known: the
+ *         correlation closed by sleeping, exiting, timing out...);
+ *    args.end names the bound that applied.
+ *  - "wake <comm>[pid]" (cat "wakeup"): the waker's side, a slice of at
+ *    most WAKE_DUR_NS at sched_waking on waker_cpu, clipped so that it
+ *    nests properly (inside the "run" slice it falls in, before the next
+ *    switch-in and the next wake slice on that CPU).  A flow starts there
+ *    ("s") and ends at the wakee's switch-in ("f", bp "e": bound to the
+ *    enclosing "run" slice) -- the wakeup arrow.
+ *  - "tkread <function>": an instant (thread scope) at the first
+ *    timekeeping read on tk_cpu; args function, value, offset.
+ *  - counters "rq_len cpuN": the target runqueue length (rq_nr_running)
+ *    at each sched_wakeup, when the record has it.
+ * Process 2 "runqueue waits" holds async slices "wait <comm>[pid]" from
+ * sched_wakeup to the switch-in (they overlap freely; id = wake id).
+ * Run markers (the "run <id> <label>" records) are global instants.
+ *
+ * Timestamps are microseconds from the earliest timestamp in the file,
+ * printed with 3 decimals (ns precision, no floating point).  Every
+ * string goes through json_str(): '"' and '\' escaped, control bytes,
+ * DEL and bytes that are not part of well-formed UTF-8 as \u00XX (comm
+ * is whatever the task set with prctl), valid UTF-8 kept as is.  Output
+ * is streamed; no string goes through a fixed-size buffer.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,23 +44,110 @@
 #include <string.h>
 
 #include "export.h"
-#include "report.h"
 
-#define RAN_CAP_NS	10000000ULL
+#define RAN_CAP_NS	10000000ULL	/* 10 ms */
+#define WAKE_DUR_NS	1000ULL		/* 1 us */
 
-struct sw {
-	uint16_t cpu;
-	uint64_t ts;
-	size_t idx;
-};
-
-static int cmp_sw(const void *a, const void *b)
+size_t wo_utf8_len(const unsigned char *p, size_t n)
 {
-	const struct sw *x = a, *y = b;
+	size_t len, i;
+	uint32_t cp;
 
-	if (x->cpu != y->cpu)
-		return x->cpu < y->cpu ? -1 : 1;
-	return x->ts < y->ts ? -1 : x->ts > y->ts;
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	/* Overlong forms, UTF-16 surrogates, beyond U+10FFFF. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/* @s up to its NUL or @max bytes, as a JSON string body (no quotes). */
+static void json_body(FILE *out, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = 0, k;
+
+	while (n < max && p[n])
+		n++;
+	while (n) {
+		if (*p == '"' || *p == '\\') {
+			fputc('\\', out);
+			fputc(*p, out);
+			k = 1;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			fprintf(out, "\\u%04x", *p);
+			k = 1;
+		} else if ((k = wo_utf8_len(p, n))) {
+			fwrite(p, 1, k, out);
+		} else {
+			fprintf(out, "\\u%04x", *p);	/* a byte, not UTF-8 */
+			k = 1;
+		}
+		p += k;
+		n -= k;
+	}
+}
+
+static void json_str(FILE *out, const char *s, size_t max)
+{
+	fputc('"', out);
+	json_body(out, s, max);
+	fputc('"', out);
+}
+
+/* "<prefix><comm>[pid]" with comm escaped, as one JSON string. */
+static void json_task(FILE *out, const char *prefix, const char *comm, int pid)
+{
+	fputc('"', out);
+	json_body(out, prefix, SIZE_MAX);
+	json_body(out, comm, WAKEOFF_COMM_LEN);
+	fprintf(out, "[%d]\"", pid);
+}
+
+/* Flags named with the file's own table, streamed: "WF_SYNC|0x100". */
+static void json_flags(FILE *out, const struct wo_trace *t, uint32_t flags)
+{
+	uint32_t left = flags;
+	bool first = true;
+	size_t i;
+
+	fputc('"', out);
+	if (!flags)
+		fputc('0', out);
+	for (i = 0; i < t->nflags; i++) {
+		uint32_t v = t->flags[i].value;
+
+		if (!v || (left & v) != v)
+			continue;
+		if (!first)
+			fputc('|', out);
+		json_body(out, t->flags[i].name, SIZE_MAX);
+		left &= ~v;
+		first = false;
+	}
+	if (left)
+		fprintf(out, "%s0x%" PRIx32, first ? "" : "|", left);
+	fputc('"', out);
 }
 
 static void ts_us(FILE *out, uint64_t ts, uint64_t t0)
@@ -48,159 +157,361 @@ static void ts_us(FILE *out, uint64_t ts, uint64_t t0)
 	fprintf(out, "%" PRIu64 ".%03" PRIu64, d / 1000, d % 1000);
 }
 
-static void task_name(FILE *out, const char *prefix, const char *comm, int pid)
+static void dur_us(FILE *out, uint64_t d)
 {
-	char buf[64];
+	fprintf(out, "%" PRIu64 ".%03" PRIu64, d / 1000, d % 1000);
+}
 
-	snprintf(buf, sizeof(buf), "%s%.*s[%d]", prefix, WAKEOFF_COMM_LEN, comm, pid);
-	wo_json_str(out, buf);
+/* An event on a CPU track: a switch-in (run slice) or a waking. */
+struct cev {
+	uint16_t cpu;
+	uint64_t ts;
+	size_t idx;
+};
+
+static int cmp_cev(const void *a, const void *b)
+{
+	const struct cev *x = a, *y = b;
+
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu ? -1 : 1;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static bool has(const struct wakeoff_wakeup *w, uint32_t bits)
+{
+	return (w->valid & bits) == bits;
+}
+
+enum ran_end { END_NEXT, END_TK, END_CAP };
+static const char *const ran_end_name[] = {
+	"next known switch-in on this CPU", "first timekeeping read",
+	"cap 10 ms (no later event known)",
+};
+
+struct ctx {
+	const struct wo_trace *t;
+	FILE *out;
+	uint64_t t0;
+	struct cev *sw, *wk;	/* switch-ins, wakings: by CPU, then time */
+	size_t nsw;
+	uint64_t *end;		/* per record: end of its run slice */
+	unsigned char *why;	/* per record: enum ran_end */
+	uint64_t *wdur;		/* per record: duration of its wake slice */
+};
+
+/* Run slices: end at the earliest known bound (see the top comment). */
+static void ran_ends(struct ctx *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->nsw; i = j) {
+		for (j = i + 1; j < c->nsw && c->sw[j].cpu == c->sw[i].cpu; j++)
+			;
+		/* c->sw[i..j) is one CPU; find the next strictly later ts. */
+		for (size_t k = i, nx = i; k < j; k++) {
+			const struct wakeoff_wakeup *w = &c->t->wk[c->sw[k].idx];
+			uint64_t s = c->sw[k].ts, e = s + RAN_CAP_NS;
+			unsigned char why = END_CAP;
+
+			while (nx < j && c->sw[nx].ts <= s)
+				nx++;
+			if (nx < j && c->sw[nx].ts < e) {
+				e = c->sw[nx].ts;
+				why = END_NEXT;
+			}
+			if (has(w, WAKEOFF_V_TKREAD) && w->ts_tkread > s &&
+			    w->ts_tkread < e) {
+				e = w->ts_tkread;
+				why = END_TK;
+			}
+			c->end[c->sw[k].idx] = e;
+			c->why[c->sw[k].idx] = why;
+		}
+	}
+}
+
+/*
+ * Wake slices: WAKE_DUR_NS, clipped to end before the next strictly
+ * later switch-in and the next strictly later waking on the CPU, and
+ * inside the run slice that encloses the waking.  Run slices on a CPU do
+ * not overlap (each ends by the next switch-in), so a merge suffices.
+ */
+static void wake_durs(struct ctx *c)
+{
+	const struct wo_trace *t = c->t;
+	size_t i, s = 0, nx;
+
+	for (i = 0; i < t->nwk; i++) {
+		const struct cev *e = &c->wk[i];
+		uint64_t d = WAKE_DUR_NS, ts = e->ts;
+
+		/* Last switch-in at or before ts on this CPU, and the next. */
+		while (s < c->nsw && (c->sw[s].cpu < e->cpu ||
+		       (c->sw[s].cpu == e->cpu && c->sw[s].ts <= ts)))
+			s++;
+		/*
+		 * Switch-ins at the same instant start nested slices (their
+		 * ends differ by their own reads): stay inside all that
+		 * enclose ts.
+		 */
+		for (nx = s; nx > 0 && c->sw[nx - 1].cpu == e->cpu &&
+		     c->sw[nx - 1].ts == c->sw[s - 1].ts; nx--) {
+			uint64_t end = c->end[c->sw[nx - 1].idx];
+
+			if (end > ts && end - ts < d)
+				d = end - ts;
+		}
+		if (s < c->nsw && c->sw[s].cpu == e->cpu && c->sw[s].ts - ts < d)
+			d = c->sw[s].ts - ts;
+		for (nx = i + 1; nx < t->nwk && c->wk[nx].cpu == e->cpu &&
+		     c->wk[nx].ts == ts; nx++)
+			;
+		if (nx < t->nwk && c->wk[nx].cpu == e->cpu && c->wk[nx].ts - ts < d)
+			d = c->wk[nx].ts - ts;
+		c->wdur[e->idx] = d;
+	}
+}
+
+static void ev_begin(struct ctx *c, const char *ph, unsigned int pid,
+		     unsigned int tid, const char *cat)
+{
+	fprintf(c->out, ",\n{\"ph\":\"%s\",\"pid\":%u,\"tid\":%u,\"cat\":\"%s\",\"ts\":",
+		ph, pid, tid, cat);
+}
+
+static void emit_wakeup(struct ctx *c, const struct wakeoff_wakeup *w, size_t i)
+{
+	const struct wo_trace *t = c->t;
+	FILE *out = c->out;
+	const char *label = wo_trace_run_label(t, w->run_id);
+	bool sw = has(w, WAKEOFF_V_SWITCH);
+
+	/* The waker's side: where the arrow starts. */
+	ev_begin(c, "X", 1, w->waker_cpu, "wakeup");
+	ts_us(out, w->ts_waking, c->t0);
+	fputs(",\"dur\":", out);
+	dur_us(out, c->wdur[i]);
+	fputs(",\"name\":", out);
+	json_task(out, "wake ", w->comm, w->pid);
+	fputs(",\"args\":{\"waker\":", out);
+	json_task(out, "", w->waker_comm, w->waker_pid);
+	fprintf(out, ",\"wakee_tgid\":%d,\"wake_id\":%" PRIu64 ",\"run_id\":%" PRIu64,
+		w->tgid, (uint64_t)w->wake_id, (uint64_t)w->run_id);
+	if (label) {
+		fputs(",\"run_label\":", out);
+		json_str(out, label, WAKEOFF_LABEL_LEN);
+	}
+	fprintf(out, ",\"prev_cpu\":%u", w->prev_cpu);
+	if (has(w, WAKEOFF_V_WAKEUP))
+		fprintf(out, ",\"target_cpu\":%u", w->target_cpu);
+	if (sw)
+		fprintf(out, ",\"run_cpu\":%u", w->run_cpu);
+	fputs(",\"flags\":", out);
+	json_flags(out, t, w->final_flags);
+	if (w->valid & WAKEOFF_V_CALLER_FLAGS) {
+		fputs(",\"caller_flags\":", out);
+		json_flags(out, t, w->caller_flags);
+	}
+	if (w->valid & WAKEOFF_V_ACTIVATE) {
+		fputs(",\"activate_flags\":", out);
+		json_flags(out, t, w->activate_flags);
+	}
+	if (has(w, WAKEOFF_V_WAKEUP))
+		fprintf(out, ",\"waking_to_wakeup_ns\":%" PRIu64,
+			w->ts_wakeup > w->ts_waking ? (uint64_t)(w->ts_wakeup - w->ts_waking) : 0);
+	fprintf(out, ",\"outcome\":%u}}", w->outcome);
+	if (sw) {
+		fprintf(out, ",\n{\"ph\":\"s\",\"pid\":1,\"tid\":%u,\"cat\":\"wakeup\",\"name\":\"wakeup\",\"id\":%" PRIu64 ",\"ts\":",
+			w->waker_cpu, (uint64_t)w->wake_id);
+		ts_us(out, w->ts_waking, c->t0);
+		fputc('}', out);
+	}
+
+	if (sw) {
+		/* The wakee running, with the arrow's end bound to it. */
+		uint64_t e = c->end[i];
+
+		ev_begin(c, "X", 1, w->run_cpu, "run");
+		ts_us(out, w->ts_switch, c->t0);
+		fputs(",\"dur\":", out);
+		dur_us(out, e > w->ts_switch ? e - w->ts_switch : 0);
+		fputs(",\"name\":", out);
+		json_task(out, "", w->comm, w->pid);
+		fprintf(out, ",\"args\":{\"end\":\"%s\",\"end_rule\":\"earliest of: next known switch-in on this CPU, first timekeeping read, 10 ms\",\"wake_id\":%" PRIu64 ",\"run_id\":%" PRIu64 ",\"flags\":",
+			ran_end_name[c->why[i]], (uint64_t)w->wake_id, (uint64_t)w->run_id);
+		json_flags(out, t, w->final_flags);
+		if (has(w, WAKEOFF_V_WAKEUP))
+			fprintf(out, ",\"wakeup_to_switch_ns\":%" PRIu64,
+				w->ts_switch > w->ts_wakeup ? (uint64_t)(w->ts_switch - w->ts_wakeup) : 0);
+		fputs("}}", out);
+		fprintf(out, ",\n{\"ph\":\"f\",\"bp\":\"e\",\"pid\":1,\"tid\":%u,\"cat\":\"wakeup\",\"name\":\"wakeup\",\"id\":%" PRIu64 ",\"ts\":",
+			w->run_cpu, (uint64_t)w->wake_id);
+		ts_us(out, w->ts_switch, c->t0);
+		fputc('}', out);
+	}
+
+	if (has(w, WAKEOFF_V_WAKEUP | WAKEOFF_V_SWITCH)) {
+		/* Waiting on the runqueue: async, overlapping. */
+		ev_begin(c, "b", 2, w->target_cpu, "rqwait");
+		ts_us(out, w->ts_wakeup, c->t0);
+		fprintf(out, ",\"id\":%" PRIu64 ",\"name\":", (uint64_t)w->wake_id);
+		json_task(out, "wait ", w->comm, w->pid);
+		fprintf(out, ",\"args\":{\"target_cpu\":%u,\"run_cpu\":%u,\"wake_id\":%" PRIu64 ",\"run_id\":%" PRIu64 ",\"flags\":",
+			w->target_cpu, w->run_cpu, (uint64_t)w->wake_id, (uint64_t)w->run_id);
+		json_flags(out, t, w->final_flags);
+		fputs("}}", out);
+		ev_begin(c, "e", 2, w->target_cpu, "rqwait");
+		ts_us(out, w->ts_switch > w->ts_wakeup ? w->ts_switch : w->ts_wakeup, c->t0);
+		fprintf(out, ",\"id\":%" PRIu64 ",\"name\":", (uint64_t)w->wake_id);
+		json_task(out, "wait ", w->comm, w->pid);
+		fputc('}', out);
+	}
+
+	if (has(w, WAKEOFF_V_TKREAD)) {
+		const char *fn = wo_trace_tk_name(t, w->tk_func);
+
+		fprintf(out, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":%u,\"cat\":\"tkread\",\"ts\":",
+			w->tk_cpu);
+		ts_us(out, w->ts_tkread, c->t0);
+		fputs(",\"name\":\"tkread ", out);
+		if (fn)
+			json_body(out, fn, SIZE_MAX);
+		else
+			fprintf(out, "#%u", w->tk_func);
+		fputs("\",\"args\":{\"task\":", out);
+		json_task(out, "", w->comm, w->pid);
+		fputs(",\"function\":", out);
+		if (fn)
+			json_str(out, fn, SIZE_MAX);
+		else
+			fprintf(out, "\"#%u\"", w->tk_func);
+		fprintf(out, ",\"value_ns\":%" PRIu64 ",\"offset_ns\":%" PRId64
+			",\"ttwu_to_tkread_ns\":%" PRIu64 ",\"wake_id\":%" PRIu64 ",\"run_id\":%" PRIu64 ",\"flags\":",
+			(uint64_t)w->tk_value, (int64_t)w->tk_offset,
+			w->ts_tkread > w->ts_waking ? (uint64_t)(w->ts_tkread - w->ts_waking) : 0,
+			(uint64_t)w->wake_id, (uint64_t)w->run_id);
+		json_flags(out, t, w->final_flags);
+		fputs("}}", out);
+	}
+
+	if (has(w, WAKEOFF_V_NR_RUNNING | WAKEOFF_V_WAKEUP)) {
+		fprintf(out, ",\n{\"ph\":\"C\",\"pid\":1,\"name\":\"rq_len cpu%u\",\"ts\":",
+			w->target_cpu);
+		ts_us(out, w->ts_wakeup, c->t0);
+		fprintf(out, ",\"args\":{\"nr_running\":%" PRIu32 "}}", (uint32_t)w->rq_nr_running);
+	}
+}
+
+/* Earliest timestamp the export prints, so no relative time is negative. */
+static uint64_t first_ts(const struct wo_trace *t)
+{
+	uint64_t t0 = UINT64_MAX;
+	size_t i;
+
+	for (i = 0; i < t->nwk; i++) {
+		const struct wakeoff_wakeup *w = &t->wk[i];
+
+		if (w->ts_waking < t0)
+			t0 = w->ts_waking;
+		if (has(w, WAKEOFF_V_WAKEUP) && w->ts_wakeup < t0)
+			t0 = w->ts_wakeup;
+		if (has(w, WAKEOFF_V_SWITCH) && w->ts_switch < t0)
+			t0 = w->ts_switch;
+		if (has(w, WAKEOFF_V_TKREAD) && w->ts_tkread < t0)
+			t0 = w->ts_tkread;
+	}
+	for (i = 0; i < t->nruns; i++)
+		if (t->runs[i].ts && t->runs[i].ts < t0)
+			t0 = t->runs[i].ts;
+	return t0 == UINT64_MAX ? 0 : t0;
 }
 
 int wo_export_perfetto(const struct wo_trace *t, FILE *out)
 {
-	uint64_t t0 = t->nwk ? t->wk[0].ts_waking : 0, *end;
-	unsigned int ncpu = t->max_cpu, c;
-	struct sw *sw;
-	size_t i, nsw = 0;
-	const char *sep = "\n";
+	struct ctx c = { .t = t, .out = out };
+	unsigned char *used = calloc(65536 / 8, 1);
+	size_t i, n = t->nwk ? t->nwk : 1;
+	unsigned int cpu;
+	int rc = -1;
 
+	c.t0 = first_ts(t);
+	c.sw = calloc(n, sizeof(*c.sw));
+	c.wk = calloc(n, sizeof(*c.wk));
+	c.end = calloc(n, sizeof(*c.end));
+	c.why = calloc(n, sizeof(*c.why));
+	c.wdur = calloc(n, sizeof(*c.wdur));
+	if (!used || !c.sw || !c.wk || !c.end || !c.why || !c.wdur) {
+		errno = ENOMEM;
+		goto out;
+	}
+#define USE(cpu_) (used[(cpu_) / 8] |= (unsigned char)(1U << ((cpu_) % 8)))
 	for (i = 0; i < t->nwk; i++) {
 		const struct wakeoff_wakeup *w = &t->wk[i];
-		unsigned int m = w->waker_cpu;
 
-		if (w->target_cpu > m)
-			m = w->target_cpu;
-		if ((w->valid & WAKEOFF_V_SWITCH) && w->run_cpu > m)
-			m = w->run_cpu;
-		if (m + 1 > ncpu)
-			ncpu = m + 1;
+		USE(w->waker_cpu);
+		c.wk[i] = (struct cev){ w->waker_cpu, w->ts_waking, i };
+		if (has(w, WAKEOFF_V_SWITCH)) {
+			USE(w->run_cpu);
+			c.sw[c.nsw++] = (struct cev){ w->run_cpu, w->ts_switch, i };
+		}
+		if (has(w, WAKEOFF_V_TKREAD))
+			USE(w->tk_cpu);
 	}
-	sw = calloc(t->nwk + 1, sizeof(*sw));
-	end = calloc(t->nwk + 1, sizeof(*end));
-	if (!sw || !end) {
-		free(sw);
-		free(end);
-		return -1;
-	}
-	/* Where each "ran" slice ends: the next switch-in on its CPU. */
-	for (i = 0; i < t->nwk; i++)
-		if (t->wk[i].valid & WAKEOFF_V_SWITCH)
-			sw[nsw++] = (struct sw){ t->wk[i].run_cpu, t->wk[i].ts_switch, i };
-	qsort(sw, nsw, sizeof(*sw), cmp_sw);
-	for (i = 0; i < nsw; i++) {
-		uint64_t cap = sw[i].ts + RAN_CAP_NS;
+#undef USE
+	qsort(c.sw, c.nsw, sizeof(*c.sw), cmp_cev);
+	qsort(c.wk, t->nwk, sizeof(*c.wk), cmp_cev);
+	ran_ends(&c);
+	wake_durs(&c);
 
-		if (i + 1 < nsw && sw[i + 1].cpu == sw[i].cpu && sw[i + 1].ts < cap)
-			end[sw[i].idx] = sw[i + 1].ts;
-		else
-			end[sw[i].idx] = cap;
+	fputs("{\"displayTimeUnit\":\"ns\",\n\"otherData\":{\"tool\":\"wakeoff\",\"file\":", out);
+	json_str(out, t->path, SIZE_MAX);
+	fputs(",\"kernel\":", out);
+	json_str(out, wo_trace_meta(t, "kernel"), SIZE_MAX);
+	fputs(",\"clocksource\":", out);
+	json_str(out, wo_trace_meta(t, "clocksource"), SIZE_MAX);
+	fprintf(out, ",\"wakeups\":%zu,\"time_zero_local_clock_ns\":%" PRIu64
+		",\"run_slice_rule\":\"a run slice ends at the earliest of the next known switch-in on its CPU, the task's first timekeeping read, 10 ms after the switch-in\"},\n\"traceEvents\":[\n",
+		t->nwk, c.t0);
+	fputs("{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\",\"args\":{\"name\":\"CPUs\"}}", out);
+	fputs(",\n{\"ph\":\"M\",\"pid\":1,\"name\":\"process_sort_index\",\"args\":{\"sort_index\":1}}", out);
+	fputs(",\n{\"ph\":\"M\",\"pid\":2,\"name\":\"process_name\",\"args\":{\"name\":\"runqueue waits\"}}", out);
+	fputs(",\n{\"ph\":\"M\",\"pid\":2,\"name\":\"process_sort_index\",\"args\":{\"sort_index\":2}}", out);
+	for (cpu = 0; cpu < 65536; cpu++) {
+		if (!(used[cpu / 8] & (1U << (cpu % 8))))
+			continue;
+		fprintf(out, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"name\":\"thread_name\",\"args\":{\"name\":\"CPU %u\"}}",
+			cpu, cpu);
+		fprintf(out, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%u}}",
+			cpu, cpu);
 	}
+	for (i = 0; i < t->nruns; i++) {
+		const struct wakeoff_run *r = &t->runs[i];
 
-	fputs("{\"displayTimeUnit\": \"ns\",\n\"otherData\": {\"tool\": \"wakeoff\", \"kernel\": ", out);
-	wo_json_str(out, wo_trace_meta(t, "kernel"));
-	fputs(", \"clocksource\": ", out);
-	wo_json_str(out, wo_trace_meta(t, "clocksource"));
-	fprintf(out, ", \"wakeups\": %zu, \"time_zero_ns\": %" PRIu64 "},\n\"traceEvents\": [",
-		t->nwk, t0);
-	fprintf(out, "%s{\"ph\": \"M\", \"pid\": 1, \"name\": \"process_name\", \"args\": {\"name\": \"CPUs\"}}", sep);
-	sep = ",\n";
-	fprintf(out, "%s{\"ph\": \"M\", \"pid\": 2, \"name\": \"process_name\", \"args\": {\"name\": \"runqueue waits\"}}", sep);
-	for (c = 0; c < ncpu; c++) {
-		fprintf(out, "%s{\"ph\": \"M\", \"pid\": 1, \"tid\": %u, \"name\": \"thread_name\", \"args\": {\"name\": \"CPU %u\"}}",
-			sep, c, c);
-		fprintf(out, "%s{\"ph\": \"M\", \"pid\": 1, \"tid\": %u, \"name\": \"thread_sort_index\", \"args\": {\"sort_index\": %u}}",
-			sep, c, c);
-	}
-	for (i = 0; i < t->nwk; i++) {
-		const struct wakeoff_wakeup *w = &t->wk[i];
-		char fl[160];
-		bool sw_ok = (w->valid & (WAKEOFF_V_SWITCH | WAKEOFF_V_WAKEUP)) ==
-			     (WAKEOFF_V_SWITCH | WAKEOFF_V_WAKEUP);
-
-		wo_trace_flags_str(t, w->final_flags, fl, sizeof(fl));
-		/* The waker's side, and the flow start. */
-		fprintf(out, "%s{\"ph\": \"X\", \"pid\": 1, \"tid\": %u, \"cat\": \"wakeup\", \"name\": ",
-			sep, w->waker_cpu);
-		task_name(out, "wake ", w->comm, w->pid);
-		fputs(", \"ts\": ", out);
-		ts_us(out, w->ts_waking, t0);
-		fputs(", \"dur\": 1, \"args\": {\"waker\": ", out);
-		task_name(out, "", w->waker_comm, w->waker_pid);
-		fprintf(out, ", \"wake_id\": %" PRIu64 ", \"run_id\": %" PRIu64
-			", \"prev_cpu\": %u, \"target_cpu\": %u, \"flags\": ",
-			(uint64_t)w->wake_id, (uint64_t)w->run_id, w->prev_cpu,
-			w->target_cpu);
-		wo_json_str(out, fl);
+		if (!r->ts)
+			continue;
+		fprintf(out, ",\n{\"ph\":\"i\",\"s\":\"g\",\"pid\":1,\"tid\":0,\"cat\":\"run\",\"ts\":");
+		ts_us(out, r->ts, c.t0);
+		fprintf(out, ",\"name\":\"run %" PRIu64 " ", (uint64_t)r->run_id);
+		json_body(out, r->label, WAKEOFF_LABEL_LEN);
+		fprintf(out, "\",\"args\":{\"run_id\":%" PRIu64 ",\"label\":", (uint64_t)r->run_id);
+		json_str(out, r->label, WAKEOFF_LABEL_LEN);
 		fputs("}}", out);
-		if (sw_ok) {
-			fprintf(out, "%s{\"ph\": \"s\", \"pid\": 1, \"tid\": %u, \"cat\": \"wakeup\", \"name\": \"wakeup\", \"id\": %" PRIu64 ", \"ts\": ",
-				sep, w->waker_cpu, (uint64_t)w->wake_id);
-			ts_us(out, w->ts_waking, t0);
-			fputc('}', out);
-			/* The wakee running, and the flow end bound to it. */
-			fprintf(out, "%s{\"ph\": \"X\", \"pid\": 1, \"tid\": %u, \"cat\": \"run\", \"name\": ",
-				sep, w->run_cpu);
-			task_name(out, "", w->comm, w->pid);
-			fputs(", \"ts\": ", out);
-			ts_us(out, w->ts_switch, t0);
-			fputs(", \"dur\": ", out);
-			ts_us(out, end[i], w->ts_switch);
-			fprintf(out, ", \"args\": {\"end\": \"%s\", \"wake_id\": %" PRIu64
-				", \"wakeup_to_switch_ns\": %" PRIu64 ", \"flags\": ",
-				end[i] - w->ts_switch == RAN_CAP_NS ? "cap 10 ms" :
-				"next known switch-in", (uint64_t)w->wake_id,
-				(uint64_t)(w->ts_switch > w->ts_wakeup ? w->ts_switch - w->ts_wakeup : 0));
-			wo_json_str(out, fl);
-			fputs("}}", out);
-			fprintf(out, "%s{\"ph\": \"f\", \"bp\": \"e\", \"pid\": 1, \"tid\": %u, \"cat\": \"wakeup\", \"name\": \"wakeup\", \"id\": %" PRIu64 ", \"ts\": ",
-				sep, w->run_cpu, (uint64_t)w->wake_id);
-			ts_us(out, w->ts_switch, t0);
-			fputc('}', out);
-			/* Waiting on the runqueue: async, overlapping. */
-			fprintf(out, "%s{\"ph\": \"b\", \"pid\": 2, \"tid\": %u, \"cat\": \"rqwait\", \"name\": ",
-				sep, w->target_cpu);
-			task_name(out, "wait ", w->comm, w->pid);
-			fprintf(out, ", \"id\": %" PRIu64 ", \"ts\": ", (uint64_t)w->wake_id);
-			ts_us(out, w->ts_wakeup, t0);
-			fprintf(out, ", \"args\": {\"cpu\": %u}}", w->target_cpu);
-			fprintf(out, "%s{\"ph\": \"e\", \"pid\": 2, \"tid\": %u, \"cat\": \"rqwait\", \"name\": ",
-				sep, w->target_cpu);
-			task_name(out, "wait ", w->comm, w->pid);
-			fprintf(out, ", \"id\": %" PRIu64 ", \"ts\": ", (uint64_t)w->wake_id);
-			ts_us(out, w->ts_switch, t0);
-			fputc('}', out);
-		}
-		if (w->valid & WAKEOFF_V_TKREAD) {
-			const char *fn = wo_trace_tk_name(t, w->tk_func);
-
-			fprintf(out, "%s{\"ph\": \"i\", \"s\": \"t\", \"pid\": 1, \"tid\": %u, \"cat\": \"tkread\", \"name\": ",
-				sep, w->tk_cpu);
-			{
-				char n[96];
-
-				snprintf(n, sizeof(n), "tkread %s", fn ? fn : "?");
-				wo_json_str(out, n);
-			}
-			fputs(", \"ts\": ", out);
-			ts_us(out, w->ts_tkread, t0);
-			fprintf(out, ", \"args\": {\"task\": ");
-			task_name(out, "", w->comm, w->pid);
-			fprintf(out, ", \"value_ns\": %" PRIu64 ", \"offset_ns\": %" PRId64
-				", \"ttwu_to_tkread_ns\": %" PRIu64 "}}", (uint64_t)w->tk_value,
-				(int64_t)w->tk_offset,
-				(uint64_t)(w->ts_tkread > w->ts_waking ? w->ts_tkread - w->ts_waking : 0));
-		}
-		if ((w->valid & WAKEOFF_V_NR_RUNNING) && (w->valid & WAKEOFF_V_WAKEUP)) {
-			fprintf(out, "%s{\"ph\": \"C\", \"pid\": 1, \"name\": \"rq_len cpu%u\", \"ts\": ",
-				sep, w->target_cpu);
-			ts_us(out, w->ts_wakeup, t0);
-			fprintf(out, ", \"args\": {\"nr_running\": %u}}", w->rq_nr_running);
-		}
 	}
+	for (i = 0; i < t->nwk; i++)
+		emit_wakeup(&c, &t->wk[i], i);
 	fputs("\n]}\n", out);
-	free(sw);
-	free(end);
-	return ferror(out) ? -1 : 0;
+	rc = ferror(out) ? -1 : 0;
+out:
+	free(used);
+	free(c.sw);
+	free(c.wk);
+	free(c.end);
+	free(c.why);
+	free(c.wdur);
+	return rc;
 }
 
 static void export_usage(FILE *f)
@@ -208,10 +519,16 @@ static void export_usage(FILE *f)
 	fprintf(f,
 		"Usage: wakeoff export --perfetto OUT.json FILE\n"
 		"\n"
-		"Write Chrome trace-event JSON that ui.perfetto.dev and chrome://tracing\n"
-		"open: a track per CPU with the waker's wakeup and the wakee running,\n"
-		"flow arrows from waker to wakee, instants at the first timekeeping read,\n"
-		"runqueue-length counters, and async runqueue-wait slices.\n");
+		"Write FILE (from \"wakeoff record\") as Chrome trace-event JSON, which\n"
+		"ui.perfetto.dev and chrome://tracing open: a track per CPU with what ran\n"
+		"(a traced wakee from its switch-in to the earliest of the next known\n"
+		"switch-in on that CPU, its first timekeeping read, or 10 ms) and the\n"
+		"waker's \"wake\" slices, flow arrows waker -> wakee, instants at the\n"
+		"first timekeeping read, \"rq_len cpuN\" runqueue-length counters, and\n"
+		"async runqueue-wait slices (wakeup -> switch-in).  OUT.json \"-\" is stdout.\n"
+		"\n"
+		"  --perfetto OUT.json   the output file (required)\n"
+		"  -h, --help            this text\n");
 }
 
 int cmd_export(int argc, char **argv)
@@ -228,7 +545,7 @@ int cmd_export(int argc, char **argv)
 	int opt, rc;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			outp = optarg;
@@ -236,14 +553,24 @@ int cmd_export(int argc, char **argv)
 		case 'h':
 			export_usage(stdout);
 			return 0;
+		case ':':
+			fprintf(stderr, "wakeoff export: option %s needs an argument (see --help)\n",
+				argv[optind - 1]);
+			return 1;
 		default:
-			export_usage(stderr);
-			return 2;
+			fprintf(stderr, "wakeoff export: unknown option %s (see --help)\n",
+				argv[optind - 1]);
+			return 1;
 		}
 	}
-	if (!outp || argc - optind != 1) {
-		export_usage(stderr);
-		return 2;
+	if (!outp) {
+		fprintf(stderr, "wakeoff export: --perfetto OUT.json is required (see --help)\n");
+		return 1;
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "wakeoff export: expected one record FILE, got %d (see --help)\n",
+			argc - optind);
+		return 1;
 	}
 	if (wo_trace_load(argv[optind], &t, err, sizeof(err))) {
 		fprintf(stderr, "wakeoff export: %s\n", err);
@@ -251,15 +578,15 @@ int cmd_export(int argc, char **argv)
 	}
 	out = strcmp(outp, "-") ? fopen(outp, "w") : stdout;
 	if (!out) {
-		perror(outp);
+		fprintf(stderr, "wakeoff export: %s: %s\n", outp, strerror(errno));
 		wo_trace_free(&t);
 		return 1;
 	}
 	rc = wo_export_perfetto(&t, out);
-	if ((out != stdout && fclose(out)) || rc) {
-		fprintf(stderr, "wakeoff export: writing %s failed\n", outp);
-		rc = 1;
-	}
+	if (out != stdout ? fclose(out) : fflush(out))
+		rc = -1;
+	if (rc)
+		fprintf(stderr, "wakeoff export: writing %s failed: %s\n", outp, strerror(errno));
 	wo_trace_free(&t);
 	return rc ? 1 : 0;
 }

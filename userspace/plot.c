@@ -1,20 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wakeoff plot: one self-contained HTML page (inline SVG and CSS, no
- * script, nothing fetched) with
- *  - the per-CPU timeline coloured by runqueue length (each CPU's row
- *    takes, per time column, the latest rq->nr_running sampled at a
- *    wakeup targeting it), with a tick where a wakeup landed;
- *  - latency histograms, migrated vs local, of the three deltas, on the
- *    module's log-linear buckets merged per power of two, p50/p99 marked;
- *  - the clock offset over time per timekeeping function, as the
- *    deviation from its median, with the p1..p99 band.
- * Big recordings stay light: the timeline has at most TL_COLS columns per
- * CPU and the scatter at most SC_MAX points (every k-th read, said on the
- * page).
+ * wakeoff plot: one self-contained HTML page -- inline SVG and CSS, no
+ * script, nothing fetched (not even an SVG namespace URL: the HTML parser
+ * puts <svg> in its namespace by itself).  Three sections:
+ *
+ *  #timeline    the per-CPU runqueue length over time.  Rows are CPUs,
+ *               x is time, binned into at most TL_COLS columns per CPU
+ *               (fewer on big machines: at most TL_CELLS cells in all).
+ *               A column takes the latest rq_nr_running sampled in it (at
+ *               a sched_wakeup targeting that CPU); a column without a
+ *               sample carries the previous one forward.  A tick on top
+ *               of the row marks a column where a wakeup landed (dark:
+ *               local, purple: WF_MIGRATED).
+ *  #histograms  per delta (waking->wakeup, wakeup->switch-in, ttwu->first
+ *               timekeeping read), one chart of migrated vs local, and
+ *               one per run label when the file has several labels (the
+ *               HIST_LABELS most frequent; the rest as "other").  Bars are
+ *               the module's log-linear buckets (uapi wakeoff_hist_*) on
+ *               a log-x axis; the height is the density per unit of
+ *               log-latency (count / bucket width in octaves), scaled to
+ *               each series' peak, so the uneven bucket widths on a log
+ *               axis draw no sawtooth.  Dashed lines: p50, dotted: p99,
+ *               computed exactly like the module (hist.c).
+ *  #offset      per timekeeping function, tk_offset (value read -
+ *               local_clock()) over time as the deviation from its
+ *               median, with the p1..p99 band and the median line.  At
+ *               most SC_MAX points per function: every k-th read with
+ *               k = ceil(reads / SC_MAX), plus the minimum and maximum.
+ *
+ * Big recordings stay light: every series is one <path> (not an element
+ * per cell or point), so the page holds O(CPUs + functions + charts)
+ * elements whatever the record count; the page states the limits.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,233 +44,626 @@
 #include "hist.h"
 #include "report.h"
 
-#define TL_COLS		1000
-#define TL_W		1000
-#define TL_ROW		22
-#define SC_MAX		4000
-#define GROUPS		(WAKEOFF_HIST_MAX_BITS + 1)
+#define TL_COLS		2000
+#define TL_CELLS	400000
+#define TL_MAX_CPUS	1024
+#define X0		70		/* left margin of every chart */
+#define PW		1000		/* plot width */
+#define HIST_H		200
+#define SC_H		220
+#define SC_MAX		5000
+#define HIST_LABELS	7
 
-static const char *const rq_colour[] = {
-	"#e8e8e8", "#b7e4a8", "#f4e27a", "#f4a25a", "#e0503c",
+/* Runqueue length classes of the timeline; 0 is "no sample yet". */
+#define RQ_NCLS	9
+static const char *const rq_colour[RQ_NCLS] = {
+	"#f2f2f2", "#d9f0d3", "#a6dba0", "#fee08b", "#fdae61", "#f46d43",
+	"#d73027", "#a50026", "#67001f",
 };
-
-static void html_text(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '<')
-			fputs("&lt;", out);
-		else if (c == '>')
-			fputs("&gt;", out);
-		else if (c == '&')
-			fputs("&amp;", out);
-		else if (c == '"')
-			fputs("&quot;", out);
-		else if (c < 0x20 || c >= 0x7f)
-			fputc('?', out);
-		else
-			fputc(c, out);
-	}
-}
+static const char *const rq_name[RQ_NCLS] = {
+	"no sample", "0", "1", "2", "3", "4", "5-7", "8-15", "16+",
+};
 
 static unsigned int rq_class(uint32_t nr)
 {
-	return nr >= 4 ? 4 : nr;
+	if (nr <= 4)
+		return 1 + nr;
+	return nr <= 7 ? 6 : nr <= 15 ? 7 : 8;
 }
 
-static void timeline(const struct wo_trace *t, FILE *out, unsigned int ncpu,
-		     uint64_t t0, uint64_t t1)
-{
-	uint64_t span = t1 > t0 ? t1 - t0 : 1;
-	unsigned int h = ncpu * TL_ROW + 40, c, col;
-	unsigned char *val = calloc((size_t)ncpu * TL_COLS, 1);
-	unsigned char *tick = calloc((size_t)ncpu * TL_COLS, 1);
-	size_t i;
+static const char *const series_colour[] = {
+	"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
+	"#e377c2", "#17becf", "#7f7f7f",
+};
 
-	fprintf(out, "<section id=\"timeline\"><h2>Runqueue length per CPU over time</h2>\n"
-		"<p>Each row is a CPU; the colour is its runqueue length (rq-&gt;nr_running) as sampled at the latest wakeup targeting it (grey: no sample yet); a dark tick marks a column with a wakeup. %.3f s in %u columns of %.1f us.</p>\n",
-		span / 1e9, TL_COLS, span / 1e3 / TL_COLS);
-	if (!val || !tick) {
-		fputs("<p>out of memory</p></section>\n", out);
-		free(val);
-		free(tick);
-		return;
+struct plot {
+	const struct wo_trace *t;
+	FILE *out;
+	uint64_t t0, t1;
+	unsigned int ncpu;	/* timeline rows */
+	bool cpus_cut;		/* CPUs above TL_MAX_CPUS not drawn */
+	uint32_t wf_mig;
+};
+
+/* Text for HTML/SVG: markup escaped, valid UTF-8 kept, other bytes U+FFFD. */
+static void html_n(FILE *out, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = 0, k;
+
+	while (n < max && p[n])
+		n++;
+	while (n) {
+		k = 1;
+		if (*p == '<')
+			fputs("&lt;", out);
+		else if (*p == '>')
+			fputs("&gt;", out);
+		else if (*p == '&')
+			fputs("&amp;", out);
+		else if (*p == '"')
+			fputs("&quot;", out);
+		else if (*p == '\'')
+			fputs("&#39;", out);
+		else if (*p < 0x20 || *p == 0x7f)
+			fputs("&#xfffd;", out);
+		else if ((k = wo_utf8_len(p, n)))
+			fwrite(p, 1, k, out);
+		else {
+			fputs("&#xfffd;", out);
+			k = 1;
+		}
+		p += k;
+		n -= k;
 	}
-	/* Samples arrive in ts_waking order; ts_wakeup follows closely. */
+}
+
+static void html(FILE *out, const char *s)
+{
+	html_n(out, s, SIZE_MAX);
+}
+
+static bool has(const struct wakeoff_wakeup *w, uint32_t bits)
+{
+	return (w->valid & bits) == bits;
+}
+
+/* 1, 2 or 5 times a power of ten, >= @raw. */
+static double nice_step(double raw)
+{
+	double e, f;
+
+	if (!(raw > 0))
+		return 1;
+	e = pow(10, floor(log10(raw)));
+	f = raw / e;
+	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * e;
+}
+
+/* A unit for @span ns: divisor and name. */
+static double time_unit(double span, const char **name)
+{
+	if (span >= 2e9) {
+		*name = "s";
+		return 1e9;
+	}
+	if (span >= 2e6) {
+		*name = "ms";
+		return 1e6;
+	}
+	if (span >= 2e3) {
+		*name = "&#181;s";
+		return 1e3;
+	}
+	*name = "ns";
+	return 1;
+}
+
+/* Time axis under a chart whose plot area ends at @y; x spans PW for t0..t1. */
+static void time_axis(const struct plot *p, unsigned int y)
+{
+	double span = (double)(p->t1 - p->t0), div, step, v;
+	const char *unit;
+	FILE *out = p->out;
+
+	if (span <= 0)
+		span = 1;
+	div = time_unit(span, &unit);
+	step = nice_step(span / 10);
+	fprintf(out, "<path class=\"axis\" d=\"M%d %u H%d", X0, y, X0 + PW);
+	for (v = 0; v <= span * 1.0000001; v += step)
+		fprintf(out, " M%.1f %u v5", X0 + v * PW / span, y);
+	fputs("\"/>\n", out);
+	for (v = 0; v <= span * 1.0000001; v += step)
+		fprintf(out, "<text class=\"lab\" x=\"%.1f\" y=\"%u\" text-anchor=\"middle\">%g</text>\n",
+			X0 + v * PW / span, y + 17, v / div);
+	fprintf(out, "<text class=\"axl\" x=\"%d\" y=\"%u\" text-anchor=\"middle\">time since the first event (%s)</text>\n",
+		X0 + PW / 2, y + 34, unit);
+}
+
+/* ---------------------------------------------------------------- timeline */
+
+static void timeline(const struct plot *p)
+{
+	const struct wo_trace *t = p->t;
+	FILE *out = p->out;
+	unsigned int ncpu = p->ncpu, cols, c, col, k, row, h, y0 = 10;
+	uint64_t span = p->t1 - p->t0 + 1;
+	unsigned char *val, *tick, *cur;
+	uint64_t *vts;
+	size_t i, ncells;
+	double cw;
+
+	cols = TL_CELLS / ncpu;
+	cols = cols > TL_COLS ? TL_COLS : cols < 100 ? 100 : cols;
+	cw = (double)PW / cols;
+	row = ncpu <= 16 ? 20 : ncpu <= 64 ? 10 : ncpu <= 256 ? 4 : 2;
+	h = y0 + ncpu * row + 90;
+	ncells = (size_t)ncpu * cols;
+	val = calloc(ncells, 1);
+	tick = calloc(ncells, 1);
+	vts = calloc(ncells, sizeof(*vts));
+	cur = calloc(cols, 1);
+
+	fputs("<section id=\"timeline\">\n<h2>Runqueue length per CPU over time</h2>\n", out);
+	fprintf(out, "<p>Rows are CPUs, x is time.  The colour is the CPU's runqueue length (rq-&gt;nr_running of the target CPU, sampled at each sched_wakeup, the woken task included): each of the %u columns (%.3g %s wide) takes the latest sample in it and a column without one keeps the previous colour.  A tick on top of a row marks a column where a wakeup landed (dark: local, purple: WF_MIGRATED).%s</p>\n",
+		cols, (double)span / cols / (span / cols >= 1000000 ? 1e6 : span / cols >= 1000 ? 1e3 : 1),
+		span / cols >= 1000000 ? "ms" : span / cols >= 1000 ? "&#181;s" : "ns",
+		p->cpus_cut ? "  CPUs above 1023 are not drawn." : "");
+	if (!val || !tick || !vts || !cur) {
+		fputs("<p>out of memory</p>\n</section>\n", out);
+		goto out;
+	}
 	for (i = 0; i < t->nwk; i++) {
 		const struct wakeoff_wakeup *w = &t->wk[i];
-		uint64_t ts = w->ts_wakeup;
+		size_t cell;
 
-		if (!(w->valid & WAKEOFF_V_WAKEUP) || w->target_cpu >= ncpu || ts < t0)
+		if (!has(w, WAKEOFF_V_WAKEUP) || w->target_cpu >= ncpu || w->ts_wakeup < p->t0)
 			continue;
-		col = (unsigned int)((ts - t0) * (TL_COLS - 1) / span);
-		if (col >= TL_COLS)
-			col = TL_COLS - 1;
-		tick[(size_t)w->target_cpu * TL_COLS + col] = 1;
-		if (w->valid & WAKEOFF_V_NR_RUNNING)
-			val[(size_t)w->target_cpu * TL_COLS + col] = 1 + rq_class(w->rq_nr_running);
-	}
-	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" role=\"img\">\n",
-		TL_W + 80, h);
-	for (c = 0; c < ncpu; c++) {
-		unsigned int y = 10 + c * TL_ROW, cur = 0, start = 0;
-
-		fprintf(out, "<text x=\"0\" y=\"%u\" class=\"lab\">CPU %u</text>\n", y + 15, c);
-		/* Carry the latest sample forward, then merge equal runs. */
-		for (col = 0; col <= TL_COLS; col++) {
-			unsigned int v = col < TL_COLS ? val[(size_t)c * TL_COLS + col] : 255;
-
-			if (col < TL_COLS && !v)
-				v = cur;
-			if (col == TL_COLS || v != cur) {
-				if (col > start)
-					fprintf(out, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"%s\"><title>CPU %u: %s</title></rect>\n",
-						60 + start * TL_W / TL_COLS, y,
-						(col - start) * TL_W / TL_COLS + 1, TL_ROW - 4,
-						rq_colour[cur ? cur - 1 : 0], c,
-						!cur ? "no sample" : cur >= 5 ? "4 or more runnable" :
-						cur == 2 ? "1 runnable" : cur == 3 ? "2 runnable" :
-						cur == 4 ? "3 runnable" : "0 runnable");
-				start = col;
-				cur = v;
-			}
+		col = (unsigned int)((double)(w->ts_wakeup - p->t0) * cols / span);
+		cell = (size_t)w->target_cpu * cols + (col < cols ? col : cols - 1);
+		tick[cell] |= p->wf_mig && (w->final_flags & p->wf_mig) ? 2 : 1;
+		if ((w->valid & WAKEOFF_V_NR_RUNNING) && (!val[cell] || w->ts_wakeup >= vts[cell])) {
+			val[cell] = (unsigned char)rq_class(w->rq_nr_running);
+			vts[cell] = w->ts_wakeup;
 		}
-		for (col = 0; col < TL_COLS; col++)
-			if (tick[(size_t)c * TL_COLS + col])
-				fprintf(out, "<line x1=\"%u\" x2=\"%u\" y1=\"%u\" y2=\"%u\" class=\"tick\"/>\n",
-					60 + col * TL_W / TL_COLS, 60 + col * TL_W / TL_COLS, y,
-					y + 5);
 	}
-	fprintf(out, "<text x=\"60\" y=\"%u\" class=\"lab\">0 s</text><text x=\"%u\" y=\"%u\" class=\"lab\" text-anchor=\"end\">%.3f s</text>\n",
-		h - 14, 60 + TL_W, h - 14, span / 1e9);
-	fputs("</svg>\n<p class=\"legend\">", out);
-	for (c = 0; c < 5; c++)
-		fprintf(out, "<span style=\"background:%s\">&nbsp;&nbsp;&nbsp;</span> %s &nbsp; ",
-			rq_colour[c], c == 0 ? "no sample / 0" : c == 4 ? "4+" :
-			c == 1 ? "1" : c == 2 ? "2" : "3");
-	fputs("runnable tasks</p></section>\n", out);
+	fprintf(out, "<svg id=\"timeline-svg\" shape-rendering=\"crispEdges\" width=\"%d\" height=\"%u\" role=\"img\" aria-label=\"runqueue length per CPU over time\">\n",
+		X0 + PW + 20, h);
+	for (c = 0; c < ncpu; c++) {
+		unsigned int y = y0 + c * row, v = 0;
+		const unsigned char *vrow = val + (size_t)c * cols, *trow = tick + (size_t)c * cols;
+
+		for (col = 0; col < cols; col++)
+			cur[col] = (unsigned char)(v = vrow[col] ? vrow[col] : v);
+		if (row >= 10 || c % (16 / row) == 0)
+			fprintf(out, "<text class=\"lab\" x=\"%d\" y=\"%u\" text-anchor=\"end\">CPU %u</text>\n",
+				X0 - 6, y + (row > 12 ? row - 6 : row), c);
+		/* One path per colour: a rectangle per run of equal columns. */
+		for (k = 0; k < RQ_NCLS; k++) {
+			bool any = false;
+			unsigned int s;
+
+			for (col = 0; col < cols; col = s) {
+				for (s = col; s < cols && cur[s] == cur[col]; s++)
+					;
+				if (cur[col] != k)
+					continue;
+				if (!any)
+					fprintf(out, "<path fill=\"%s\" d=\"", rq_colour[k]);
+				any = true;
+				fprintf(out, "M%.2f %uh%.2fv%uh%.2fz", X0 + col * cw, y,
+					(s - col) * cw, row > 2 ? row - 1 : row, -((double)(s - col) * cw));
+			}
+			if (any)
+				fprintf(out, "\"><title>CPU %u: runqueue length %s</title></path>\n",
+					c, rq_name[k]);
+		}
+		for (k = 1; k <= 2; k++) {
+			bool any = false;
+
+			for (col = 0; col < cols; col++) {
+				if (!(trow[col] & k))
+					continue;
+				if (!any)
+					fprintf(out, "<path class=\"%s\" d=\"", k == 1 ? "tick" : "tick mig");
+				any = true;
+				fprintf(out, "M%.2f %uv%u", X0 + (col + 0.5) * cw, y,
+					row > 4 ? row / 3 : 1);
+			}
+			if (any)
+				fputs("\"/>\n", out);
+		}
+	}
+	time_axis(p, y0 + ncpu * row + 4);
+	/* The colour scale. */
+	for (k = 0; k < RQ_NCLS; k++) {
+		unsigned int x = X0 + k * 80, y = h - 28;
+
+		fprintf(out, "<rect x=\"%u\" y=\"%u\" width=\"14\" height=\"14\" fill=\"%s\" stroke=\"#999\"/><text class=\"lab\" x=\"%u\" y=\"%u\">%s</text>\n",
+			x, y, rq_colour[k], x + 18, y + 11, rq_name[k]);
+	}
+	fprintf(out, "<text class=\"lab\" x=\"%d\" y=\"%u\" text-anchor=\"end\">runnable:</text>\n",
+		X0 - 6, h - 17);
+	fputs("</svg>\n</section>\n", out);
+out:
 	free(val);
 	free(tick);
+	free(vts);
+	free(cur);
 }
 
-/* Bucket index merged per power of two: 0 holds values below 16. */
-static unsigned int pow_group(uint64_t v)
-{
-	unsigned int e;
+/* -------------------------------------------------------------- histograms */
 
-	if (v < 16)
-		return 0;
-	e = 63 - __builtin_clzll(v);
-	return e - 3 < GROUPS ? e - 3 : GROUPS - 1;
+static const char *const metric_title[WO_RM_NR] = {
+	"waking &#8594; wakeup", "wakeup &#8594; switch-in",
+	"ttwu &#8594; first timekeeping read",
+};
+static const char *const metric_id[WO_RM_NR] = { "wake", "switch", "tk" };
+
+/* The three deltas of a record; false where it lacks the timestamps. */
+static bool delta(const struct wakeoff_wakeup *w, int m, uint64_t *d)
+{
+	uint64_t a, b;
+
+	switch (m) {
+	case WO_RM_WAKE:
+		if (!has(w, WAKEOFF_V_WAKEUP))
+			return false;
+		a = w->ts_waking;
+		b = w->ts_wakeup;
+		break;
+	case WO_RM_SWITCH:
+		if (!has(w, WAKEOFF_V_WAKEUP | WAKEOFF_V_SWITCH))
+			return false;
+		a = w->ts_wakeup;
+		b = w->ts_switch;
+		break;
+	default:
+		if (!has(w, WAKEOFF_V_TKREAD))
+			return false;
+		a = w->ts_waking;
+		b = w->ts_tkread;
+		break;
+	}
+	*d = b > a ? b - a : 0;
+	return true;
 }
 
-static void histograms(const struct wo_trace *t, FILE *out)
+static void fmt_ns(char *buf, size_t len, uint64_t ns)
 {
-	static const char *const title[WO_RM_NR] = {
-		"waking &#8594; wakeup", "wakeup &#8594; switch-in",
-		"ttwu &#8594; first timekeeping read",
-	};
-	uint32_t wf_mig = wo_trace_flag(t, "WF_MIGRATED");
-	struct wo_uhist *h = calloc(2 * WO_RM_NR, sizeof(*h));
-	uint64_t g[2][WO_RM_NR][GROUPS];
-	size_t i;
-	int m, k;
+	wo_fmt_ns(buf, len, ns);
+}
 
-	fputs("<section id=\"histograms\"><h2>Latency histograms, migrated vs local</h2>\n"
-	      "<p>Wakeups per power-of-two latency range (log scale on x); dashed lines: p50 and p99 of each class, computed like the module (log-linear buckets, nearest rank).</p>\n",
-	      out);
-	if (!h) {
-		fputs("<p>out of memory</p></section>\n", out);
+/* x of latency @v (ns, log scale over decades lo..hi). */
+static double lx(double v, int lo, int hi)
+{
+	if (v < 1)
+		v = 1;
+	return X0 + (log10(v) - lo) * PW / (hi - lo);
+}
+
+/* Drawn range of bucket @b: [lower, upper + 1); value 0 drawn as [0.5, 1). */
+static void bucket_range(unsigned int b, double *a, double *z)
+{
+	uint64_t lo = wakeoff_hist_lower(b);
+
+	*a = lo ? (double)lo : 0.5;
+	*z = b >= WAKEOFF_HIST_BUCKETS - 1 ? 2.0 * (double)lo :
+	     (double)wakeoff_hist_upper(b) + 1;
+}
+
+static void hist_chart(const struct plot *p, const char *id, const char *what,
+		       struct wo_uhist *const *h, const char *const *names,
+		       unsigned int ns)
+{
+	FILE *out = p->out;
+	unsigned int s, b, bmin = WAKEOFF_HIST_BUCKETS, bmax = 0, y0, nlines;
+	double a, z, x;
+	int lo, hi, d;
+
+	for (s = 0; s < ns; s++)
+		for (b = 0; b < WAKEOFF_HIST_BUCKETS; b++)
+			if (h[s]->b[b]) {
+				bmin = b < bmin ? b : bmin;
+				bmax = b > bmax ? b : bmax;
+			}
+	fprintf(out, "<h3>%s%s</h3>\n", what, strncmp(id, "hist-run-", 9) ? "" : ", per run label");
+	if (bmin > bmax) {
+		fputs("<p>no samples</p>\n", out);
 		return;
 	}
-	memset(g, 0, sizeof(g));
+	bucket_range(bmin, &a, &z);
+	lo = (int)floor(log10(a < 1 ? 1 : a));
+	bucket_range(bmax, &a, &z);
+	hi = (int)ceil(log10(z));
+	if (hi <= lo)
+		hi = lo + 1;
+	nlines = ns;
+	y0 = 14;
+	fprintf(out, "<svg id=\"%s\" class=\"chart\" width=\"%d\" height=\"%u\" role=\"img\">\n",
+		id, X0 + PW + 20, y0 + HIST_H + 50 + 16 * nlines);
+	/* Frame and y axis. */
+	fprintf(out, "<path class=\"axis\" d=\"M%d %u V%u H%d\"/>\n", X0, y0, y0 + HIST_H, X0 + PW);
+	fprintf(out, "<text class=\"lab\" x=\"%d\" y=\"%u\" text-anchor=\"end\">1</text><text class=\"lab\" x=\"%d\" y=\"%u\" text-anchor=\"end\">0</text>\n",
+		X0 - 4, y0 + 4, X0 - 4, y0 + HIST_H);
+	fprintf(out, "<text class=\"axl\" transform=\"translate(16 %u) rotate(-90)\" text-anchor=\"middle\">density (peak = 1)</text>\n",
+		y0 + HIST_H / 2);
+	/* Log-x axis: decades labelled, 2..9 minor ticks. */
+	fprintf(out, "<path class=\"grid\" d=\"");
+	for (d = lo; d <= hi; d++)
+		for (b = 1; b <= 9 && (d < hi || b == 1); b++) {
+			x = lx(b * pow(10, d), lo, hi);
+			fprintf(out, "M%.1f %u v%u", x, b == 1 ? y0 : y0 + HIST_H,
+				b == 1 ? HIST_H + 6 : 4);
+		}
+	fputs("\"/>\n", out);
+	for (d = lo; d <= hi; d++) {
+		static const char *const u[] = { "ns", "&#181;s", "ms", "s" };
+		int e = d < 0 ? 0 : d, ui = e / 3 > 3 ? 3 : e / 3;
+
+		fprintf(out, "<text class=\"lab\" x=\"%.1f\" y=\"%u\" text-anchor=\"middle\">%g %s</text>\n",
+			lx(pow(10, d), lo, hi), y0 + HIST_H + 18, pow(10, e - 3 * ui), u[ui]);
+	}
+	fprintf(out, "<text class=\"axl\" x=\"%d\" y=\"%u\" text-anchor=\"middle\">latency (log scale), log-linear buckets of the module</text>\n",
+		X0 + PW / 2, y0 + HIST_H + 36);
+	for (s = 0; s < ns; s++) {
+		const struct wo_uhist *hh = h[s];
+		const char *col = series_colour[s % 9];
+		double peak = 0, dens;
+		unsigned int pi;
+
+		if (!hh->n)
+			continue;
+		for (b = bmin; b <= bmax; b++) {
+			bucket_range(b, &a, &z);
+			dens = hh->b[b] / log2(z / a);
+			peak = dens > peak ? dens : peak;
+		}
+		fprintf(out, "<path fill=\"%s\" fill-opacity=\"0.45\" stroke=\"%s\" stroke-width=\"0.6\" d=\"",
+			col, col);
+		for (b = bmin; b <= bmax; b++) {
+			double x0, x1, bh;
+
+			if (!hh->b[b])
+				continue;
+			bucket_range(b, &a, &z);
+			bh = hh->b[b] / log2(z / a) / peak * HIST_H;
+			x0 = lx(a, lo, hi);
+			x1 = lx(z, lo, hi);
+			fprintf(out, "M%.2f %uV%.2fH%.2fV%uz", x0, y0 + HIST_H,
+				y0 + HIST_H - bh, x1 < x0 + 0.5 ? x0 + 0.5 : x1, y0 + HIST_H);
+		}
+		fputs("\"/>\n", out);
+		for (pi = 0; pi < 2; pi++) {
+			uint64_t v = wo_uhist_pct(hh, pi ? 99 : 50);
+
+			x = lx((double)v, lo, hi);
+			fprintf(out, "<path class=\"pct\" stroke=\"%s\" stroke-dasharray=\"%s\" d=\"M%.1f %u V%u\"/><text class=\"lab\" fill=\"%s\" x=\"%.1f\" y=\"%u\">p%u</text>\n",
+				col, pi ? "1 2" : "5 3", x, y0, y0 + HIST_H, col, x + 2,
+				y0 + 10 + 11 * ((2 * s + pi) % 6), pi ? 99 : 50);
+		}
+	}
+	/* Legend: one line per series with its numbers. */
+	for (s = 0; s < ns; s++) {
+		const struct wo_uhist *hh = h[s];
+		unsigned int y = y0 + HIST_H + 52 + 16 * s;
+		char a50[32], a99[32], amax[32];
+
+		fprintf(out, "<rect x=\"%d\" y=\"%u\" width=\"12\" height=\"12\" fill=\"%s\" fill-opacity=\"0.6\"/><text class=\"lab\" x=\"%d\" y=\"%u\">",
+			X0, y - 10, series_colour[s % 9], X0 + 18, y);
+		html(out, names[s]);
+		if (hh->n) {
+			fmt_ns(a50, sizeof(a50), wo_uhist_pct(hh, 50));
+			fmt_ns(a99, sizeof(a99), wo_uhist_pct(hh, 99));
+			fmt_ns(amax, sizeof(amax), hh->max);
+			fprintf(out, ": %" PRIu64 " wakeups, p50 %s, p99 %s, max %s</text>\n",
+				hh->n, a50, a99, amax);
+		} else {
+			fputs(": no samples</text>\n", out);
+		}
+	}
+	fputs("</svg>\n", out);
+}
+
+struct lab {
+	uint64_t run_id;
+	const char *label;	/* NULL: none, shown as "run N" */
+	size_t count;
+	unsigned int group;
+};
+
+static int cmp_lab_id(const void *a, const void *b)
+{
+	const struct lab *x = a, *y = b;
+
+	return (x->run_id > y->run_id) - (x->run_id < y->run_id);
+}
+
+static int cmp_u64p(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* By label (no label: by run id, after all labels). */
+static int cmp_lab_label(const void *a, const void *b)
+{
+	const struct lab *x = a, *y = b;
+
+	if (x->label && y->label)
+		return strcmp(x->label, y->label);
+	if (x->label || y->label)
+		return x->label ? -1 : 1;
+	return (x->run_id > y->run_id) - (x->run_id < y->run_id);
+}
+
+/* Biggest first; equal counts in label order. */
+static int cmp_lab_count(const void *a, const void *b)
+{
+	const struct lab *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return (x->group > y->group) - (x->group < y->group);
+}
+
+static bool same_label(const struct lab *x, const struct lab *y)
+{
+	if (!x->label || !y->label)
+		return !x->label && !y->label && x->run_id == y->run_id;
+	return !strcmp(x->label, y->label);
+}
+
+static void histograms(const struct plot *p)
+{
+	const struct wo_trace *t = p->t;
+	FILE *out = p->out;
+	struct wo_uhist *h = NULL;
+	struct lab *labs = NULL, *g = NULL;
+	uint64_t *ids = NULL;
+	char **gname = NULL;
+	size_t i, nids = 0, ng = 0, nser;
+	unsigned int s, m, nlab = 0;
+	int rc = -1;
+
+	fputs("<section id=\"histograms\">\n<h2>Latency histograms</h2>\n"
+	      "<p>Per delta, migrated (WF_MIGRATED in the final wake flags) vs local wakeups, and per run label when there are several.  Bars are the module's log-linear buckets (16 per power of two) on a log-x axis; the height is the density per unit of log-latency (count / bucket width in octaves), scaled to each series' peak, so shapes compare across series of different sizes (the counts are in the legend).  Dashed line: p50, dotted: p99, nearest rank on the buckets, exactly as the module reports them.</p>\n",
+	      out);
+	/* Run labels: distinct run ids, then groups of equal labels. */
+	ids = malloc((t->nwk ? t->nwk : 1) * sizeof(*ids));
+	if (!ids)
+		goto out;
+	for (i = 0; i < t->nwk; i++)
+		ids[i] = t->wk[i].run_id;
+	qsort(ids, t->nwk, sizeof(*ids), cmp_u64p);
+	labs = calloc(t->nwk ? t->nwk : 1, sizeof(*labs));
+	if (!labs)
+		goto out;
+	for (i = 0; i < t->nwk; i++) {
+		if (nids && labs[nids - 1].run_id == ids[i]) {
+			labs[nids - 1].count++;
+			continue;
+		}
+		labs[nids].run_id = ids[i];
+		labs[nids].label = wo_trace_run_label(t, ids[i]);
+		if (labs[nids].label && !labs[nids].label[0])
+			labs[nids].label = NULL;
+		labs[nids++].count = 1;
+	}
+	/* Equal labels next to each other, then one group per label. */
+	qsort(labs, nids, sizeof(*labs), cmp_lab_label);
+	g = calloc(nids ? nids : 1, sizeof(*g));
+	if (!g)
+		goto out;
+	for (i = 0; i < nids; i++) {
+		if (!ng || !same_label(&g[ng - 1], &labs[i])) {
+			g[ng] = labs[i];
+			g[ng].count = 0;
+			g[ng].group = (unsigned int)ng;
+			ng++;
+		}
+		g[ng - 1].count += labs[i].count;
+		labs[i].group = (unsigned int)(ng - 1);
+	}
+	/* The HIST_LABELS biggest groups get a series, the rest "other". */
+	if (ng > 1) {
+		unsigned int *rank = calloc(ng, sizeof(*rank));
+
+		if (!rank)
+			goto out;
+		qsort(g, ng, sizeof(*g), cmp_lab_count);
+		for (i = 0; i < ng; i++)
+			rank[g[i].group] = (unsigned int)i;
+		nlab = ng > HIST_LABELS + 1 ? HIST_LABELS + 1 : (unsigned int)ng;
+		for (i = 0; i < nids; i++) {
+			unsigned int r = rank[labs[i].group];
+
+			labs[i].group = r < nlab ? r : nlab - 1;
+		}
+		free(rank);
+		gname = calloc(nlab, sizeof(*gname));
+		if (!gname)
+			goto out;
+		for (s = 0; s < nlab; s++) {
+			char *n = NULL;
+			size_t len = 0;
+			FILE *f;
+
+			if (s == nlab - 1 && ng > nlab) {
+				gname[s] = strdup("other run labels");
+				break;
+			}
+			f = open_memstream(&n, &len);
+			if (!f)
+				break;
+			if (g[s].label)
+				fprintf(f, "run label \"%.*s\"", WAKEOFF_LABEL_LEN, g[s].label);
+			else
+				fprintf(f, "run %" PRIu64 " (no label)", g[s].run_id);
+			if (fclose(f)) {
+				free(n);
+				n = NULL;
+			}
+			gname[s] = n;
+		}
+		for (s = 0; s < nlab; s++)
+			if (!gname[s])
+				goto out;
+	}
+	qsort(labs, nids, sizeof(*labs), cmp_lab_id);
+	nser = 2 + nlab;
+	h = calloc(nser * WO_RM_NR, sizeof(*h));
+	if (!h)
+		goto out;
 	for (i = 0; i < t->nwk; i++) {
 		const struct wakeoff_wakeup *w = &t->wk[i];
-		int c = wf_mig && (w->final_flags & wf_mig) ? 1 : 0;
-		uint64_t d[WO_RM_NR];
-		bool have[WO_RM_NR];
+		unsigned int cls = p->wf_mig && (w->final_flags & p->wf_mig) ? 1 : 0;
+		struct lab key = { .run_id = w->run_id }, *l;
+		uint64_t d;
 
-		have[WO_RM_WAKE] = w->valid & WAKEOFF_V_WAKEUP;
-		d[WO_RM_WAKE] = w->ts_wakeup > w->ts_waking ? w->ts_wakeup - w->ts_waking : 0;
-		have[WO_RM_SWITCH] = (w->valid & (WAKEOFF_V_WAKEUP | WAKEOFF_V_SWITCH)) ==
-				     (WAKEOFF_V_WAKEUP | WAKEOFF_V_SWITCH);
-		d[WO_RM_SWITCH] = w->ts_switch > w->ts_wakeup ? w->ts_switch - w->ts_wakeup : 0;
-		have[WO_RM_TK] = w->valid & WAKEOFF_V_TKREAD;
-		d[WO_RM_TK] = w->ts_tkread > w->ts_waking ? w->ts_tkread - w->ts_waking : 0;
+		l = nlab ? bsearch(&key, labs, nids, sizeof(*labs), cmp_lab_id) : NULL;
 		for (m = 0; m < WO_RM_NR; m++) {
-			if (!have[m])
+			if (!delta(w, (int)m, &d))
 				continue;
-			wo_uhist_add(&h[c * WO_RM_NR + m], d[m]);
-			g[c][m][pow_group(d[m])]++;
+			wo_uhist_add(&h[cls * WO_RM_NR + m], d);
+			if (l)
+				wo_uhist_add(&h[(2 + l->group) * WO_RM_NR + m], d);
 		}
 	}
 	for (m = 0; m < WO_RM_NR; m++) {
-		uint64_t top = 1;
-		unsigned int lo = GROUPS, hi = 0, x, bw;
+		static const char *const cls_names[] = { "local", "migrated (WF_MIGRATED)" };
+		struct wo_uhist *hs[2 + HIST_LABELS + 1];
+		char id[32];
 
-		for (k = 0; k < 2; k++)
-			for (x = 0; x < GROUPS; x++)
-				if (g[k][m][x]) {
-					lo = x < lo ? x : lo;
-					hi = x > hi ? x : hi;
-					top = g[k][m][x] > top ? g[k][m][x] : top;
-				}
-		fprintf(out, "<h3>%s</h3>\n", title[m]);
-		if (lo > hi) {
-			fputs("<p>no samples</p>\n", out);
-			continue;
+		for (s = 0; s < 2; s++)
+			hs[s] = &h[s * WO_RM_NR + m];
+		snprintf(id, sizeof(id), "hist-%s", metric_id[m]);
+		hist_chart(p, id, metric_title[m], hs, cls_names, 2);
+		if (nlab) {
+			for (s = 0; s < nlab; s++)
+				hs[s] = &h[(2 + s) * WO_RM_NR + m];
+			snprintf(id, sizeof(id), "hist-run-%s", metric_id[m]);
+			hist_chart(p, id, metric_title[m], hs, (const char *const *)gname, nlab);
 		}
-		bw = 700 / (hi - lo + 1);
-		fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"230\" role=\"img\">\n",
-			bw * (hi - lo + 1) + 80);
-		for (x = lo; x <= hi; x++) {
-			uint64_t lov = x ? 1ULL << (x + 3) : 0;
-			char a[24];
-
-			wo_fmt_ns(a, sizeof(a), lov);
-			for (k = 0; k < 2; k++) {
-				unsigned int bh = (unsigned int)(g[k][m][x] * 170 / top);
-
-				fprintf(out, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" class=\"%s\"><title>%s, from %s: %" PRIu64 "</title></rect>\n",
-					60 + (x - lo) * bw + k * (bw / 2), 190 - bh,
-					bw / 2 > 1 ? bw / 2 - 1 : 1, bh, k ? "mig" : "loc",
-					k ? "migrated" : "local", a, g[k][m][x]);
-			}
-			if ((x - lo) % 2 == 0)
-				fprintf(out, "<text x=\"%u\" y=\"205\" class=\"lab\">%s</text>\n",
-					60 + (x - lo) * bw, a);
-		}
-		for (k = 0; k < 2; k++) {
-			const struct wo_uhist *hh = &h[k * WO_RM_NR + m];
-			unsigned int p;
-
-			if (!hh->n)
-				continue;
-			for (p = 0; p < 2; p++) {
-				uint64_t v = wo_uhist_pct(hh, p ? 99 : 50);
-				double pos = v < 16 ? 0 : 63 - __builtin_clzll(v) - 3 +
-					     (double)(v - (1ULL << (63 - __builtin_clzll(v)))) /
-					     (double)(1ULL << (63 - __builtin_clzll(v)));
-				unsigned int xp = 60 + (unsigned int)((pos - lo) * bw);
-				char a[24];
-
-				if (pos < lo)
-					xp = 60;
-				wo_fmt_ns(a, sizeof(a), v);
-				fprintf(out, "<line x1=\"%u\" x2=\"%u\" y1=\"15\" y2=\"190\" class=\"pct %s\"/><text x=\"%u\" y=\"%u\" class=\"lab\">%s p%u %s</text>\n",
-					xp, xp, k ? "mig" : "loc", xp + 2, 12 + 12 * (2 * k + p) % 48,
-					k ? "migrated" : "local", p ? 99 : 50, a);
-			}
-		}
-		fprintf(out, "<text x=\"0\" y=\"20\" class=\"lab\">%" PRIu64 "</text><text x=\"0\" y=\"190\" class=\"lab\">0</text></svg>\n",
-			top);
-		fprintf(out, "<p class=\"legend\"><span class=\"mig\">&nbsp;&nbsp;&nbsp;</span> migrated (%" PRIu64 ") &nbsp; <span class=\"loc\">&nbsp;&nbsp;&nbsp;</span> local (%" PRIu64 ")</p>\n",
-			h[WO_RM_NR + m].n, h[m].n);
 	}
+	rc = 0;
+out:
+	if (rc)
+		fputs("<p>out of memory</p>\n", out);
 	fputs("</section>\n", out);
+	if (gname)
+		for (s = 0; s < nlab; s++)
+			free(gname[s]);
+	free(gname);
 	free(h);
+	free(g);
+	free(labs);
+	free(ids);
 }
+
+/* ------------------------------------------------------------------ offset */
 
 static int cmp_s64(const void *a, const void *b)
 {
@@ -258,115 +672,270 @@ static int cmp_s64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void offsets(const struct wo_trace *t, FILE *out, uint64_t t0, uint64_t t1)
+/* Nearest rank, as everywhere in wakeoff: rank = ceil(p/100 * n). */
+static int64_t pct_sorted(const int64_t *v, size_t n, unsigned int pct)
 {
-	static const char *const col[] = { "#1f77b4", "#d62728", "#2ca02c", "#9467bd",
-					   "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22" };
-	uint64_t span = t1 > t0 ? t1 - t0 : 1;
-	int64_t *v = calloc(t->nwk + 1, sizeof(*v));
-	unsigned int f;
+	size_t r = (n * pct + 99) / 100;
+
+	return v[(r ? r : 1) - 1];
+}
+
+/* Signed ns in a unit: "+12.5 us". */
+static void fmt_sns(char *buf, size_t len, double ns)
+{
+	double a = fabs(ns);
+
+	if (a >= 1e9)
+		snprintf(buf, len, "%+.6g s", ns / 1e9);
+	else if (a >= 1e6)
+		snprintf(buf, len, "%+.6g ms", ns / 1e6);
+	else if (a >= 1e3)
+		snprintf(buf, len, "%+.6g &#181;s", ns / 1e3);
+	else
+		snprintf(buf, len, "%+.6g ns", ns);
+}
+
+static void offset_chart(const struct plot *p, unsigned int f, int64_t *v, size_t n)
+{
+	const struct wo_trace *t = p->t;
+	FILE *out = p->out;
+	const char *fn = wo_trace_tk_name(t, f);
+	double span = (double)(p->t1 - p->t0), lo, hi, step, y, pad;
+	int64_t med, p1, p99, vmin, vmax;
+	size_t i, k, seen = 0, drawn = 0;
+	unsigned int cls, y0 = 10;
+	char a[48], b[48], c[48];
+
+	if (span <= 0)
+		span = 1;
+	qsort(v, n, sizeof(*v), cmp_s64);
+	med = pct_sorted(v, n, 50);
+	p1 = pct_sorted(v, n, 1);
+	p99 = pct_sorted(v, n, 99);
+	vmin = v[0];
+	vmax = v[n - 1];
+	/* In double: the differences of corrupt offsets overflow int64. */
+	lo = (double)vmin - (double)med;
+	hi = (double)vmax - (double)med;
+	pad = (hi - lo) * 0.05;
+	if (pad < 50)
+		pad = 50;
+	lo -= pad;
+	hi += pad;
+	k = n > SC_MAX ? (n + SC_MAX - 1) / SC_MAX : 1;
+
+	fputs("<h3>", out);
+	if (fn)
+		html(out, fn);
+	else
+		fprintf(out, "function #%u", f);
+	fmt_sns(a, sizeof(a), (double)p99 - (double)p1);
+	fmt_sns(b, sizeof(b), (double)vmax - (double)vmin);
+	fprintf(out, ": %zu reads, median offset %" PRId64 " ns (%.6f s), p99 &#8722; p1 %s, max &#8722; min %s</h3>\n",
+		n, med, med / 1e9, a + (a[0] == '+'), b + (b[0] == '+'));
+	fprintf(out, "<svg id=\"offset-%u\" class=\"chart\" width=\"%d\" height=\"%u\" role=\"img\">\n",
+		f, X0 + PW + 20, y0 + SC_H + 62);
+#define OY(d) (y0 + SC_H - ((double)(d) - lo) * SC_H / (hi - lo))
+	fprintf(out, "<rect class=\"band\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\"><title>p1..p99 band</title></rect>\n",
+		X0, OY((double)p99 - (double)med), PW,
+		OY((double)p1 - (double)med) - OY((double)p99 - (double)med) + 0.5);
+	fprintf(out, "<path class=\"axis\" d=\"M%d %u V%u H%d\"/>\n", X0, y0, y0 + SC_H, X0 + PW);
+	fprintf(out, "<path class=\"median\" d=\"M%d %.1f H%d\"><title>median</title></path>\n",
+		X0, OY(0), X0 + PW);
+	step = nice_step((hi - lo) / 6);
+	fputs("<path class=\"grid\" d=\"", out);
+	for (y = ceil(lo / step) * step; y <= hi; y += step)
+		fprintf(out, "M%d %.1f h-5", X0, OY(y));
+	fputs("\"/>\n", out);
+	for (y = ceil(lo / step) * step; y <= hi; y += step) {
+		fmt_sns(c, sizeof(c), fabs(y) < step / 1e6 ? 0 : y);
+		fprintf(out, "<text class=\"lab\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+			X0 - 7, OY(y) + 4, c);
+	}
+	fprintf(out, "<text class=\"axl\" transform=\"translate(10 %u) rotate(-90)\" text-anchor=\"middle\">offset &#8722; median</text>\n",
+		y0 + SC_H / 2);
+	/* Points: one path per class; every k-th read, plus min and max. */
+	for (cls = 0; cls < 2; cls++) {
+		bool any = false, min_done = false, max_done = false;
+
+		seen = 0;
+		for (i = 0; i < t->nwk; i++) {
+			const struct wakeoff_wakeup *w = &t->wk[i];
+			bool mig = p->wf_mig && (w->final_flags & p->wf_mig), keep;
+
+			if (!has(w, WAKEOFF_V_TKREAD) || w->tk_func != f)
+				continue;
+			keep = seen++ % k == 0;
+			if (!min_done && w->tk_offset == vmin)
+				keep = min_done = true;
+			if (!max_done && w->tk_offset == vmax)
+				keep = max_done = true;
+			if (!keep || mig != (cls == 1))
+				continue;
+			if (!any)
+				fprintf(out, "<path fill=\"%s\" d=\"", series_colour[cls]);
+			any = true;
+			fprintf(out, "M%.1f %.1fh2.4v2.4h-2.4z",
+				X0 + (double)(w->ts_tkread > p->t0 ? w->ts_tkread - p->t0 : 0) * PW / span - 1.2,
+				OY((double)w->tk_offset - (double)med) - 1.2);
+			drawn++;
+		}
+		if (any)
+			fprintf(out, "\"><title>%s reads</title></path>\n", cls ? "migrated" : "local");
+	}
+#undef OY
+	time_axis(p, y0 + SC_H);
+	fprintf(out, "<rect x=\"%d\" y=\"%u\" width=\"10\" height=\"10\" fill=\"%s\"/><text class=\"lab\" x=\"%d\" y=\"%u\">local</text>",
+		X0 + PW - 300, y0 + SC_H + 42, series_colour[0], X0 + PW - 286, y0 + SC_H + 51);
+	fprintf(out, "<rect x=\"%d\" y=\"%u\" width=\"10\" height=\"10\" fill=\"%s\"/><text class=\"lab\" x=\"%d\" y=\"%u\">migrated</text>",
+		X0 + PW - 230, y0 + SC_H + 42, series_colour[1], X0 + PW - 216, y0 + SC_H + 51);
+	fprintf(out, "<rect x=\"%d\" y=\"%u\" width=\"10\" height=\"10\" class=\"band\"/><text class=\"lab\" x=\"%d\" y=\"%u\">p1..p99</text>\n",
+		X0 + PW - 140, y0 + SC_H + 42, X0 + PW - 126, y0 + SC_H + 51);
+	fputs("</svg>\n", out);
+	if (k > 1)
+		fprintf(out, "<p class=\"note\">%zu of %zu reads drawn: every %zu-th read in time order, plus the minimum and the maximum.</p>\n",
+			drawn, n, k);
+}
+
+static void offsets(const struct plot *p)
+{
+	const struct wo_trace *t = p->t;
+	FILE *out = p->out;
+	int64_t *v = malloc((t->nwk ? t->nwk : 1) * sizeof(*v));
+	unsigned int f, charts = 0;
 	size_t i, n;
 
-	fputs("<section id=\"offset\"><h2>Clock offset over time</h2>\n"
-	      "<p>Offset of the first timekeeping read after each wakeup (value read &#8722; local_clock()), per function, drawn as the deviation from that function's median; the band is p1..p99.  A constant offset is a flat line.</p>\n",
+	fputs("<section id=\"offset\">\n<h2>Clock offset over time</h2>\n"
+	      "<p>For each timekeeping function, the offset of the first read after each wakeup (the value read &#8722; local_clock() at the read), drawn as the deviation from the function's median; the shaded band is p1..p99, the line the median.  A constant offset is a flat line.</p>\n",
 	      out);
 	if (!v) {
-		fputs("<p>out of memory</p></section>\n", out);
+		fputs("<p>out of memory</p>\n</section>\n", out);
 		return;
 	}
 	for (f = 0; f < 256; f++) {
-		int64_t med, p1, p99, lo, hi;
-		size_t step, drawn = 0;
-		const char *fn = wo_trace_tk_name(t, f);
-
 		for (n = 0, i = 0; i < t->nwk; i++)
-			if ((t->wk[i].valid & WAKEOFF_V_TKREAD) && t->wk[i].tk_func == f)
+			if (has(&t->wk[i], WAKEOFF_V_TKREAD) && t->wk[i].tk_func == f)
 				v[n++] = t->wk[i].tk_offset;
 		if (!n)
 			continue;
-		qsort(v, n, sizeof(*v), cmp_s64);
-		med = v[(n - 1) / 2];
-		p1 = v[(n * 1 + 99) / 100 - 1];
-		p99 = v[(n * 99 + 99) / 100 - 1];
-		lo = v[0] - med;
-		hi = v[n - 1] - med;
-		if (hi == lo)
-			hi = lo + 1;
-		step = n > SC_MAX ? (n + SC_MAX - 1) / SC_MAX : 1;
-		fputs("<h3>", out);
-		html_text(out, fn ? fn : "?");
-		fprintf(out, ": %zu reads, median %" PRId64 " ns, p99&#8722;p1 %" PRId64 " ns, max&#8722;min %" PRId64 " ns%s</h3>\n",
-			n, med, p99 - p1, v[n - 1] - v[0],
-			step > 1 ? " (every k-th read drawn)" : "");
-		fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"240\" role=\"img\">\n",
-			TL_W + 80);
-		fprintf(out, "<rect x=\"60\" y=\"%d\" width=\"%u\" height=\"%d\" class=\"band\"><title>p1..p99</title></rect>\n",
-			(int)(210 - (double)(p99 - med - lo) * 200 / (double)(hi - lo)), TL_W,
-			(int)((double)(p99 - p1) * 200 / (double)(hi - lo)) + 1);
-		for (n = 0, i = 0; i < t->nwk; i++) {
-			const struct wakeoff_wakeup *w = &t->wk[i];
-			int64_t d;
-
-			if (!(w->valid & WAKEOFF_V_TKREAD) || w->tk_func != f)
-				continue;
-			if (n++ % step)
-				continue;
-			d = w->tk_offset - med;
-			fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.6\" fill=\"%s\"/>\n",
-				60 + (double)(w->ts_tkread > t0 ? w->ts_tkread - t0 : 0) * TL_W / span,
-				210 - (double)(d - lo) * 200 / (double)(hi - lo), col[f % 8]);
-			drawn++;
-		}
-		fprintf(out, "<text x=\"0\" y=\"14\" class=\"lab\">%+.1f us</text><text x=\"0\" y=\"210\" class=\"lab\">%+.1f us</text><text x=\"%u\" y=\"232\" class=\"lab\" text-anchor=\"end\">%.3f s</text></svg>\n",
-			hi / 1e3, lo / 1e3, 60 + TL_W, span / 1e9);
-		if (step > 1)
-			fprintf(out, "<p>%zu of %zu reads drawn (every %zu-th).</p>\n", drawn, n, step);
+		offset_chart(p, f, v, n);
+		charts++;
 	}
+	if (!charts)
+		fputs("<p>No timekeeping read in this recording.</p>\n", out);
 	fputs("</section>\n", out);
 	free(v);
 }
 
-int wo_plot_html(const struct wo_trace *t, FILE *out)
-{
-	unsigned int ncpu = t->max_cpu;
-	uint64_t t0 = t->nwk ? t->wk[0].ts_waking : 0, t1 = t0;
-	const char *k = wo_trace_meta(t, "kernel");
-	size_t i;
+/* -------------------------------------------------------------------- page */
 
+static void meta_item(FILE *out, const struct wo_trace *t, const char *label,
+		      const char *key)
+{
+	const char *v = wo_trace_meta(t, key);
+
+	fprintf(out, "<li>%s: ", label);
+	html(out, v ? v : "?");
+	fputs("</li>\n", out);
+}
+
+int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title)
+{
+	struct plot p = { .t = t, .out = out, .t0 = UINT64_MAX };
+	size_t i, nsw = 0, ntk = 0, nmig = 0;
+	unsigned int maxcpu = 0;
+	uint64_t online = 0;
+	const char *on = wo_trace_meta(t, "cpus_online");
+	char a[32];
+
+	p.wf_mig = wo_trace_flag(t, "WF_MIGRATED");
 	for (i = 0; i < t->nwk; i++) {
 		const struct wakeoff_wakeup *w = &t->wk[i];
-		uint64_t e = w->ts_waking;
+		uint64_t lo = w->ts_waking, hi = w->ts_waking;
 
-		if ((w->valid & WAKEOFF_V_SWITCH) && w->ts_switch > e)
-			e = w->ts_switch;
-		if ((w->valid & WAKEOFF_V_TKREAD) && w->ts_tkread > e)
-			e = w->ts_tkread;
-		t1 = e > t1 ? e : t1;
-		if ((w->valid & WAKEOFF_V_WAKEUP) && w->target_cpu + 1U > ncpu &&
-		    w->target_cpu < 4096)
-			ncpu = w->target_cpu + 1U;
+#define SPAN(ts) do { lo = (ts) < lo ? (ts) : lo; hi = (ts) > hi ? (ts) : hi; } while (0)
+		if (has(w, WAKEOFF_V_WAKEUP)) {
+			SPAN(w->ts_wakeup);
+			maxcpu = w->target_cpu + 1U > maxcpu ? w->target_cpu + 1U : maxcpu;
+		}
+		if (has(w, WAKEOFF_V_SWITCH)) {
+			SPAN(w->ts_switch);
+			nsw++;
+			maxcpu = w->run_cpu + 1U > maxcpu ? w->run_cpu + 1U : maxcpu;
+		}
+		if (has(w, WAKEOFF_V_TKREAD)) {
+			SPAN(w->ts_tkread);
+			ntk++;
+		}
+#undef SPAN
+		maxcpu = w->waker_cpu + 1U > maxcpu ? w->waker_cpu + 1U : maxcpu;
+		p.t0 = lo < p.t0 ? lo : p.t0;
+		p.t1 = hi > p.t1 ? hi : p.t1;
+		if (p.wf_mig && (w->final_flags & p.wf_mig))
+			nmig++;
 	}
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>wakeoff: ", out);
-	html_text(out, t->path);
-	fputs("</title>\n<style>\nbody{font:14px sans-serif;margin:20px;color:#222}\n"
-	      "h2{border-bottom:1px solid #ccc}\n.lab{font:11px sans-serif;fill:#333}\n"
-	      ".tick{stroke:#333;stroke-width:1}\n.mig{fill:#d62728;background:#d62728}\n"
-	      ".loc{fill:#1f77b4;background:#1f77b4}\n.pct{stroke-width:1;stroke-dasharray:4 3}\n"
-	      ".pct.mig{stroke:#d62728}\n.pct.loc{stroke:#1f77b4}\n.band{fill:#ddeeff}\n"
-	      ".legend span{display:inline-block;border:1px solid #999}\n</style></head><body>\n<h1>wakeoff: ",
-	      out);
-	html_text(out, t->path);
+	if (!t->nwk)
+		p.t0 = p.t1 = 0;
+	if (on && *on) {
+		char *e;
+
+		errno = 0;
+		online = strtoull(on, &e, 10);
+		if (errno || *e)
+			online = 0;
+	}
+	p.ncpu = online > maxcpu && online <= TL_MAX_CPUS ? (unsigned int)online : maxcpu;
+	if (p.ncpu > TL_MAX_CPUS) {
+		p.ncpu = TL_MAX_CPUS;
+		p.cpus_cut = true;
+	}
+	if (!p.ncpu)
+		p.ncpu = 1;
+
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", out);
+	if (title)
+		html(out, title);
+	else {
+		fputs("wakeoff: ", out);
+		html(out, t->path);
+	}
+	fputs("</title>\n<style>\n"
+	      "body{font:14px sans-serif;margin:20px;color:#222;max-width:1140px}\n"
+	      "h1{font-size:22px}h2{border-bottom:1px solid #ccc;margin-top:28px}h3{font-size:15px;margin:14px 0 4px}\n"
+	      "svg{display:block}\n.lab{font:11px sans-serif;fill:#333}\n.axl{font:12px sans-serif;fill:#111}\n"
+	      ".axis{stroke:#444;fill:none}\n.grid{stroke:#bbb;fill:none}\n"
+	      ".tick{stroke:#222;stroke-width:1;fill:none}\n.tick.mig{stroke:#8e24aa}\n"
+	      ".pct{stroke-width:1.2;fill:none}\n.band{fill:#dbe9f6}\n.median{stroke:#333;stroke-width:1;fill:none}\n"
+	      ".meta{columns:2;font-size:13px}\n.note{font-size:12px;color:#555}\n"
+	      "</style></head><body>\n<h1>", out);
+	if (title)
+		html(out, title);
+	else {
+		fputs("wakeoff: ", out);
+		html(out, t->path);
+	}
 	fputs("</h1>\n<p>kernel ", out);
-	html_text(out, k ? k : "?");
-	fputs(", clocksource ", out);
-	html_text(out, wo_trace_meta(t, "clocksource") ? wo_trace_meta(t, "clocksource") : "?");
-	fprintf(out, ", %u CPUs, %zu wakeups, %zu run records, recorded ", ncpu, t->nwk,
-		t->nruns);
-	html_text(out, wo_trace_meta(t, "recorded_at") ? wo_trace_meta(t, "recorded_at") : "?");
-	fputs("</p>\n", out);
-	timeline(t, out, ncpu ? ncpu : 1, t0, t1);
-	histograms(t, out);
-	offsets(t, out, t0, t1);
+	html(out, wo_trace_meta(t, "kernel") ? wo_trace_meta(t, "kernel") : "?");
+	fprintf(out, ", %s CPUs online (%u drawn), %zu wakeup records (%zu switched in, %zu with a timekeeping read, %zu WF_MIGRATED), %zu run records",
+		on ? on : "?", p.ncpu, t->nwk, nsw, ntk, nmig, t->nruns);
+	wo_fmt_ns(a, sizeof(a), p.t1 - p.t0);
+	fprintf(out, ", spanning %s%s.</p>\n<ul class=\"meta\">\n", a,
+		t->complete ? "" : "; <b>the recording did not end cleanly</b> (no ENDS chunk)");
+	fputs("<li>file: ", out);
+	html(out, t->path);
+	fputs("</li>\n", out);
+	meta_item(out, t, "clocksource", "clocksource");
+	meta_item(out, t, "CPUs possible", "cpus_possible");
+	meta_item(out, t, "module version", "module_version");
+	meta_item(out, t, "record ABI", "record_abi");
+	meta_item(out, t, "host", "host");
+	meta_item(out, t, "recorded at", "recorded_at");
+	fputs("</ul>\n", out);
+	fprintf(out, "<p class=\"note\">Drawing limits, so that big recordings stay usable: the timeline has at most %d columns per CPU (at most %d cells in all) and rows for at most %d CPUs; every series is one SVG path; the offset plots draw at most about %d reads per function (every k-th, plus minimum and maximum).  Times are local_clock() nanoseconds from the first event.</p>\n",
+		TL_COLS, TL_CELLS, TL_MAX_CPUS, SC_MAX);
+	timeline(&p);
+	histograms(&p);
+	offsets(&p);
 	fputs("</body></html>\n", out);
 	return ferror(out) ? -1 : 0;
 }
@@ -374,43 +943,63 @@ int wo_plot_html(const struct wo_trace *t, FILE *out)
 static void plot_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: wakeoff plot FILE -o report.html\n"
+		"Usage: wakeoff plot FILE -o report.html [--title TEXT]\n"
 		"\n"
-		"One self-contained HTML page (inline SVG, no script, no network): the\n"
-		"per-CPU timeline coloured by runqueue length, latency histograms of\n"
-		"migrated vs local wakeups, and the clock offset over time.\n");
+		"Write one self-contained HTML page (inline SVG and CSS, no script, no\n"
+		"network) from FILE (from \"wakeoff record\"): the per-CPU timeline\n"
+		"coloured by runqueue length, latency histograms of the three deltas\n"
+		"(migrated vs local, and per run label), and the clock offset over time\n"
+		"per timekeeping function.  -o - writes to stdout.\n"
+		"\n"
+		"  -o, --output FILE   the page (required)\n"
+		"  -t, --title TEXT    heading (default \"wakeoff: FILE\")\n"
+		"  -h, --help          this text\n");
 }
 
 int cmd_plot(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "title", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *outp = NULL;
+	const char *outp = NULL, *title = NULL;
 	struct wo_trace t;
 	char err[512];
 	FILE *out;
 	int opt, rc;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:t:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			outp = optarg;
 			break;
+		case 't':
+			title = optarg;
+			break;
 		case 'h':
 			plot_usage(stdout);
 			return 0;
+		case ':':
+			fprintf(stderr, "wakeoff plot: option %s needs an argument (see --help)\n",
+				argv[optind - 1]);
+			return 1;
 		default:
-			plot_usage(stderr);
-			return 2;
+			fprintf(stderr, "wakeoff plot: unknown option %s (see --help)\n",
+				argv[optind - 1]);
+			return 1;
 		}
 	}
-	if (!outp || argc - optind != 1) {
-		plot_usage(stderr);
-		return 2;
+	if (!outp) {
+		fprintf(stderr, "wakeoff plot: -o report.html is required (see --help)\n");
+		return 1;
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "wakeoff plot: expected one record FILE, got %d (see --help)\n",
+			argc - optind);
+		return 1;
 	}
 	if (wo_trace_load(argv[optind], &t, err, sizeof(err))) {
 		fprintf(stderr, "wakeoff plot: %s\n", err);
@@ -418,15 +1007,15 @@ int cmd_plot(int argc, char **argv)
 	}
 	out = strcmp(outp, "-") ? fopen(outp, "w") : stdout;
 	if (!out) {
-		perror(outp);
+		fprintf(stderr, "wakeoff plot: %s: %s\n", outp, strerror(errno));
 		wo_trace_free(&t);
 		return 1;
 	}
-	rc = wo_plot_html(&t, out);
-	if ((out != stdout && fclose(out)) || rc) {
-		fprintf(stderr, "wakeoff plot: writing %s failed\n", outp);
-		rc = 1;
-	}
+	rc = wo_plot_html(&t, out, title);
+	if (out != stdout ? fclose(out) : fflush(out))
+		rc = -1;
+	if (rc)
+		fprintf(stderr, "wakeoff plot: writing %s failed: %s\n", outp, strerror(errno));
 	wo_trace_free(&t);
 	return rc ? 1 : 0;
 }
