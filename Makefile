@@ -9,6 +9,8 @@
 #   make demo             boot a Debian kernel under QEMU, load wakeoff, run
 #                         an idle then a loaded phase and print the summary
 #   make lint             sparse (C=2) and checkpatch on the module
+#   make bench            overhead of wakeoff vs ftrace and perf, per Debian
+#                         kernel under QEMU (tables + JSON in build/bench/)
 #
 # KVER defaults to the running kernel when its headers are installed,
 # else to the newest /lib/modules/*/build (this may be a build machine
@@ -43,6 +45,9 @@ check:
 demo:
 	bash selftests/vm/demo.sh
 
+bench:
+	bash bench/bench.sh
+
 lint: lint-sparse lint-checkpatch
 
 lint-sparse:
@@ -68,5 +73,5 @@ clean:
 		Module.symvers
 	rm -rf .tmp_versions module/.tmp_versions
 
-.PHONY: all module userspace selftests check demo lint lint-sparse \
+.PHONY: all module userspace selftests check demo bench lint lint-sparse \
 	lint-checkpatch install clean

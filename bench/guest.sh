@@ -1,0 +1,192 @@
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the bench VM (busybox sh) from the 9p share, started by
+# vm/init.  bench.env (written by bench.sh) sets MODE, REPS, the
+# durations and WO_READER.  Every measurement is one line of
+# key=value pairs starting with "R " in results/raw.txt; bench.sh turns
+# them into tables.  Nothing here judges a time.
+cd /mnt || exit 1
+. ./bench.env
+mkdir -p results
+OUT=/mnt/results/raw.txt
+: >"$OUT"
+WO=/sys/kernel/debug/wakeoff
+T=/sys/kernel/tracing
+PERF="/mnt/perf/lib/ld-linux-x86-64.so.2 --library-path /mnt/perf/lib /mnt/perf/perf"
+export HOME=/tmp
+EVENTS="sched_waking sched_wakeup sched_switch sched_migrate_task"
+
+log() { echo "guest: $*"; }
+
+# Module footprint: vmalloc'ed pages by wakeoff's allocators + module size.
+footprint() {
+	vm=$(awk '/\[wakeoff\]/ { for (i = 1; i <= NF; i++) if ($i ~ /^pages=/) { sub("pages=", "", $i); p += $i } } END { print p * 4096 + 0 }' /proc/vmallocinfo)
+	mod=$(awk '$1 == "wakeoff" { print $2 }' /proc/modules)
+	s=$(cat $WO/summary)
+	agg=$(echo "$s" | sed -n 's/^agg.memory_bytes: //p')
+	poss=$(echo "$s" | sed -n 's/^cpus_possible: //p')
+	bufkb=$(cat /sys/module/wakeoff/parameters/bufsize_kb)
+	echo "M cpus_possible=$poss nproc=$(nproc) bufsize_kb=$bufkb agg_memory_bytes=$agg vmalloc_bytes=$vm module_bytes=$mod" >>"$OUT"
+	awk '/\[wakeoff\]/ { print "V", $2, $3, $4 }' /proc/vmallocinfo >>"$OUT"
+}
+
+if [ "$MODE" = mem ]; then
+	insmod ./wakeoff.ko || exit 1
+	footprint
+	rmmod wakeoff
+	exit 0
+fi
+
+# ---- per-configuration hooks -------------------------------------------
+snap_wo() {
+	s=$(cat $WO/summary)
+	for k in wakeups events.sched_waking records.recorded records.dropped_full \
+		records.dropped_nested wakeups_untracked_table_full wakeups_untracked_busy; do
+		v=$(echo "$s" | sed -n "s/^$k: //p")
+		echo "${k}=${v:-0}"
+	done
+}
+
+snap_ft() {
+	o=0 d=0 e=0
+	for f in $T/per_cpu/cpu*/stats; do
+		o=$((o + $(sed -n 's/^overrun: //p' "$f")))
+		d=$((d + $(sed -n 's/^dropped events: //p' "$f")))
+		e=$((e + $(sed -n 's/^entries: //p' "$f")))
+	done
+	echo "ft_overrun=$o"
+	echo "ft_dropped=$d"
+}
+
+# delta A B: "k=v" lines of B minus A, as " k=v" on one line.
+delta() {
+	echo "$2" | while IFS== read -r k v; do
+		a=$(echo "$1" | sed -n "s/^$k=//p")
+		printf ' %s=%s' "$k" $((v - ${a:-0}))
+	done
+}
+
+reader_pid=
+setup() {
+	case $1 in
+	base) ;;
+	wo_rec)
+		insmod ./wakeoff.ko || return 1
+		eval "$WO_READER &"
+		reader_pid=$!
+		sleep 0.3 ;;
+	wo_sum) insmod ./wakeoff.ko || return 1 ;;
+	wo_sum_nostk) insmod ./wakeoff.ko stacks=0 || return 1 ;;
+	ftrace)
+		echo 0 >$T/tracing_on
+		echo >$T/trace
+		for e in $EVENTS; do echo 1 >$T/events/sched/$e/enable; done
+		echo 1 >$T/tracing_on
+		cat $T/trace_pipe >/tmp/ft.txt &
+		reader_pid=$!
+		sleep 0.3 ;;
+	perf) ;;
+	esac
+}
+
+teardown() {
+	if [ -n "$reader_pid" ]; then
+		kill "$reader_pid" 2>/dev/null
+		wait "$reader_pid" 2>/dev/null
+		reader_pid=
+	fi
+	case $1 in
+	wo_*) rmmod wakeoff || log "rmmod failed" ;;
+	ftrace)
+		for e in $EVENTS; do echo 0 >$T/events/sched/$e/enable; done
+		echo >$T/trace ;;
+	esac
+	rm -f /tmp/wo.rec /tmp/ft.txt /tmp/perf.data /tmp/perf.data.old
+}
+
+# measure CFG REP WL ARGS...: one R line.
+measure() {
+	cfg=$1 rep=$2 wl=$3
+	shift 3
+	pre= post= extra=
+	case $cfg in
+	wo_*) pre=$(snap_wo) ;;
+	ftrace) pre=$(snap_ft) ;;
+	esac
+	if [ "$cfg" = perf ]; then
+		line=$($PERF record -a -B -N -q -o /tmp/perf.data \
+			-e sched:sched_waking -e sched:sched_wakeup \
+			-e sched:sched_switch -e sched:sched_migrate_task \
+			-- ./wo_bench "$@" 2>/tmp/perf.err | grep '^wo_bench:')
+		st=$($PERF report -i /tmp/perf.data --stats 2>/dev/null)
+		lost=$(echo "$st" | awk '/^ *LOST events:/ { print $3; exit }')
+		lsam=$(echo "$st" | awk '/^ *LOST_SAMPLES events:/ { print $3; exit }')
+		samp=$(echo "$st" | awk '/^ *SAMPLE events:/ { print $3; exit }')
+		extra=" perf_lost_records=${lost:-0} perf_lost_samples=${lsam:-0} perf_samples=${samp:-0} perf_bytes=$(stat -c %s /tmp/perf.data 2>/dev/null || echo 0)"
+		[ -n "$line" ] || { log "perf run failed:"; cat /tmp/perf.err; }
+		rm -f /tmp/perf.data
+	else
+		line=$(./wo_bench "$@" | grep '^wo_bench:')
+	fi
+	case $cfg in
+	wo_*) post=$(snap_wo); extra=$(delta "$pre" "$post")
+		extra="$extra out_bytes=$(stat -c %s /tmp/wo.rec 2>/dev/null || echo 0)"
+		[ -f /tmp/wo.rec ] && : >/tmp/wo.rec ;;
+	ftrace) post=$(snap_ft); extra=$(delta "$pre" "$post")
+		extra="$extra out_bytes=$(stat -c %s /tmp/ft.txt 2>/dev/null || echo 0)"
+		: >/tmp/ft.txt ;;
+	esac
+	echo "R rep=$rep cfg=$cfg wl=$wl ${line#wo_bench: }$extra" | tee -a "$OUT"
+}
+
+workloads() {
+	measure "$1" "$2" pingpong pingpong "$SECS" $PP_CPUS
+	measure "$1" "$2" messaging messaging "$SECS" $MSG_GROUPS $MSG_FDS
+	measure "$1" "$2" clock clock "$SECS" $CLK_CPU
+}
+
+log "$(uname -r), $(nproc) CPUs, clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+echo "I kernel=$(uname -r) nproc=$(nproc) clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource) reps=$REPS secs=$SECS reader=$(echo "$WO_READER" | tr ' =' '_:')" >>"$OUT"
+$PERF --version >>/mnt/results/perf-version.txt 2>&1 || log "perf does not run"
+
+# Memory footprint with the default parameters, and the loaded module's view.
+insmod ./wakeoff.ko || exit 1
+footprint
+cat $WO/summary >/mnt/results/summary-at-load.txt
+rmmod wakeoff
+
+# ---- main loop: configurations alternate, rotated every repetition -----
+set -- $CONFIGS
+n=$#
+rep=1
+while [ $rep -le "$REPS" ]; do
+	order=
+	k=0
+	for c in $CONFIGS; do
+		# rotated by rep - 1: each configuration takes every position
+		idx=$(( (k + rep - 1) % n ))
+		order="$order $(echo $CONFIGS | cut -d' ' -f$((idx + 1)))"
+		k=$((k + 1))
+	done
+	log "rep $rep: $order"
+	for c in $order; do
+		setup "$c" || { log "setup $c failed"; exit 1; }
+		workloads "$c" "$rep"
+		teardown "$c"
+	done
+	rep=$((rep + 1))
+done
+
+# ---- highest event rate without drops, reader attached, default buffer --
+setup wo_rec || exit 1
+for rate in $RATES; do
+	measure wo_rec rate pingpong_rate pingpong "$RATE_SECS" $PP_CPUS "$rate"
+	sed -i '$ s/$/ rate='"$rate"'/' "$OUT"
+done
+# More at once: three unpaced pairs on three CPUs, and the messaging load.
+measure wo_rec rate pingpong_3pairs pingpong "$RATE_SECS" 0 0 0 3
+measure wo_rec rate messaging_rate messaging "$RATE_SECS" $MSG_GROUPS $MSG_FDS
+teardown wo_rec
+
+lsmod | grep -q '^wakeoff ' && { log "wakeoff still loaded"; rmmod wakeoff; }
+log "done; tainted=$(cat /proc/sys/kernel/tainted)"
+exit 0
