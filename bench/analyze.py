@@ -15,7 +15,8 @@ import json
 import statistics as st
 import sys
 
-CFGS = ["base", "wo_rec", "wo_sum", "wo_sum_nostk", "ftrace", "perf"]
+CFGS = ["base", "wo_rec", "wo_sum", "wo_sum_nostk", "ftrace", "perf",
+        "cmp_rec", "cmp_sum", "cmp_sum_nostk"]
 CFG_DESC = {
     "base": "no tracer",
     "wo_rec": "wakeoff + reader",
@@ -23,6 +24,9 @@ CFG_DESC = {
     "wo_sum_nostk": "summary only, stacks=0",
     "ftrace": "ftrace + trace_pipe",
     "perf": "perf record -a",
+    "cmp_rec": "cmp: wakeoff + reader",
+    "cmp_sum": "cmp: summary only",
+    "cmp_sum_nostk": "cmp: summary, stacks=0",
 }
 WLS = ["pingpong", "messaging", "clock"]
 
@@ -59,7 +63,7 @@ def med(xs):
 
 
 def drops_of(r):
-    if r["cfg"].startswith("wo_"):
+    if r["cfg"].startswith(("wo_", "cmp_")):
         return {
             "dropped_full": int(num(r, "records.dropped_full")),
             "dropped_nested": int(num(r, "records.dropped_nested")),
@@ -103,7 +107,32 @@ def main():
     main_rows = [r for r in rows if r.get("rep") != "rate"]
     rate_rows = [r for r in rows if r.get("rep") == "rate"]
     reps = sorted({r["rep"] for r in main_rows}, key=int)
-    by = {(r["cfg"], r["wl"], r["rep"]): r for r in main_rows}
+    # Baselines by sequence number: every configuration block is framed
+    # by two baseline blocks (seq - 1 and seq + 1); its reference is their
+    # mean time per op.  The "base" row of a repetition is the median of
+    # that repetition's baseline blocks.
+    bseq = {(r["wl"], int(r.get("seq", 0))): num(r, "ops_per_s")
+            for r in main_rows if r["cfg"] == "base"}
+    by = {}
+    for r in main_rows:
+        if r["cfg"] == "base":
+            continue
+        by[(r["cfg"], r["wl"], r["rep"])] = r
+    for wl in WLS:
+        for rep in reps:
+            xs = [num(r, "ops_per_s") for r in main_rows
+                  if r["cfg"] == "base" and r["wl"] == wl and r["rep"] == rep]
+            if xs:
+                by[("base", wl, rep)] = {"cfg": "base", "wl": wl, "rep": rep,
+                                         "ops_per_s": med(xs)}
+
+    def base_ref(r):
+        """Baseline throughput next to config row r (mean time per op)."""
+        s = int(r.get("seq", 0))
+        xs = [bseq[(r["wl"], q)] for q in (s - 1, s + 1) if (r["wl"], q) in bseq]
+        if not xs:
+            return num(by.get(("base", r["wl"], r["rep"]), {}), "ops_per_s")
+        return len(xs) / sum(1.0 / x for x in xs)
     cfgs = [c for c in CFGS if any(k[0] == c for k in by)]
 
     # Wakeups per op: ping-pong is 2 by construction; otherwise what
@@ -130,11 +159,13 @@ def main():
                 "clock": "syscalls/s"}[wl]
         per = "syscall" if wl == "clock" else "wakeup"
         p("")
-        p(f"-- {wl} ({unit}; {wpo[wl]:.2f} wakeups per op) --")
+        p(f"-- {wl} ({unit}; {wpo[wl]:.2f} wakeups per op; overhead against the "
+          f"baselines just before and after each block) --")
         p(f"{'configuration':<24} {'median':>10} {'spread%':>8} {'overhead%':>10} "
           f"{'ns/' + per:>12} {'(min..max)':>18} {'drops':>8}")
         base = {rep: num(by[("base", wl, rep)], "ops_per_s")
                 for rep in reps if ("base", wl, rep) in by}
+        nbase = sum(1 for r in main_rows if r["cfg"] == "base" and r["wl"] == wl)
         wres = {}
         for c in cfgs:
             thr = [num(by[(c, wl, rep)], "ops_per_s") for rep in reps if (c, wl, rep) in by]
@@ -145,7 +176,7 @@ def main():
                 if (c, wl, rep) not in by or not base.get(rep):
                     continue
                 t = num(by[(c, wl, rep)], "ops_per_s")
-                b = base[rep]
+                b = base_ref(by[(c, wl, rep)]) if c != "base" else base[rep]
                 ovh.append((b / t - 1) * 100)
                 d = 1e9 / t - 1e9 / b
                 div = 1.0 if wl == "clock" else wpo[wl]
@@ -175,16 +206,15 @@ def main():
               f"{fmt(wres[c]['added_ns_per_' + per]):>12} {rng:>18} {ndrop:>8}")
         # Ratios of added cost, per repetition, then median.
         rat = {}
-        for wo in ("wo_rec", "wo_sum", "wo_sum_nostk"):
+        for wo in ("wo_rec", "wo_sum", "wo_sum_nostk", "cmp_rec", "cmp_sum", "cmp_sum_nostk"):
             for ref in ("ftrace", "perf"):
                 xs = []
                 for rep in reps:
                     ks = [(wo, wl, rep), (ref, wl, rep)]
                     if not all(k in by for k in ks) or not base.get(rep):
                         continue
-                    b = 1e9 / base[rep]
-                    x = 1e9 / num(by[ks[0]], "ops_per_s") - b
-                    y = 1e9 / num(by[ks[1]], "ops_per_s") - b
+                    x = 1e9 / num(by[ks[0]], "ops_per_s") - 1e9 / base_ref(by[ks[0]])
+                    y = 1e9 / num(by[ks[1]], "ops_per_s") - 1e9 / base_ref(by[ks[1]])
                     if y > 0:
                         xs.append(x / y)
                 if xs:
@@ -208,7 +238,7 @@ def main():
                 for kk, v in drops_of(r).items():
                     tot[kk] = tot.get(kk, 0) + v
         ev = sum(int(num(r, "wakeups")) for k, r in by.items() if k[0] == c)
-        extra = f"  (wakeups seen {ev})" if c.startswith("wo_") else ""
+        extra = f"  (wakeups seen {ev})" if c.startswith(("wo_", "cmp_")) else ""
         p(f"{CFG_DESC[c]:<24} " + " ".join(f"{k}={v}" for k, v in tot.items()) + extra)
         res.setdefault("drops", {})[c] = tot
     p("wo_sum*: no reader, so dropped_full once the 1 MiB/CPU buffers are full is"

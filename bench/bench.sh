@@ -24,7 +24,10 @@
 # build/bench/<release>/vm/results/raw.txt.
 #
 # Knobs (environment): WAKEOFF_KERNELS, BENCH_REPS (5), BENCH_SECS (1.5),
-# BENCH_CONFIGS, BENCH_RATES, BENCH_READER (the reader command, see below).
+# BENCH_CONFIGS, BENCH_RATES, BENCH_READER (the reader command, see below),
+# BENCH_COMPARE_REV=<git rev>: also build the module of that revision and
+# add the configurations cmp_rec, cmp_sum, cmp_sum_nostk with it (before
+# and after a module change, side by side in the same VM run).
 set -euo pipefail
 . "$(dirname "$0")/../selftests/vm/lib.sh"
 cd "$WO_ROOT"
@@ -33,6 +36,9 @@ t_start=$(date +%s)
 REPS=${BENCH_REPS:-5}
 SECS=${BENCH_SECS:-1.5}
 CONFIGS=${BENCH_CONFIGS:-"base wo_rec wo_sum wo_sum_nostk ftrace perf"}
+if [ -n "${BENCH_COMPARE_REV:-}" ]; then
+	case " $CONFIGS " in *" cmp_"*) ;; *) CONFIGS="$CONFIGS cmp_rec cmp_sum cmp_sum_nostk" ;; esac
+fi
 RATES=${BENCH_RATES:-"1000 2000 4000 0"}
 OUT=$WO_BUILD/bench
 
@@ -74,6 +80,12 @@ for rel in $rels; do
 	mkdir -p "$src"
 	cp -a Kbuild module "$src/"
 	make -s -C "/lib/modules/$rel/build" M="$src" modules >/dev/null
+	if [ -n "${BENCH_COMPARE_REV:-}" ]; then
+		rm -rf "$src-cmp"
+		mkdir -p "$src-cmp"
+		git archive "$BENCH_COMPARE_REV" Kbuild module | tar -x -C "$src-cmp"
+		make -s -C "/lib/modules/$rel/build" M="$src-cmp" modules >/dev/null
+	fi
 	initrd=$WO_CACHE/initrd-$rel-$initrd_sig.gz
 	[ -f "$initrd" ] || selftests/vm/initramfs.sh "$rel" "$initrd"
 
@@ -86,6 +98,8 @@ for rel in $rels; do
 		mode=full
 		if [ $smp = 4 ]; then
 			cp -a "$perf_dir" "$share/perf"
+			[ -z "${BENCH_COMPARE_REV:-}" ] ||
+				cp "$src-cmp/module/wakeoff.ko" "$share/wakeoff-cmp.ko"
 		else
 			mode=mem
 		fi

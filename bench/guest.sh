@@ -65,17 +65,26 @@ delta() {
 	done
 }
 
+# cmp_*: the same as wo_* with the module built from BENCH_COMPARE_REV
+# (before/after a change, side by side in this one VM run).
+ko() {
+	case $1 in
+	cmp_*) echo ./wakeoff-cmp.ko ;;
+	*) echo ./wakeoff.ko ;;
+	esac
+}
+
 reader_pid=
 setup() {
 	case $1 in
 	base) ;;
-	wo_rec)
-		insmod ./wakeoff.ko || return 1
+	wo_rec|cmp_rec)
+		insmod "$(ko "$1")" || return 1
 		eval "$WO_READER &"
 		reader_pid=$!
 		sleep 0.3 ;;
-	wo_sum) insmod ./wakeoff.ko || return 1 ;;
-	wo_sum_nostk) insmod ./wakeoff.ko stacks=0 || return 1 ;;
+	wo_sum|cmp_sum) insmod "$(ko "$1")" || return 1 ;;
+	wo_sum_nostk|cmp_sum_nostk) insmod "$(ko "$1")" stacks=0 || return 1 ;;
 	ftrace)
 		echo 0 >$T/tracing_on
 		echo >$T/trace
@@ -95,7 +104,7 @@ teardown() {
 		reader_pid=
 	fi
 	case $1 in
-	wo_*) rmmod wakeoff || log "rmmod failed" ;;
+	wo_*|cmp_*) rmmod wakeoff || log "rmmod failed" ;;
 	ftrace)
 		for e in $EVENTS; do echo 0 >$T/events/sched/$e/enable; done
 		echo >$T/trace ;;
@@ -109,7 +118,7 @@ measure() {
 	shift 3
 	pre= post= extra=
 	case $cfg in
-	wo_*) pre=$(snap_wo) ;;
+	wo_*|cmp_*) pre=$(snap_wo) ;;
 	ftrace) pre=$(snap_ft) ;;
 	esac
 	if [ "$cfg" = perf ]; then
@@ -128,14 +137,14 @@ measure() {
 		line=$(./wo_bench "$@" | grep '^wo_bench:')
 	fi
 	case $cfg in
-	wo_*) post=$(snap_wo); extra=$(delta "$pre" "$post")
+	wo_*|cmp_*) post=$(snap_wo); extra=$(delta "$pre" "$post")
 		extra="$extra out_bytes=$(stat -c %s /tmp/wo.rec 2>/dev/null || echo 0)"
 		[ -f /tmp/wo.rec ] && : >/tmp/wo.rec ;;
 	ftrace) post=$(snap_ft); extra=$(delta "$pre" "$post")
 		extra="$extra out_bytes=$(stat -c %s /tmp/ft.txt 2>/dev/null || echo 0)"
 		: >/tmp/ft.txt ;;
 	esac
-	echo "R rep=$rep cfg=$cfg wl=$wl ${line#wo_bench: }$extra" | tee -a "$OUT"
+	echo "R rep=$rep seq=${seq:-0} cfg=$cfg wl=$wl ${line#wo_bench: }$extra" | tee -a "$OUT"
 }
 
 workloads() {
@@ -154,9 +163,20 @@ footprint
 cat $WO/summary >/mnt/results/summary-at-load.txt
 rmmod wakeoff
 
-# ---- main loop: configurations alternate, rotated every repetition -----
+# ---- main loop ----------------------------------------------------------
+# Every configuration block is framed by baseline blocks (B C1 B C2 B ...),
+# the order of the configurations rotated every repetition: each one is
+# compared with the baselines measured just before and just after it, so
+# slow drifts of the host (other VMs on the same cores) cancel out.
 set -- $CONFIGS
 n=$#
+seq=0
+block() {
+	seq=$((seq + 1))
+	setup "$1" || { log "setup $1 failed"; exit 1; }
+	workloads "$1" "$2"
+	teardown "$1"
+}
 rep=1
 while [ $rep -le "$REPS" ]; do
 	order=
@@ -168,10 +188,11 @@ while [ $rep -le "$REPS" ]; do
 		k=$((k + 1))
 	done
 	log "rep $rep: $order"
+	block base "$rep"
 	for c in $order; do
-		setup "$c" || { log "setup $c failed"; exit 1; }
-		workloads "$c" "$rep"
-		teardown "$c"
+		[ "$c" = base ] && continue
+		block "$c" "$rep"
+		block base "$rep"
 	done
 	rep=$((rep + 1))
 done
