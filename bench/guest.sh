@@ -40,7 +40,8 @@ fi
 snap_wo() {
 	s=$(cat $WO/summary)
 	for k in wakeups events.sched_waking records.recorded records.dropped_full \
-		records.dropped_nested wakeups_untracked_table_full wakeups_untracked_busy; do
+		records.dropped_nested wakeups_untracked_table_full wakeups_untracked_busy \
+		stacks.unwound stacks.cached stacks.overflow; do
 		v=$(echo "$s" | sed -n "s/^$k: //p")
 		echo "${k}=${v:-0}"
 	done
