@@ -16,7 +16,7 @@ import statistics as st
 import sys
 
 CFGS = ["base", "wo_rec", "wo_sum", "wo_sum_nostk", "ftrace", "perf",
-        "cmp_rec", "cmp_sum", "cmp_sum_nostk"]
+        "cmp_rec", "cmp_sum", "cmp_sum_nostk", "wo_sum_notk", "wo_sum_sys"]
 CFG_DESC = {
     "base": "no tracer",
     "wo_rec": "wakeoff + reader",
@@ -27,6 +27,8 @@ CFG_DESC = {
     "cmp_rec": "cmp: wakeoff + reader",
     "cmp_sum": "cmp: summary only",
     "cmp_sum_nostk": "cmp: summary, stacks=0",
+    "wo_sum_notk": "summary, no tk hooks",
+    "wo_sum_sys": "summary, syscall tk hooks",
 }
 WLS = ["pingpong", "messaging", "clock"]
 

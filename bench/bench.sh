@@ -51,7 +51,7 @@ make -s -C bench >/dev/null
 if [ -n "${BENCH_READER:-}" ]; then
 	reader=$BENCH_READER
 elif "$WO_BUILD/userspace/wakeoff" --help 2>&1 | grep -q '^ *record'; then
-	reader='/mnt/wakeoff record -o /tmp/wo.rec'
+	reader='/mnt/wakeoff record -q -o /tmp/wo.rec'
 else
 	reader='cat /sys/kernel/debug/wakeoff/events >/tmp/wo.rec'
 fi

@@ -86,6 +86,10 @@ setup() {
 		sleep 0.3 ;;
 	wo_sum|cmp_sum) insmod "$(ko "$1")" || return 1 ;;
 	wo_sum_nostk|cmp_sum_nostk) insmod "$(ko "$1")" stacks=0 || return 1 ;;
+	# Where the clock loop's cost comes from: no timekeeping hooks at all,
+	# or only the two syscalls (one probe per clock_gettime, not two).
+	wo_sum_notk) insmod ./wakeoff.ko tk_hooks= || return 1 ;;
+	wo_sum_sys) insmod ./wakeoff.ko tk_hooks=__x64_sys_clock_gettime,__x64_sys_gettimeofday || return 1 ;;
 	ftrace)
 		echo 0 >$T/tracing_on
 		echo >$T/trace
