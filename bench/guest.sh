@@ -117,10 +117,33 @@ teardown() {
 	rm -f /tmp/wo.rec /tmp/ft.txt /tmp/perf.data /tmp/perf.data.old
 }
 
+# Let a reader catch up with the previous workload's backlog first: on
+# single-threaded TCG, a reader still writing on another vCPU would slow
+# the next workload down and be charged to it.  Waits until the output
+# file stopped growing (at most 5 s).
+settle() {
+	f=
+	case $1 in
+	wo_rec|cmp_rec) f=/tmp/wo.rec ;;
+	ftrace) f=/tmp/ft.txt ;;
+	*) return 0 ;;
+	esac
+	last=-1 i=0
+	while [ $i -lt 25 ]; do
+		cur=$(stat -c %s "$f" 2>/dev/null || echo 0)
+		[ "$cur" = "$last" ] && return 0
+		last=$cur
+		sleep 0.2
+		i=$((i + 1))
+	done
+	log "settle: $f still growing after 5 s"
+}
+
 # measure CFG REP WL ARGS...: one R line.
 measure() {
 	cfg=$1 rep=$2 wl=$3
 	shift 3
+	settle "$cfg"
 	pre= post= extra=
 	case $cfg in
 	wo_*|cmp_*) pre=$(snap_wo) ;;
