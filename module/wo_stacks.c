@@ -19,7 +19,8 @@
  * addresses: do_syscall_64() moves everything below it by a random offset
  * per syscall (RANDOMIZE_KSTACK_OFFSET, an alloca: its frame is the one
  * variable-size frame), so the slots are checked up to the return address
- * into do_syscall_64(), whose only caller is the syscall entry code.  An
+ * into do_syscall_64() (found at load), whose only caller is the syscall
+ * entry code.  An
  * entry is filled only when a walk with the unwinder API reproduces
  * stack_trace_save()'s frames exactly through plain call frames (no
  * pt_regs frame, no rethook/ftrace trampoline); anything else just takes
@@ -87,9 +88,8 @@ struct wo_scache {
 static DEFINE_PER_CPU(struct wo_scache, wo_scache);
 /* Bumped by reset: cached ids of the old table are void. */
 static unsigned int wo_stacks_gen = 1;
-/* do_syscall_64(), found by name at the first fill that meets it. */
+/* do_syscall_64(), found at load on insmod's own stack. */
 static unsigned long wo_sys_lo, wo_sys_hi;
-static atomic_t wo_sys_tries = ATOMIC_INIT(0);
 
 /* Task context, IRQs off (sched_waking/wakeup_new): a cached cluster id. */
 static u32 wo_scache_lookup(unsigned long sp, unsigned long top)
@@ -114,29 +114,38 @@ static u32 wo_scache_lookup(unsigned long sp, unsigned long top)
 	return 0;
 }
 
-/* Is @ip in do_syscall_64()?  Looked up by name until found (rarely). */
 static bool wo_in_syscall_entry(unsigned long ip)
 {
-	char buf[KSYM_SYMBOL_LEN], *plus, *slash;
-	unsigned long off, size;
+	return ip >= wo_sys_lo && ip < wo_sys_hi;
+}
 
-	if (READ_ONCE(wo_sys_hi))
-		return ip >= READ_ONCE(wo_sys_lo) && ip < READ_ONCE(wo_sys_hi);
-	if (atomic_inc_return(&wo_sys_tries) > 256)
-		return false;
-	sprint_symbol(buf, ip);
-	plus = strchr(buf, '+');
-	slash = plus ? strchr(plus, '/') : NULL;
-	if (!plus || !slash || plus - buf != strlen("do_syscall_64") ||
-	    strncmp(buf, "do_syscall_64", plus - buf))
-		return false;
-	*slash = '\0';
-	if (kstrtoul(plus + 1, 16, &off) || kstrtoul(slash + 1, 16, &size) ||
-	    off >= size)
-		return false;
-	WRITE_ONCE(wo_sys_lo, ip - off);
-	WRITE_ONCE(wo_sys_hi, ip - off + size);
-	return true;
+/*
+ * Process context (module load, inside the init_module syscall): find
+ * do_syscall_64() on our own stack by name.  Not found: the cache still
+ * works for kernel threads, syscall paths just keep unwinding.
+ */
+static void wo_find_syscall_entry(void)
+{
+	char buf[KSYM_SYMBOL_LEN], *plus, *slash;
+	unsigned long ip[32], off, size;
+	unsigned int n, i;
+
+	n = stack_trace_save(ip, ARRAY_SIZE(ip), 0);
+	for (i = 0; i < n; i++) {
+		sprint_symbol(buf, ip[i]);
+		plus = strchr(buf, '+');
+		slash = plus ? strchr(plus, '/') : NULL;
+		if (!slash || plus - buf != strlen("do_syscall_64") ||
+		    strncmp(buf, "do_syscall_64", plus - buf))
+			continue;
+		*slash = '\0';
+		if (kstrtoul(plus + 1, 16, &off) ||
+		    kstrtoul(slash + 1, 16, &size) || off >= size)
+			continue;
+		wo_sys_lo = ip[i] - off;
+		wo_sys_hi = wo_sys_lo + size;
+		return;
+	}
 }
 
 /*
@@ -201,6 +210,9 @@ static void wo_scache_fill(unsigned long sp, unsigned long top,
 
 size_t wo_stacks_alloc(void)
 {
+#ifdef CONFIG_UNWINDER_ORC
+	wo_find_syscall_entry();
+#endif
 	wo_stacks = vzalloc(array_size(WO_STACKS, sizeof(*wo_stacks)));
 	return wo_stacks ? WO_STACKS * sizeof(*wo_stacks) : 0;
 }
