@@ -23,7 +23,7 @@
 # Output: build/bench/bench-<release>.txt (tables) and .json; raw lines in
 # build/bench/<release>/vm/results/raw.txt.
 #
-# Knobs (environment): WAKEOFF_KERNELS, BENCH_REPS (5), BENCH_SECS (1.2),
+# Knobs (environment): WAKEOFF_KERNELS, BENCH_REPS (4), BENCH_SECS (1.2),
 # BENCH_CONFIGS, BENCH_RATES, BENCH_READER (the reader command, see below),
 # BENCH_COMPARE_REV=<git rev>: also build the module of that revision and
 # add the configurations cmp_rec, cmp_sum, cmp_sum_nostk with it (before
@@ -33,7 +33,7 @@ set -euo pipefail
 cd "$WO_ROOT"
 t_start=$(date +%s)
 
-REPS=${BENCH_REPS:-5}
+REPS=${BENCH_REPS:-4}
 SECS=${BENCH_SECS:-1.2}
 CONFIGS=${BENCH_CONFIGS:-"base wo_rec wo_sum wo_sum_nostk ftrace perf"}
 if [ -n "${BENCH_COMPARE_REV:-}" ]; then
