@@ -6,8 +6,11 @@
 #   make module KVER=6.12.117+deb12-amd64   or  KDIR=/path/to/kernel/build
 #   make check            every test: host unit tests, and per Debian kernel
 #                         build checks, DKMS and the kselftests under QEMU
+#   make check-debug      the kselftests on a KASAN/kmemleak/lockdep/UBSAN
+#                         kernel built once from linux-source-6.1 (~35 min)
 #   make demo             boot a Debian kernel under QEMU, load wakeoff, run
-#                         an idle then a loaded phase and print the summary
+#                         an idle then a loaded phase, print the report, then
+#                         run the seed's recipe (wakeoff stress) and its table
 #   make lint             sparse (C=2) and checkpatch on the module
 #   make bench            overhead of wakeoff vs ftrace and perf, per Debian
 #                         kernel under QEMU (tables + JSON in build/bench/)
@@ -42,6 +45,9 @@ selftests:
 check:
 	bash selftests/run-all.sh
 
+check-debug:
+	bash selftests/vm/check-debug.sh
+
 demo:
 	bash selftests/vm/demo.sh
 
@@ -73,5 +79,5 @@ clean:
 		Module.symvers
 	rm -rf .tmp_versions module/.tmp_versions
 
-.PHONY: all module userspace selftests check demo bench lint lint-sparse \
+.PHONY: all module userspace selftests check check-debug demo bench lint lint-sparse \
 	lint-checkpatch install clean

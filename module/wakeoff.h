@@ -12,7 +12,7 @@
 
 #include "uapi/wakeoff.h"
 
-#define WAKEOFF_VERSION "0.3.0"
+#define WAKEOFF_VERSION "0.4.0"
 
 /* Scheduler tracepoints wakeoff attaches to; index into wo_tp_table. */
 enum wo_event {
@@ -59,6 +59,7 @@ struct wo_filter {
 };
 
 extern struct wo_filter __rcu *wo_filter;
+extern pid_t wo_reader_tgid;	/* tgid holding "events" open, 0: none */
 extern bool wo_recording;
 extern u64 wo_run_id;
 extern char wo_run_label[WAKEOFF_LABEL_LEN];
@@ -81,6 +82,7 @@ struct wo_rq_layout {
 	bool valid;
 	const char *why;	/* static string: how it was found, or not */
 	u32 clock_off, cpu_off, size;
+	u32 nr_running_off;		/* 0: not found or not validated */
 	unsigned long runqueues_off;	/* per-CPU offset of runqueues */
 };
 
@@ -88,6 +90,7 @@ extern struct wo_rq_layout wo_rq;
 void wo_btf_init(void);
 ssize_t wo_read_file(const char *path, size_t max, void **out);
 u64 wo_rq_clock(int cpu);	/* only when wo_rq.valid */
+bool wo_rq_nr_running(int cpu, u32 *nr);
 
 /* wo_ring.c: per-CPU record buffers and the events file. */
 int wo_rings_alloc(void);

@@ -169,15 +169,17 @@ static void wo_min_max(atomic64_t *mn, atomic64_t *mx, s64 v)
 
 static struct wo_class *wo_flag_class(u32 flags)
 {
-	u32 key = flags + 1, i, slot;
+	u32 key = flags + 1, i, slot, cur;
 	struct wo_class *c;
 
 	for (i = 0; i < WO_FLAG_CLASSES; i++) {
 		slot = (flags * 2654435761U + i) % WO_FLAG_CLASSES;
 		c = &wo_agg->flags[slot];
-		if (READ_ONCE(c->key) == key)
-			return c;
-		if (!READ_ONCE(c->key) && !cmpxchg(&c->key, 0, key))
+		cur = READ_ONCE(c->key);
+		/* Lost the race to a CPU inserting the same key: share it. */
+		if (!cur)
+			cur = cmpxchg(&c->key, 0, key);
+		if (!cur || cur == key)
 			return c;
 	}
 	return &wo_agg->fixed[WO_C_OTHER];

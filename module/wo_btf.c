@@ -18,6 +18,7 @@
 #include <linux/percpu.h>
 #include <linux/sched/clock.h>
 #include <linux/string.h>
+#include <linux/threads.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
@@ -213,7 +214,7 @@ static int wo_btf_layout(const struct wo_btf *b, struct wo_rq_layout *l,
 {
 	const struct btf_type *rq, *sec;
 	const struct btf_var_secinfo *vs;
-	long clock, cpu;
+	long clock, cpu, nr;
 	u32 var_id, i;
 
 	rq = wo_btf_find(b, BTF_KIND_STRUCT, "rq", NULL);
@@ -247,6 +248,10 @@ static int wo_btf_layout(const struct wo_btf *b, struct wo_rq_layout *l,
 		}
 		l->clock_off = clock;
 		l->cpu_off = cpu;
+		/* Optional: the runqueue length at wakeup (offset 0 is rq->__lock). */
+		nr = wo_btf_member(b, rq, "nr_running", sizeof(unsigned int), 0);
+		l->nr_running_off = nr > 0 && nr + sizeof(unsigned int) <= rq->size ?
+				    nr : 0;
 		l->runqueues_off = vs->offset;
 		l->size = rq->size;
 		return 0;
@@ -259,6 +264,31 @@ static void *wo_rq_ptr(const struct wo_rq_layout *l, int cpu)
 {
 	return per_cpu_ptr((void __percpu __force *)(unsigned long)l->runqueues_off,
 			   cpu);
+}
+
+/*
+ * rq->nr_running is optional: a value no runqueue can hold means the
+ * offset is wrong, and the field is then simply not recorded.
+ */
+static void wo_rq_validate_nr(struct wo_rq_layout *l)
+{
+	unsigned int nr;
+	int cpu;
+
+	if (!l->nr_running_off)
+		return;
+	for_each_possible_cpu(cpu) {
+		u8 *rq = wo_rq_ptr(l, cpu);
+
+		if (copy_from_kernel_nofault(&nr, rq + l->nr_running_off,
+					     sizeof(nr)) ||
+		    nr > PID_MAX_LIMIT) {
+			pr_warn("wakeoff: rq->nr_running not usable at offset %u; not recorded\n",
+				l->nr_running_off);
+			l->nr_running_off = 0;
+			return;
+		}
+	}
 }
 
 /* Only offsets that pass this are ever used by a probe. */
@@ -287,6 +317,7 @@ static int wo_rq_validate(struct wo_rq_layout *l, const char **why)
 			return -EINVAL;
 		}
 	}
+	wo_rq_validate_nr(l);
 	return 0;
 }
 
@@ -367,6 +398,15 @@ out:
 	l.valid = true;
 	l.why = "validated on every possible CPU";
 	wo_rq = l;
+}
+
+bool wo_rq_nr_running(int cpu, u32 *nr)
+{
+	if (!wo_rq.valid || !wo_rq.nr_running_off)
+		return false;
+	*nr = READ_ONCE(*(u32 *)((u8 *)wo_rq_ptr(&wo_rq, cpu) +
+				 wo_rq.nr_running_off));
+	return true;
 }
 
 u64 wo_rq_clock(int cpu)

@@ -306,6 +306,8 @@ void wo_corr_wakeup(struct task_struct *p, bool new_task)
 	rec->last_queued = p->sched_info.last_queued;
 	if (wo_read_rq_clock(cpu, &rec->rq_clock_wakeup))
 		rec->valid |= WAKEOFF_V_RQCLOCK;
+	if (wo_rq_nr_running(cpu, &rec->rq_nr_running))
+		rec->valid |= WAKEOFF_V_NR_RUNNING;
 	if (READ_ONCE(p->on_cpu)) {
 		/* Still on its CPU (it had not scheduled out): no switch-in. */
 		rec->valid |= WAKEOFF_V_RUNNING;

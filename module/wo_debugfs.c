@@ -75,8 +75,9 @@ static void wo_show_correlation(struct seq_file *m, const struct wo_cpu_stats *s
 	seq_printf(m, "rq_clock: %s\n", wo_rq.valid ? "available" : "unavailable");
 	seq_printf(m, "rq_clock_detail: %s\n", wo_rq.why ? wo_rq.why : "not probed");
 	if (wo_rq.valid)
-		seq_printf(m, "rq_offsets: clock=%u cpu=%u size=%u\n",
-			   wo_rq.clock_off, wo_rq.cpu_off, wo_rq.size);
+		seq_printf(m, "rq_offsets: clock=%u cpu=%u nr_running=%u size=%u\n",
+			   wo_rq.clock_off, wo_rq.cpu_off,
+			   wo_rq.nr_running_off, wo_rq.size);
 	wo_kprobes_show(m);
 	wo_show_clocksource(m);
 	seq_puts(m, "wake_flags_table:");
@@ -131,6 +132,10 @@ static void wo_show_filter(struct seq_file *m)
 		seq_putc(m, '\n');
 	}
 	rcu_read_unlock();
+	if (READ_ONCE(wo_reader_tgid))
+		seq_printf(m, "reader_excluded: tgid=%d\n", READ_ONCE(wo_reader_tgid));
+	else
+		seq_puts(m, "reader_excluded: none\n");
 }
 
 static int wo_summary_show(struct seq_file *m, void *v)
@@ -153,7 +158,13 @@ static int wo_summary_show(struct seq_file *m, void *v)
 
 	wo_sum_stats(&sum);
 	wo_show_correlation(m, &sum);
+	/*
+	 * A "run" or "reset" written meanwhile would move the run ring under
+	 * the walk (a block printed twice: duplicate keys).
+	 */
+	mutex_lock(&wo_control_lock);
 	wo_agg_show(m);
+	mutex_unlock(&wo_control_lock);
 	for (i = 0; i < WO_EV_NR; i++)
 		seq_printf(m, "events.%s: %llu\n", wo_event_names[i],
 			   sum.seen[i]);

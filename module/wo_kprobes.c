@@ -176,6 +176,16 @@ static struct {
 	{ .kp = { .symbol_name = "ttwu_do_activate", .pre_handler = wo_activate_pre } },
 };
 
+static bool wo_tk_listed(const char *name)
+{
+	unsigned int j;
+
+	for (j = 0; j < wo_tk_nr; j++)
+		if (wo_tk[j].krp.kp.symbol_name == name)
+			return true;
+	return false;
+}
+
 static int wo_tk_parse(void)
 {
 	char *list, *cur, *name;
@@ -185,16 +195,27 @@ static int wo_tk_parse(void)
 	list = kstrdup(wo_tk_hooks_param ? wo_tk_hooks_param : "", GFP_KERNEL);
 	if (!list)
 		return -ENOMEM;
-	cur = list;
+	/* An empty list means no timekeeping hook; an empty entry is an error. */
+	cur = strim(list);
+	if (!*cur)
+		cur = NULL;
 	while ((name = strsep(&cur, ",")) != NULL) {
 		name = strim(name);
-		if (!*name)
-			continue;
+		if (!*name) {
+			pr_err("wakeoff: tk_hooks: empty entry in the list\n");
+			ret = -EINVAL;
+			break;
+		}
 		for (i = 0; i < WO_TK_MAX; i++)
 			if (!strcmp(name, wo_tk_known[i].name))
 				break;
 		if (i == WO_TK_MAX) {
 			pr_err("wakeoff: tk_hooks: unknown function '%s'\n", name);
+			ret = -EINVAL;
+			break;
+		}
+		if (wo_tk_listed(wo_tk_known[i].name)) {
+			pr_err("wakeoff: tk_hooks: '%s' listed twice\n", name);
 			ret = -EINVAL;
 			break;
 		}

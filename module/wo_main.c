@@ -31,8 +31,8 @@ static int wo_param_range(const char *val, const struct kernel_param *kp,
 	int ret = kstrtouint(val, 0, &v);
 
 	if (ret || v < min || v > max) {
-		pr_err("wakeoff: %s must be a number in [%u, %u]\n",
-		       kp->name, min, max);
+		pr_err_ratelimited("wakeoff: %s must be a number in [%u, %u]\n",
+				   kp->name, min, max);
 		return -EINVAL;
 	}
 	*(unsigned int *)kp->arg = v;
@@ -66,7 +66,7 @@ static int wo_set_stacks(const char *val, const struct kernel_param *kp)
 
 	if (!val || kstrtobool(val, &v) || strlen(val) > 2 ||
 	    (strlen(val) == 2 && val[1] != '\n')) {
-		pr_err("wakeoff: stacks must be 0 or 1\n");
+		pr_err_ratelimited("wakeoff: stacks must be 0 or 1\n");
 		return -EINVAL;
 	}
 	WRITE_ONCE(*(bool *)kp->arg, v);

@@ -15,6 +15,7 @@
  */
 #include <linux/fs.h>
 #include <linux/irq_work.h>
+#include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/sched/clock.h>
 #include <linux/uaccess.h>
@@ -60,6 +61,12 @@ static __always_inline void wo_tail_release(struct wo_ring *r, u64 tail)
 }
 
 static DECLARE_WAIT_QUEUE_HEAD(wo_read_wq);
+/*
+ * The consumer side (tail, the drain's start CPU) has one owner at a
+ * time: the one open events file may be shared by processes or threads
+ * that read at once, and reset moves the tails too.
+ */
+static DEFINE_MUTEX(wo_drain_lock);
 static atomic_t wo_readers = ATOMIC_INIT(0);
 static bool wo_reader_open;
 
@@ -118,11 +125,13 @@ void wo_rings_reset(void)
 {
 	int cpu;
 
+	mutex_lock(&wo_drain_lock);
 	for_each_possible_cpu(cpu) {
 		struct wo_ring *r = per_cpu_ptr(&wo_rings, cpu);
 
 		wo_tail_release(r, READ_ONCE(r->head));
 	}
+	mutex_unlock(&wo_drain_lock);
 }
 
 static void wo_ring_copy_in(struct wo_ring *r, u64 pos, const void *src,
@@ -210,7 +219,10 @@ static int wo_ring_copy_out(struct wo_ring *r, u64 pos, void __user *dst,
 	return 0;
 }
 
-/* Copy whole records from every CPU's buffer; 0 if none, or -errno. */
+/*
+ * Copy whole records from every CPU's buffer; 0 if none, or -errno.
+ * Called with wo_drain_lock held.
+ */
 static ssize_t wo_rings_drain(char __user *ubuf, size_t count)
 {
 	static int start_cpu;
@@ -266,11 +278,13 @@ static int wo_events_open(struct inode *inode, struct file *file)
 	if (atomic_cmpxchg(&wo_readers, 0, 1))
 		return -EBUSY;
 	WRITE_ONCE(wo_reader_open, true);
+	WRITE_ONCE(wo_reader_tgid, current->tgid);
 	return nonseekable_open(inode, file);
 }
 
 static int wo_events_release(struct inode *inode, struct file *file)
 {
+	WRITE_ONCE(wo_reader_tgid, 0);
 	WRITE_ONCE(wo_reader_open, false);
 	atomic_set(&wo_readers, 0);
 	return 0;
@@ -284,7 +298,10 @@ static ssize_t wo_events_read(struct file *file, char __user *ubuf,
 	if (count < sizeof(struct wakeoff_rec_hdr))
 		return -EINVAL;
 	for (;;) {
+		if (mutex_lock_interruptible(&wo_drain_lock))
+			return -ERESTARTSYS;
 		ret = wo_rings_drain(ubuf, count);
+		mutex_unlock(&wo_drain_lock);
 		if (ret)
 			return ret;
 		if (file->f_flags & O_NONBLOCK)

@@ -244,21 +244,26 @@ static u32 wo_stack_find(const unsigned long *ip, unsigned int n)
 {
 	struct wo_stack *c;
 	unsigned int i;
-	u32 h, slot;
+	u32 h, slot, cur;
 
 	h = jhash(ip, n * sizeof(ip[0]), 0) | 1;
 	for (i = 0; i < WO_STACK_PROBE; i++) {
 		slot = (h + i) % WO_STACKS;
 		c = &wo_stacks[slot];
-		if (READ_ONCE(c->hash) == h)
-			return slot + 1;
-		if (!READ_ONCE(c->hash) && !cmpxchg(&c->hash, 0, h)) {
-			memcpy(c->ip, ip, n * sizeof(ip[0]));
-			c->nr = n;
-			/* Frames written before readers see "ready". */
-			smp_store_release(&c->ready, 1);
-			return slot + 1;
+		cur = READ_ONCE(c->hash);
+		if (!cur) {
+			cur = cmpxchg(&c->hash, 0, h);
+			if (!cur) {
+				memcpy(c->ip, ip, n * sizeof(ip[0]));
+				c->nr = n;
+				/* Frames written before readers see "ready". */
+				smp_store_release(&c->ready, 1);
+				return slot + 1;
+			}
 		}
+		/* Also when another CPU just inserted the same stack. */
+		if (cur == h)
+			return slot + 1;
 	}
 	atomic64_inc(&wo_stacks_overflow);
 	return 0;

@@ -18,10 +18,20 @@
 
 DEFINE_PER_CPU(struct wo_cpu_stats, wo_stats);
 
+/*
+ * The process reading "events" is never traced: its own wakeups (each
+ * read, each write of the file it records to) would otherwise feed the
+ * stream it drains, without end.
+ */
+pid_t wo_reader_tgid;
+
 bool wo_task_matches(const struct task_struct *p)
 {
 	const struct wo_filter *f = rcu_dereference_sched(wo_filter);
+	pid_t reader = READ_ONCE(wo_reader_tgid);
 
+	if (reader && p->tgid == reader)
+		return false;
 	if (!f)
 		return true;
 	if (f->pid && p->pid != f->pid)

@@ -98,6 +98,17 @@ int wo_control(const char *cmd)
 	return wo_write_str(WO_CONTROL, cmd);
 }
 
+long wo_iters(long n)
+{
+	const char *p = getenv("WAKEOFF_ITER_PCT");
+	long pct = p && *p ? strtol(p, NULL, 10) : 100;
+
+	if (pct <= 0 || pct > 100)
+		pct = 100;
+	n = n * pct / 100;
+	return n > 0 ? n : 1;
+}
+
 unsigned long wo_bad_taint(void)
 {
 	char *buf;
@@ -287,17 +298,6 @@ int wo_tk_index(const char *name)
 			found = idx;
 	fclose(f);
 	return found;
-}
-
-int wo_pin(pid_t pid, int a, int b)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(a, &set);
-	if (b >= 0)
-		CPU_SET(b, &set);
-	return sched_setaffinity(pid, sizeof(set), &set);
 }
 
 int wo_clock_child_start(struct wo_clock_child *cc)

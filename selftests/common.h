@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "../userspace/summary.h"
+#include "../userspace/workload.h"
 #include "../module/uapi/wakeoff.h"
 
 #define WO_DIR		"/sys/kernel/debug/wakeoff"
@@ -34,6 +35,12 @@ uint64_t wo_summary_u64(const char *key);
 int wo_write_str(const char *path, const char *s);
 /* Write to the control file; returns 0 or -errno. */
 int wo_control(const char *cmd);
+
+/*
+ * @n scaled by $WAKEOFF_ITER_PCT percent (default 100), at least 1: the
+ * debug-kernel run (make check-debug) lowers the iteration counts.
+ */
+long wo_iters(long n);
 
 /* Taint flags D (died) and W (warning); nonzero if either is set. */
 unsigned long wo_bad_taint(void);
@@ -67,8 +74,7 @@ const void *wo_next_record(const char *buf, long len, long *off, int type);
 unsigned int wo_flag(const char *name);
 /* Index of a timekeeping function in the tk_hooks file, or -1. */
 int wo_tk_index(const char *name);
-/* Pin @pid to one CPU (@b < 0) or to two. */
-int wo_pin(pid_t pid, int a, int b);
+/* wo_pin(): userspace/workload.h, shared with the CLI. */
 
 /*
  * A child that answers each byte it reads after a clock_gettime syscall:

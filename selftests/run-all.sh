@@ -5,7 +5,9 @@
 #   host-side unit tests; per Debian kernel (6.1 and 6.12, resolved through
 #   the meta-packages): W=1 -Werror module build, sparse, DKMS add/build/
 #   install into a private tree, and the kselftests inside QEMU; checkpatch
-#   on the module sources.  Ends with "N passed, N failed, N skipped".
+#   on the module sources; the suite on the cached debug kernel, if any
+#   (WAKEOFF_NO_DEBUG=1 leaves it out).  Ends with "N passed, N failed,
+#   N skipped".
 #
 # Artifacts (logs, dmesg and console of every VM run) go to build/check/.
 set -uo pipefail
@@ -15,6 +17,8 @@ cd "$WO_ROOT"
 LOGS=$WO_BUILD/check
 RESULTS=$LOGS/results.tap
 VM_TIMEOUT=${WAKEOFF_VM_TIMEOUT:-900}
+# What the host checks on the file cli_test records in each guest.
+WO_CLI_HOST_CHECKS="report perfetto plot"
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 : >"$RESULTS"
@@ -61,9 +65,16 @@ step "kselftest harness and checkpatch from linux-source-6.1" \
 	selftests/get-harness.sh "$WO_BUILD/kselftest" || finish
 wo_need_pkgs sparse dkms >/dev/null
 
-# Host-side unit tests (no VM).
-if make -s -C userspace check >"$LOGS/host-unit.tap" 2>"$LOGS/host-unit.log"; then :; fi
-selftests/vm/tap-count.sh host "$LOGS/host-unit.tap" | tee -a "$RESULTS"
+# Host-side unit tests (no VM), one TAP file per binary so that a binary
+# that crashes is reported by its plan.
+if make -s -C userspace >"$LOGS/host-unit-build.log" 2>&1; then
+	for t in "$WO_BUILD"/userspace/tests/test_*; do
+		"$t" >"$LOGS/host-$(basename "$t").tap" 2>"$LOGS/host-$(basename "$t").log"
+	done
+	selftests/vm/tap-count.sh host "$LOGS"/host-test_*.tap | tee -a "$RESULTS"
+else
+	emit "not ok - host unit tests build (log: ${LOGS#$WO_ROOT/}/host-unit-build.log)"
+fi
 step "userspace CLI builds warning-free (-Wall -Wextra -Werror)" make -C userspace
 step "selftests build" make -C selftests
 
@@ -110,6 +121,10 @@ for rel in $rels; do
 	if [ -d "$share/results" ]; then
 		selftests/vm/tap-count.sh "$rel" "$share"/results/*.tap | tee -a "$RESULTS"
 	fi
+	for chk in $WO_CLI_HOST_CHECKS; do
+		step "$rel: host $chk of the file recorded in the guest" \
+			selftests/vm/cli-host-check.sh "$chk" "$share"
+	done
 	if [ -f "$share/dmesg.txt" ]; then
 		bad=$(grep -E 'BUG:|WARNING:|Oops|general protection|lockdep|KASAN|UBSAN|Call Trace|RCU stall|soft lockup' \
 			"$share/dmesg.txt" | head -n 5)
@@ -127,4 +142,10 @@ for rel in $rels; do
 		fi
 	fi
 done
+
+# The suite on the debug kernel (KASAN, kmemleak, lockdep, UBSAN), when
+# that kernel is cached: building it takes ~35 min (make check-debug).
+if [ -z "${WAKEOFF_NO_DEBUG:-}" ]; then
+	selftests/vm/check-debug.sh --cached-only | tee -a "$RESULTS"
+fi
 finish

@@ -288,9 +288,10 @@ TEST_F_TIMEOUT(sum, run_blocks, 150)
 	EXPECT_STREQ("alternating", wo_summary_get(&s, "run.2.label") ?: "");
 	/*
 	 * On one CPU the waker may preempt the wakee before it sleeps
-	 * again, and a round passes without a wakeup: fewer than 100.
+	 * again, and a round passes without a wakeup: fewer than 100 (seen:
+	 * 4 on a loaded host).  What matters is that they land in run 1.
 	 */
-	EXPECT_LE(10, key_u64(&s, "%s", "run.1.wakeups"));
+	EXPECT_LE(1, key_u64(&s, "%s", "run.1.wakeups"));
 	EXPECT_LE(100, key_u64(&s, "%s", "run.2.wakeups"));
 	v = wo_summary_get(&s, "run.1.wf_migrated_pct");
 	TH_LOG("run 1 (pinned): %s%% migrated; run 2 (alternating): %s%%",

@@ -1,68 +1,68 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wakeoff: userspace front end of the wakeoff kernel module.
- *
- *   wakeoff summary [KEY...]   print the summary, or just the given keys
- *   wakeoff control CMD...     send one command to the control file
+ * wakeoff: userspace front end of the wakeoff kernel module.  One binary,
+ * one command per job (see usage() and wakeoff.1).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "cmds.h"
+#include "export.h"
+#include "modfs.h"
 #include "summary.h"
 #include "../module/uapi/wakeoff.h"
 
-#define WO_VERSION "0.1.0"
-
-static const char *debugfs_dir(void)
-{
-	const char *d = getenv("WAKEOFF_DIR");
-
-	return d && *d ? d : "/sys/kernel/debug/wakeoff";
-}
+#define WO_VERSION "0.4.0"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: wakeoff [--version] [--help] <command> [args]\n"
 		"\n"
-		"Commands:\n"
-		"  summary [KEY...]   print the module's summary, or the values of KEYs\n"
-		"  control CMD...     send a command: start, stop, reset,\n"
-		"                     filter pid|tgid|comm <value>, filter clear\n"
+		"Commands (each has --help):\n"
+		"  record     drain the module's event streams into a record file\n"
+		"  report     per-class latency, clock offset, runs, tasks, CPUs, stacks\n"
+		"             of a record file or of the live module (--csv/--json/--prometheus)\n"
+		"  timehist   one line per wakeup of a record file\n"
+		"  stress     the seed's recipe: idle and loaded runs, then the table\n"
+		"  export     --perfetto OUT.json FILE: Chrome trace-event JSON\n"
+		"  plot       FILE -o report.html: one self-contained HTML page\n"
+		"  summary    print the module's summary, or the values of KEYs\n"
+		"  control    send a command: start, stop, reset, run <id> [label],\n"
+		"             filter pid|tgid|comm <value>, filter clear\n"
 		"\n"
-		"The module must be loaded (insmod wakeoff.ko) and debugfs mounted;\n"
+		"Live commands need the module (insmod wakeoff.ko) and debugfs mounted;\n"
 		"WAKEOFF_DIR overrides %s.\n",
 		"/sys/kernel/debug/wakeoff");
 }
 
 static int cmd_summary(int argc, char **argv)
 {
-	char path[4096], err[128], *buf;
 	struct wo_summary s;
+	char *buf, err[160];
 	size_t len;
 	int i, rc = 0;
 
-	snprintf(path, sizeof(path), "%s/summary", debugfs_dir());
-	if (wo_read_file(path, &buf, &len)) {
-		fprintf(stderr, "wakeoff: %s: %s%s\n", path, strerror(errno),
-			errno == ENOENT ? " (is wakeoff.ko loaded and debugfs mounted?)" : "");
-		return 1;
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: wakeoff summary [KEY...]\n"
+		       "Print the module's summary, or one value per KEY.\n");
+		return 0;
 	}
-	if (argc == 0) {
+	if (wo_mod_read("summary", &buf, &len))
+		return 1;
+	if (argc <= 1) {
 		fwrite(buf, 1, len, stdout);
 		free(buf);
 		return 0;
 	}
 	if (wo_summary_parse(buf, len, &s, err, sizeof(err))) {
-		fprintf(stderr, "wakeoff: %s: %s\n", path, err);
+		fprintf(stderr, "wakeoff: %s/summary: %s\n", wo_dir(), err);
 		free(buf);
 		return 1;
 	}
-	for (i = 0; i < argc; i++) {
+	for (i = 1; i < argc; i++) {
 		const char *v = wo_summary_get(&s, argv[i]);
 
 		if (!v) {
@@ -79,18 +79,21 @@ static int cmd_summary(int argc, char **argv)
 
 static int cmd_control(int argc, char **argv)
 {
-	char path[4096], cmd[512], *buf;
-	size_t off = 0, len;
-	int i, fd;
-	ssize_t w;
+	char cmd[512];
+	size_t off = 0;
+	int i;
 
-	if (argc == 0) {
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: wakeoff control start|stop|reset|run ID [LABEL]|filter ...\n");
+		return 0;
+	}
+	if (argc <= 1) {
 		fprintf(stderr, "wakeoff control: missing command\n");
 		return 2;
 	}
-	for (i = 0; i < argc; i++) {
+	for (i = 1; i < argc; i++) {
 		int n = snprintf(cmd + off, sizeof(cmd) - off, "%s%s",
-				 i ? " " : "", argv[i]);
+				 i > 1 ? " " : "", argv[i]);
 
 		if (n < 0 || (size_t)n >= sizeof(cmd) - off) {
 			fprintf(stderr, "wakeoff control: command too long\n");
@@ -98,42 +101,33 @@ static int cmd_control(int argc, char **argv)
 		}
 		off += (size_t)n;
 	}
-	snprintf(path, sizeof(path), "%s/control", debugfs_dir());
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "wakeoff: %s: %s\n", path, strerror(errno));
-		return 1;
-	}
-	w = write(fd, cmd, off);
-	close(fd);
-	if (w == (ssize_t)off)
-		return 0;
-	fprintf(stderr, "wakeoff: '%s' rejected: %s\n", cmd,
-		w < 0 ? strerror(errno) : "short write");
-	/* The module keeps the reason of the last rejected command. */
-	if (!wo_read_file(path, &buf, &len)) {
-		struct wo_summary s;
-		char err[128];
-
-		if (!wo_summary_parse(buf, len, &s, err, sizeof(err))) {
-			const char *why = wo_summary_get(&s, "last_error");
-
-			if (why)
-				fprintf(stderr, "wakeoff: reason: %s\n", why);
-			wo_summary_free(&s);
-		}
-		free(buf);
-	}
-	return 1;
+	return wo_mod_control(cmd) ? 1 : 0;
 }
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} cmds[] = {
+	{ "record", cmd_record },
+	{ "report", cmd_report },
+	{ "timehist", cmd_timehist },
+	{ "stress", cmd_stress },
+	{ "export", cmd_export },
+	{ "plot", cmd_plot },
+	{ "summary", cmd_summary },
+	{ "control", cmd_control },
+};
 
 int main(int argc, char **argv)
 {
+	size_t i;
+
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return 0;
 	}
@@ -142,10 +136,9 @@ int main(int argc, char **argv)
 		       WAKEOFF_ABI_MAJOR, WAKEOFF_ABI_MINOR);
 		return 0;
 	}
-	if (!strcmp(argv[1], "summary"))
-		return cmd_summary(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "control"))
-		return cmd_control(argc - 2, argv + 2);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "wakeoff: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -17,7 +17,7 @@
 #include <linux/types.h>
 
 #define WAKEOFF_ABI_MAJOR	1	/* incompatible layout change */
-#define WAKEOFF_ABI_MINOR	1	/* compatible additions */
+#define WAKEOFF_ABI_MINOR	2	/* compatible additions */
 
 #define WAKEOFF_REC_MAGIC	0x574f	/* "WO" */
 #define WAKEOFF_REC_ALIGN	8	/* every record size is a multiple */
@@ -67,6 +67,7 @@ enum wakeoff_outcome {
 #define WAKEOFF_V_TKREAD	0x20U   /* tk_* fields */
 #define WAKEOFF_V_WAKEUP_NEW	0x40U   /* first wakeup of a new task */
 #define WAKEOFF_V_RUNNING	0x80U   /* wakee was running at wakeup */
+#define WAKEOFF_V_NR_RUNNING	0x100U  /* rq_nr_running (ABI 1.2) */
 
 /*
  * One wakeup, from sched_waking (or sched_wakeup_new) to the close of
@@ -110,7 +111,8 @@ struct wakeoff_wakeup {
 	__s64 tk_offset;	/* tk_value - local_clock() at the read */
 	/* ABI 1.1 */
 	__u32 stack_id;		/* waker stack cluster ("stacks" file), 0: none */
-	__u32 pad1;
+	/* ABI 1.2 (was padding: 0 in 1.1 records) */
+	__u32 rq_nr_running;	/* target rq->nr_running at sched_wakeup */
 };
 
 #define WAKEOFF_LABEL_LEN	64

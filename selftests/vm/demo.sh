@@ -4,7 +4,9 @@
 # demo.sh -- `make demo`: on a machine that cannot load modules, boot a
 # Debian kernel under QEMU, insmod wakeoff, run an idle phase and then
 # the seed's controlled load (a pipe ping-pong pair on CPUs 0-1, CPU 2
-# kept busy), each as its own run id, and print the summary.
+# kept busy), each as its own run id, and print the report of the live
+# summary; then the seed's recipe (`wakeoff stress`, 40 idle + 40 loaded
+# runs) and its table.
 # WAKEOFF_KERNELS picks the kernel (default: linux-image-amd64).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -37,7 +39,10 @@ echo "=== run 2: loaded (3 s): ping-pong on CPUs 0-1, CPU 2 busy ==="
 ./wakeoff control run 2 load
 ./wo_workload load 3 0 1 2
 ./wakeoff control stop
-./wakeoff summary
+./wakeoff report
+echo "=== the seed's recipe: wakeoff stress -n 40 -d 0.5 ==="
+./wakeoff control reset
+./wakeoff stress -n 40 -d 0.5
 rmmod wakeoff
 GUEST
 sig=$(cat selftests/vm/init selftests/vm/initramfs.sh | md5sum | cut -c1-12)
@@ -45,6 +50,6 @@ initrd=$WO_CACHE/initrd-$rel-$sig.gz
 [ -f "$initrd" ] || selftests/vm/initramfs.sh "$rel" "$initrd"
 wo_log "booting $rel under QEMU (TCG, 4 vCPUs)"
 rc=0
-selftests/vm/qemu-run.sh "$rel" "$initrd" "$share" 300 || rc=$?
+selftests/vm/qemu-run.sh "$rel" "$initrd" "$share" 600 || rc=$?
 cat "$share/guest.log"
 exit $rc

@@ -11,10 +11,13 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# RELEASE "-": a kernel with virtio, 9p and all else built in (the debug
+# kernel): no module at all.
 rel=$1 out=$2
 kroot="$WO_CACHE/kernels/$rel/root"
 mdir="$kroot/lib/modules/$rel"
-[ -f "$mdir/modules.dep" ] || wo_die "kernel $rel is not unpacked (run kernels.sh)"
+[ "$rel" = - ] || [ -f "$mdir/modules.dep" ] ||
+	wo_die "kernel $rel is not unpacked (run kernels.sh)"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -46,12 +49,12 @@ add_module() {
 	seen[$path]=1
 	order+=("$path")
 }
-for m in virtio_pci 9pnet_virtio 9p pvpanic_pci; do
+[ "$rel" = - ] || for m in virtio_pci 9pnet_virtio 9p pvpanic_pci; do
 	add_module "$m"
 done
 
 : >"$tmp/lib/modules/load.list"
-for path in "${order[@]}"; do
+for path in "${order[@]+"${order[@]}"}"; do
 	base=$(basename "$path")
 	case "$base" in
 	*.ko.xz) xz -dc "$mdir/$path" >"$tmp/lib/modules/${base%.xz}"; base=${base%.xz} ;;

@@ -15,7 +15,8 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 rel=$1 initrd=$2 share=$3 limit=$4 smp=${5:-4}
-kernel="$WO_CACHE/kernels/$rel/root/boot/vmlinuz-$rel"
+# WAKEOFF_KERNEL_IMAGE: a kernel of our own (the debug build) instead.
+kernel=${WAKEOFF_KERNEL_IMAGE:-$WO_CACHE/kernels/$rel/root/boot/vmlinuz-$rel}
 [ -f "$kernel" ] || wo_die "no kernel image for $rel"
 # Single-threaded TCG by default: with multi-threaded TCG, QEMU 7.2 lets a
 # vCPU run a stale translation of kernel text that another vCPU is
@@ -27,7 +28,7 @@ tcg_opts=${WAKEOFF_TCG_OPTS-,thread=single}
 rm -f "$share/guest.rc" "$share/dmesg.txt" "$share/tainted" "$share/guest.log"
 
 timeout --kill-after=10 "$limit" qemu-system-x86_64 \
-	-machine q35 -accel "tcg$tcg_opts" -cpu max -smp "$smp" -m 1024 \
+	-machine q35 -accel "tcg$tcg_opts" -cpu max -smp "$smp" -m "${WAKEOFF_VM_MEM:-1024}" \
 	-nographic -no-reboot -nic none \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1 ${WAKEOFF_CMDLINE:-}" \

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The wakeoff CLI on a live module: record drains every CPU into a file
+ * that accounts for every record, report on that file agrees with the
+ * module's own summary of the same wakeups, timehist has a line per
+ * wakeup, stress produces the seed's table, the reader never traces
+ * itself, and errors (busy events file, truncated file) are clean.
+ * The CLI binary is $WAKEOFF_CLI, else /mnt/wakeoff (the VM share).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "common.h"
+#include "../userspace/report.h"
+#include "../userspace/wofile.h"
+
+#define REC_FILE	"/tmp/cli_test.wo"
+
+static const char *cli(void)
+{
+	const char *c = getenv("WAKEOFF_CLI");
+
+	return c && *c ? c : "/mnt/wakeoff";
+}
+
+/* Run the CLI with @args (a shell word list); stdout+stderr to @out. */
+static int run_cli(const char *args, const char *out)
+{
+	char cmd[1024];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s %s >%s 2>&1", cli(), args, out);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static char *slurp(const char *path)
+{
+	char *buf;
+	size_t len;
+
+	if (wo_read_file(path, &buf, &len))
+		return strdup("");
+	return buf;
+}
+
+static long count_lines(const char *s)
+{
+	long n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static int wait_state(const char *want)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		struct wo_summary s;
+		const char *v;
+		int ok;
+
+		if (wo_summary_read(&s))
+			return -1;
+		v = wo_summary_get(&s, "state");
+		ok = v && !strcmp(v, want);
+		wo_summary_free(&s);
+		if (ok)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+FIXTURE(cli) {
+	pid_t rec;
+};
+
+FIXTURE_SETUP(cli)
+{
+	self->rec = -1;
+	if (wo_is_loaded())
+		wo_unload();
+	ASSERT_EQ(0, wo_load(NULL));
+	ASSERT_EQ(0, access(cli(), X_OK)) TH_LOG("no CLI at %s", cli());
+}
+
+FIXTURE_TEARDOWN(cli)
+{
+	if (self->rec > 0) {
+		kill(self->rec, SIGKILL);
+		waitpid(self->rec, NULL, 0);
+	}
+	unlink(REC_FILE);
+	wo_unload();
+	EXPECT_EQ(0, wo_bad_taint());
+}
+
+/*
+ * Record a 400-round ping-pong with the module stopped and reset first,
+ * stop with SIGINT; then check the file against the module.
+ */
+TEST_F(cli, record_accounts_and_reports_like_the_module)
+{
+	struct wo_pingpong pp;
+	struct wo_summary s;
+	struct wo_trace t;
+	struct wo_report r;
+	const struct wo_rclass *all = NULL;
+	uint64_t closed, recorded, dropped, got, v, flagged = 0, nr_ok = 0;
+	uint64_t woken = 0;
+	char err[512], key[128], *out;
+	size_t i;
+	int st, m;
+
+	ASSERT_EQ(0, wo_control("stop"));
+	ASSERT_EQ(0, wo_control("reset"));
+	self->rec = fork();
+	ASSERT_LE(0, self->rec);
+	if (self->rec == 0) {
+		execl(cli(), "wakeoff", "record", "-q", "-o", REC_FILE,
+		      "--comm", "cli_test", "--run", "5", "--label", "pp", NULL);
+		_exit(127);
+	}
+	ASSERT_EQ(0, wait_state("recording"));
+	ASSERT_EQ(0, wo_pingpong_start(&pp, 400));
+	wo_pingpong_go(&pp);
+	ASSERT_EQ(0, wo_pingpong_wait(&pp));
+	usleep(200000);
+	kill(self->rec, SIGINT);
+	ASSERT_EQ(self->rec, waitpid(self->rec, &st, 0));
+	self->rec = -1;
+	ASSERT_TRUE(WIFEXITED(st));
+	ASSERT_EQ(0, WEXITSTATUS(st));
+
+	/* record stopped the module again and cleared its filter. */
+	ASSERT_EQ(0, wo_summary_read(&s));
+	EXPECT_STREQ("stopped", wo_summary_get(&s, "state"));
+	EXPECT_STREQ("none", wo_summary_get(&s, "filter"));
+	EXPECT_STREQ("none", wo_summary_get(&s, "reader_excluded"));
+
+	ASSERT_EQ(0, wo_trace_load(REC_FILE, &t, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_TRUE(t.complete);
+	ASSERT_EQ(0, wo_summary_get_u64(&t.counters, "received", &got));
+	ASSERT_EQ(0, wo_summary_get_u64(&t.counters, "recorded", &recorded));
+	ASSERT_EQ(0, wo_summary_get_u64(&t.counters, "dropped", &dropped));
+	ASSERT_EQ(0, wo_summary_get_u64(&s, "wakeups_closed", &closed));
+	/* Nothing lost: every record the module wrote is in the file. */
+	EXPECT_EQ(recorded, got);
+	EXPECT_EQ(0, dropped);
+	EXPECT_EQ(t.nwk + t.nruns, got);
+	EXPECT_EQ(closed, t.nwk);
+	EXPECT_GE(t.nwk, 800) TH_LOG("%zu wakeups for 400 round trips", t.nwk);
+	for (i = 0; i < t.nwk; i++) {
+		EXPECT_EQ(5, t.wk[i].run_id);
+		woken += !!(t.wk[i].valid & WAKEOFF_V_WAKEUP);
+		if (t.wk[i].valid & WAKEOFF_V_NR_RUNNING) {
+			flagged++;
+			nr_ok += t.wk[i].rq_nr_running >= 1 &&
+				 t.wk[i].rq_nr_running < 1000;
+		}
+	}
+	/* After activation the wakee itself is on the target runqueue. */
+	EXPECT_EQ(woken, flagged);
+	EXPECT_EQ(flagged, nr_ok);
+	EXPECT_STREQ("pp", wo_trace_run_label(&t, 5));
+	EXPECT_NE(0, wo_trace_flag(&t, "WF_SYNC"));
+
+	/* The file's report equals the module's summary, bucket for bucket. */
+	ASSERT_EQ(0, wo_report_from_trace(&t, &r, err, sizeof(err))) TH_LOG("%s", err);
+	for (i = 0; i < r.ncls; i++)
+		if (!strcmp(r.cls[i].scope, "class") && !strcmp(r.cls[i].name, "all"))
+			all = &r.cls[i];
+	ASSERT_NE(NULL, all);
+	ASSERT_EQ(0, wo_summary_get_u64(&s, "class.all.count", &v));
+	EXPECT_EQ(v, all->count);
+	for (m = 0; m < WO_RM_NR; m++) {
+		static const char *const f[] = { "count", "p50", "p90", "p99", "max" };
+		const uint64_t mine[] = { all->m[m].count, all->m[m].p50, all->m[m].p90,
+					  all->m[m].p99, all->m[m].max };
+		int k;
+
+		for (k = 0; k < 5; k++) {
+			snprintf(key, sizeof(key), "class.all.%s.%s", wo_metric_names[m], f[k]);
+			ASSERT_EQ(0, wo_summary_get_u64(&s, key, &v));
+			EXPECT_EQ(v, mine[k]) TH_LOG("%s", key);
+		}
+	}
+	ASSERT_EQ(0, wo_summary_get_u64(&s, "wf_migrated", &v));
+	EXPECT_EQ(v, r.migrated);
+	wo_report_free(&r);
+	wo_summary_free(&s);
+
+	/* The commands on the file. */
+	EXPECT_EQ(0, run_cli("report " REC_FILE, "/tmp/cli.out"));
+	out = slurp("/tmp/cli.out");
+	EXPECT_NE(NULL, strstr(out, "The seed's numbers"));
+	EXPECT_NE(NULL, strstr(out, "Per task"));
+	EXPECT_NE(NULL, strstr(out, "cli_test:"));
+	free(out);
+	EXPECT_EQ(0, run_cli("report --json " REC_FILE, "/tmp/cli.out"));
+	out = slurp("/tmp/cli.out");
+	EXPECT_EQ('{', out[0]);
+	EXPECT_NE(NULL, strstr(out, "\"classes\""));
+	free(out);
+	EXPECT_EQ(0, run_cli("report --prometheus", "/tmp/cli.out"));
+	out = slurp("/tmp/cli.out");
+	EXPECT_NE(NULL, strstr(out, "# TYPE wakeoff_latency_seconds gauge"));
+	free(out);
+	EXPECT_EQ(0, run_cli("timehist --csv " REC_FILE, "/tmp/cli.out"));
+	out = slurp("/tmp/cli.out");
+	EXPECT_EQ((long)t.nwk + 1, count_lines(out));
+	free(out);
+	wo_trace_free(&t);
+	/* Left for the host: run-all.sh plots and exports real data. */
+	if (!access("/mnt/results", W_OK)) {
+		EXPECT_EQ(0, system("cp " REC_FILE " /mnt/results/cli_test.wo"));
+		EXPECT_EQ(0, run_cli("report --csv " REC_FILE,
+				     "/mnt/results/cli_test.report.csv"));
+	}
+
+	/* A truncated copy is refused with an offset. */
+	{
+		struct stat sb;
+		char cmd[256];
+
+		ASSERT_EQ(0, stat(REC_FILE, &sb));
+		snprintf(cmd, sizeof(cmd), "head -c %lld " REC_FILE " >/tmp/cut.wo",
+			 (long long)sb.st_size / 2);
+		ASSERT_EQ(0, system(cmd));
+		EXPECT_EQ(1, run_cli("report /tmp/cut.wo", "/tmp/cli.out"));
+		out = slurp("/tmp/cli.out");
+		EXPECT_NE(NULL, strstr(out, "/tmp/cut.wo: offset "));
+		free(out);
+		unlink("/tmp/cut.wo");
+	}
+}
+
+/* The process holding "events" open is never traced. */
+TEST_F(cli, reader_does_not_trace_itself)
+{
+	struct timespec ms = { 0, 1000000 };
+	char *buf = NULL, want[64];
+	const struct wakeoff_wakeup *w;
+	struct wo_summary s;
+	long len, off, mine = 0;
+	int fd, i;
+
+	ASSERT_EQ(0, wo_control("reset"));
+	fd = open(WO_DIR "/events", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, wo_summary_read(&s));
+	snprintf(want, sizeof(want), "tgid=%d", getpid());
+	EXPECT_STREQ(want, wo_summary_get(&s, "reader_excluded"));
+	wo_summary_free(&s);
+	for (i = 0; i < 50; i++)
+		nanosleep(&ms, NULL);	/* 50 wakeups of this process */
+	buf = malloc(1 << 20);
+	ASSERT_NE(NULL, buf);
+	len = read(fd, buf, 1 << 20);
+	close(fd);
+	for (off = 0; len > 0 &&
+	     (w = wo_next_record(buf, len, &off, WAKEOFF_REC_WAKEUP)) != NULL;)
+		mine += w->tgid == getpid();
+	EXPECT_EQ(0, mine);
+	free(buf);
+	/* Closed again: this process is traced like any other. */
+	ASSERT_EQ(0, wo_control("reset"));
+	ASSERT_EQ(0, wo_control("filter tgid 1") ?: wo_control("filter clear"));
+	for (i = 0; i < 50; i++)
+		nanosleep(&ms, NULL);
+	ASSERT_EQ(0, wo_summary_read(&s));
+	EXPECT_STREQ("none", wo_summary_get(&s, "reader_excluded"));
+	EXPECT_LT(0, strtoll(wo_summary_get(&s, "wakeups"), NULL, 10));
+	wo_summary_free(&s);
+}
+
+/* A second reader is refused with a message, not a hang. */
+TEST_F(cli, record_refuses_a_busy_events_file)
+{
+	char *out;
+	int fd = open(WO_DIR "/events", O_RDONLY);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(1, run_cli("record -q -d 1 -o " REC_FILE, "/tmp/cli.out"));
+	out = slurp("/tmp/cli.out");
+	EXPECT_NE(NULL, strstr(out, "one reader at a time")) TH_LOG("%s", out);
+	free(out);
+	close(fd);
+	EXPECT_EQ(2, run_cli("record -d nonsense", "/tmp/cli.out"));
+	EXPECT_EQ(0, run_cli("record --help", "/tmp/cli.out"));
+}
+
+/* The seed's recipe, small: 2 idle + 2 load runs. */
+TEST_F(cli, stress_makes_the_seed_table)
+{
+	struct wo_summary s;
+	char *out;
+
+	EXPECT_EQ(0, run_cli("stress -n 2 -d 0.3", "/tmp/cli.out"));
+	out = slurp("/tmp/cli.out");
+	TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\nidle       2 "));
+	EXPECT_NE(NULL, strstr(out, "\nload       2 "));
+	EXPECT_EQ(NULL, strstr(out, "(no timekeeping read seen)"));
+	free(out);
+	ASSERT_EQ(0, wo_summary_read(&s));
+	/* Each run left its block; the filter is gone again. */
+	EXPECT_LT(0, strtoll(wo_summary_get(&s, "run.1.wakeups") ?: "0", NULL, 10));
+	EXPECT_LT(0, strtoll(wo_summary_get(&s, "run.4.wakeups") ?: "0", NULL, 10));
+	EXPECT_STREQ("idle", wo_summary_get(&s, "run.1.label"));
+	EXPECT_STREQ("load", wo_summary_get(&s, "run.4.label"));
+	EXPECT_STREQ("none", wo_summary_get(&s, "filter"));
+	wo_summary_free(&s);
+	EXPECT_EQ(2, run_cli("stress --cpus 0,0", "/tmp/cli.out"));
+}
+
+TEST_HARNESS_MAIN

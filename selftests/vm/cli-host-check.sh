@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# cli-host-check.sh WHAT SHARE -- host-side checks of a file the guest
+# recorded (SHARE/results/cli_test.wo, by cli_test), with the host's CLI:
+#   report   the host's report --csv equals the guest's, row for row (the
+#            file carries the flag table: it reports the same anywhere)
+#   perfetto export --perfetto writes JSON that python's parser accepts,
+#            with CPU tracks, flows and counters
+#   plot     plot writes a page that headless Chromium renders cleanly
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+what=$1 share=$2
+cli=$WO_BUILD/userspace/wakeoff
+wo=$share/results/cli_test.wo
+[ -f "$wo" ] || wo_die "no $wo (did cli_test run?)"
+out=$share/host
+mkdir -p "$out"
+
+case $what in
+report)
+	"$cli" report --csv "$wo" | grep -v '^meta,source,' >"$out/host.csv"
+	grep -v '^meta,source,' "$share/results/cli_test.report.csv" >"$out/guest.csv"
+	diff -u "$out/guest.csv" "$out/host.csv"
+	echo "identical: $(wc -l <"$out/host.csv") CSV rows"
+	;;
+perfetto)
+	"$cli" export --perfetto "$out/trace.json" "$wo"
+	python3 - "$out/trace.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ev = d["traceEvents"] if isinstance(d, dict) else d
+ph = {}
+for e in ev:
+    ph[e.get("ph")] = ph.get(e.get("ph"), 0) + 1
+print("events by phase:", dict(sorted(ph.items())))
+assert ph.get("X", 0) > 0, "no slices"
+assert ph.get("M", 0) > 0, "no track names"
+assert ph.get("s", 0) > 0 and ph.get("s") == ph.get("f"), "flows unpaired"
+assert ph.get("C", 0) > 0, "no runqueue counters"
+assert ph.get("i", 0) + ph.get("I", 0) > 0, "no timekeeping instants"
+PY
+	;;
+plot)
+	"$cli" plot "$wo" -o "$out/plot.html"
+	bash "$WO_ROOT/userspace/tests/plot-chromium.sh" "$out/plot.html"
+	;;
+*)
+	wo_die "unknown check $what"
+	;;
+esac

@@ -1,0 +1,842 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fill struct wo_report from a record file or from the live summary.
+ *
+ * From records, the latency percentiles use the module's own histogram
+ * rule (hist.h), so a file's report and the module's summary of the same
+ * wakeups agree exactly; offsets, being few and signed, are exact order
+ * statistics.  Deltas follow the module: a negative delta (cross-CPU
+ * clock skew) counts as 0.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hist.h"
+#include "report.h"
+
+const char *const wo_metric_names[WO_RM_NR] = {
+	"waking_to_wakeup_ns", "wakeup_to_switch_ns", "ttwu_to_tkread_ns",
+};
+
+/* Accumulator of one class while scanning records. */
+struct acc {
+	char *scope, *name;
+	uint64_t key;
+	uint64_t count;
+	struct wo_uhist h[WO_RM_NR];
+};
+
+struct accs {
+	struct acc **v;
+	size_t n;
+};
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d) {
+		perror("wakeoff");
+		exit(2);
+	}
+	return d;
+}
+
+static void *xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz);
+
+	if (!p) {
+		perror("wakeoff");
+		exit(2);
+	}
+	return p;
+}
+
+static void *xrealloc(void *p, size_t sz)
+{
+	p = realloc(p, sz ? sz : 1);
+	if (!p) {
+		perror("wakeoff");
+		exit(2);
+	}
+	return p;
+}
+
+static struct acc *acc_get(struct accs *a, const char *scope, uint64_t key,
+			   const char *name)
+{
+	struct acc *c;
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (a->v[i]->key == key && !strcmp(a->v[i]->scope, scope))
+			return a->v[i];
+	c = xcalloc(1, sizeof(*c));
+	c->scope = xstrdup(scope);
+	c->name = xstrdup(name);
+	c->key = key;
+	a->v = xrealloc(a->v, (a->n + 1) * sizeof(*a->v));
+	a->v[a->n++] = c;
+	return c;
+}
+
+static void pcts_from_hist(struct wo_pcts *p, const struct wo_uhist *h)
+{
+	p->count = h->n;
+	p->p50 = wo_uhist_pct(h, 50);
+	p->p90 = wo_uhist_pct(h, 90);
+	p->p99 = wo_uhist_pct(h, 99);
+	p->max = h->n ? h->max : 0;
+}
+
+static void acc_add(struct acc *c, const bool *have, const uint64_t *d)
+{
+	int m;
+
+	c->count++;
+	for (m = 0; m < WO_RM_NR; m++)
+		if (have[m])
+			wo_uhist_add(&c->h[m], d[m]);
+}
+
+/* Samples of one offset series (class x function). */
+struct offs {
+	int mig;
+	unsigned int func;
+	int64_t *v;
+	size_t n, cap;
+};
+
+static void offs_add(struct offs **o, size_t *n, int mig, unsigned int func,
+		     int64_t v)
+{
+	struct offs *s = NULL;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if ((*o)[i].mig == mig && (*o)[i].func == func)
+			s = &(*o)[i];
+	if (!s) {
+		*o = xrealloc(*o, (*n + 1) * sizeof(**o));
+		s = &(*o)[(*n)++];
+		memset(s, 0, sizeof(*s));
+		s->mig = mig;
+		s->func = func;
+	}
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	s->v[s->n++] = v;
+}
+
+static uint64_t delta(uint64_t from, uint64_t to)
+{
+	return to < from ? 0 : to - from;
+}
+
+static const char *tk_name(const struct wo_trace *t, unsigned int f,
+			   char *buf, size_t len)
+{
+	const char *n = wo_trace_tk_name(t, f);
+
+	if (n)
+		return n;
+	snprintf(buf, len, "tk%u", f);
+	return buf;
+}
+
+static int cmp_task(const void *a, const void *b)
+{
+	const struct wo_rtask *x = a, *y = b;
+
+	if (x->sw_max != y->sw_max)
+		return x->sw_max < y->sw_max ? 1 : -1;
+	return x->pid - y->pid;
+}
+
+static const struct wo_trace *sort_trace;
+
+/* By pid; records are already in time order, so keep it (stable key). */
+static int cmp_pid(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int px = sort_trace->wk[x].pid, py = sort_trace->wk[y].pid;
+
+	if (px != py)
+		return px < py ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_stack(const void *a, const void *b)
+{
+	const struct wo_rstack *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int cmp_class(const void *a, const void *b)
+{
+	const struct wo_rclass *x = a, *y = b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+static void counters_from(const struct wo_summary *c, struct wo_report *r,
+			  bool received)
+{
+	unsigned int i;
+	char k[64];
+
+	for (i = 0; i < r->ncpus; i++) {
+		struct wo_rcpu *p = &r->cpu[i];
+
+		snprintf(k, sizeof(k), "cpu%u.recorded", i);
+		wo_summary_get_u64(c, k, &p->recorded);
+		snprintf(k, sizeof(k), "cpu%u.dropped", i);
+		wo_summary_get_u64(c, k, &p->dropped);
+		snprintf(k, sizeof(k), "cpu%u.wakeups", i);
+		wo_summary_get_u64(c, k, &p->wakeups);
+		snprintf(k, sizeof(k), "cpu%u.received", i);
+		if (received && !wo_summary_get_u64(c, k, &p->received))
+			p->have_received = true;
+		r->recorded += p->recorded;
+		r->dropped += p->dropped;
+	}
+}
+
+static void build_offsets(const struct wo_trace *t, struct wo_report *r,
+			  struct offs *o, size_t no)
+{
+	size_t i, j, best = 0, best_n = 0;
+	char fb[32];
+
+	r->off = xcalloc(no, sizeof(*r->off));
+	r->noff = no;
+	for (i = 0; i < no; i++) {
+		struct wo_roff *d = &r->off[i];
+		int64_t *v = o[i].v;
+
+		d->cls = xstrdup(o[i].mig ? "migrated" : "local");
+		d->func = xstrdup(tk_name(t, o[i].func, fb, sizeof(fb)));
+		d->count = o[i].n;
+		d->median = wo_pct_s64(v, o[i].n, 50);	/* sorts v */
+		d->min = v[0];
+		d->max = v[o[i].n - 1];
+		d->p1 = wo_pct_s64(v, o[i].n, 1);
+		d->p99 = wo_pct_s64(v, o[i].n, 99);
+		d->have_p1_p99 = true;
+	}
+	/* The seed's offset: the most used function, both classes merged. */
+	for (i = 0; i < no; i++) {
+		size_t n = 0;
+
+		for (j = 0; j < no; j++)
+			if (o[j].func == o[i].func)
+				n += o[j].n;
+		if (n > best_n) {
+			best_n = n;
+			best = i;
+		}
+	}
+	if (best_n) {
+		int64_t *all = xcalloc(best_n, sizeof(*all));
+		size_t k = 0;
+
+		for (j = 0; j < no; j++)
+			if (o[j].func == o[best].func) {
+				memcpy(all + k, o[j].v, o[j].n * sizeof(*all));
+				k += o[j].n;
+			}
+		r->off_have = true;
+		r->off_func = xstrdup(tk_name(t, o[best].func, fb, sizeof(fb)));
+		r->off_median = wo_pct_s64(all, k, 50);
+		r->off_spread = all[k - 1] - all[0];
+		r->off_p1_p99 = wo_pct_s64(all, k, 99) - wo_pct_s64(all, k, 1);
+		r->off_stable = r->off_p1_p99 <= WO_OFFSET_STABLE_NS;
+		free(all);
+	}
+}
+
+static void build_runs(const struct wo_trace *t, struct wo_report *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nwk; i++) {
+		const struct wakeoff_wakeup *w = &t->wk[i];
+
+		for (j = 0; j < r->nruns; j++)
+			if (r->runs[j].id == w->run_id)
+				break;
+		if (j == r->nruns) {
+			const char *l = wo_trace_run_label(t, w->run_id);
+
+			r->runs = xrealloc(r->runs, (r->nruns + 1) * sizeof(*r->runs));
+			memset(&r->runs[j], 0, sizeof(r->runs[j]));
+			r->runs[j].id = w->run_id;
+			r->runs[j].label = xstrdup(l && *l ? l : "-");
+			r->nruns++;
+		}
+	}
+}
+
+int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
+			 char *err, size_t errlen)
+{
+	uint32_t wf_mig = wo_trace_flag(t, "WF_MIGRATED");
+	uint32_t wf_sync = wo_trace_flag(t, "WF_SYNC");
+	struct wo_uhist *cpu_sw, *stack_sw = NULL, run_tk[2];
+	struct accs a = { 0 };
+	struct offs *o = NULL;
+	size_t *idx;
+	uint64_t **stack_cnt = NULL;
+	size_t no = 0, i, j, k;
+	const char *v;
+	unsigned int n;
+
+	memset(r, 0, sizeof(*r));
+	if (!wf_mig) {
+		snprintf(err, errlen, "%s: the file's flag table has no WF_MIGRATED",
+			 t->path);
+		return -1;
+	}
+	r->from_records = true;
+	r->source = xstrdup(t->path);
+	r->kernel = xstrdup(wo_trace_meta(t, "kernel"));
+	r->module_version = xstrdup(wo_trace_meta(t, "module_version"));
+	r->clocksource = xstrdup(wo_trace_meta(t, "clocksource"));
+	v = wo_trace_meta(t, "cpus_possible");
+	n = v ? (unsigned int)strtoul(v, NULL, 10) : 0;
+	if (n > 4096)
+		n = 4096;
+	if (t->max_cpu > n)
+		n = t->max_cpu;
+	for (i = 0; i < t->nwk; i++) {
+		const struct wakeoff_wakeup *w = &t->wk[i];
+		unsigned int c = w->prev_cpu > w->target_cpu ? w->prev_cpu : w->target_cpu;
+
+		if (w->waker_cpu > c)
+			c = w->waker_cpu;
+		if (c < 4096 && c + 1 > n)
+			n = c + 1;
+	}
+	r->ncpus = n;
+	r->cpu = xcalloc(n, sizeof(*r->cpu));
+	r->matrix = xcalloc((size_t)n * n, sizeof(*r->matrix));
+	r->have_matrix = true;
+	counters_from(&t->counters, r, true);
+	wo_summary_get_u64(&t->counters, "wakeups", &r->wakeups);
+	wo_summary_get_u64(&t->counters, "untracked", &r->untracked);
+	cpu_sw = xcalloc(n, sizeof(*cpu_sw));
+	build_runs(t, r);
+	for (i = 0; i < r->nruns; i++) {
+		char nm[WAKEOFF_LABEL_LEN + 32];
+
+		snprintf(nm, sizeof(nm), "%" PRIu64 " %s", r->runs[i].id,
+			 r->runs[i].label);
+		acc_get(&a, "run", r->runs[i].id, nm);
+	}
+	acc_get(&a, "class", 0, "all");
+	acc_get(&a, "class", 1, "migrated");
+	acc_get(&a, "class", 2, "local");
+
+	for (i = 0; i < t->nwk; i++) {
+		const struct wakeoff_wakeup *w = &t->wk[i];
+		bool mig = w->final_flags & wf_mig;
+		bool have[WO_RM_NR] = { 0 };
+		uint64_t d[WO_RM_NR] = { 0 };
+		char fl[160];
+
+		if (w->valid & WAKEOFF_V_WAKEUP) {
+			have[WO_RM_WAKE] = true;
+			d[WO_RM_WAKE] = delta(w->ts_waking, w->ts_wakeup);
+		}
+		if (w->valid & WAKEOFF_V_SWITCH) {
+			have[WO_RM_SWITCH] = true;
+			d[WO_RM_SWITCH] = delta(w->ts_wakeup, w->ts_switch);
+		}
+		if (w->valid & WAKEOFF_V_TKREAD) {
+			have[WO_RM_TK] = true;
+			d[WO_RM_TK] = delta(w->ts_waking, w->ts_tkread);
+		}
+		r->closed++;
+		if (mig)
+			r->migrated++;
+		acc_add(acc_get(&a, "class", 0, "all"), have, d);
+		acc_add(acc_get(&a, "class", mig ? 1 : 2, NULL), have, d);
+		wo_trace_flags_str(t, w->final_flags, fl, sizeof(fl));
+		acc_add(acc_get(&a, "flags", w->final_flags, fl), have, d);
+		acc_add(acc_get(&a, "run", w->run_id, NULL), have, d);
+
+		for (j = 0; j < r->nruns; j++)
+			if (r->runs[j].id == w->run_id)
+				break;
+		r->runs[j].wakeups++;
+		r->runs[j].migrated += mig;
+		r->runs[j].tkreads += have[WO_RM_TK];
+
+		if (w->valid & WAKEOFF_V_TKREAD)
+			offs_add(&o, &no, mig, w->tk_func, w->tk_offset);
+		if ((w->valid & WAKEOFF_V_WAKEUP) && w->target_cpu < n) {
+			r->cpu[w->target_cpu].target_wakeups++;
+			if (have[WO_RM_SWITCH])
+				wo_uhist_add(&cpu_sw[w->target_cpu], d[WO_RM_SWITCH]);
+			if (w->prev_cpu < n)
+				r->matrix[(size_t)w->prev_cpu * n + w->target_cpu]++;
+		}
+		if (w->stack_id) {
+			for (k = 0; k < r->nstacks; k++)
+				if (r->stacks[k].id == w->stack_id)
+					break;
+			if (k == r->nstacks) {
+				r->stacks = xrealloc(r->stacks, (k + 1) * sizeof(*r->stacks));
+				memset(&r->stacks[k], 0, sizeof(r->stacks[k]));
+				r->stacks[k].id = w->stack_id;
+				stack_sw = xrealloc(stack_sw, (k + 1) * sizeof(*stack_sw));
+				memset(&stack_sw[k], 0, sizeof(*stack_sw));
+				stack_cnt = xrealloc(stack_cnt, (k + 1) * sizeof(*stack_cnt));
+				stack_cnt[k] = xcalloc(2, sizeof(uint64_t));
+				r->nstacks++;
+			}
+			r->stacks[k].count++;
+			stack_cnt[k][0] += !!(w->final_flags & wf_sync);
+			stack_cnt[k][1] += mig;
+			if (have[WO_RM_SWITCH])
+				wo_uhist_add(&stack_sw[k], d[WO_RM_SWITCH]);
+		}
+	}
+
+	/* Per task, like perf sched latency: group by pid. */
+	idx = xcalloc(t->nwk, sizeof(*idx));
+	for (i = 0; i < t->nwk; i++)
+		idx[i] = i;
+	sort_trace = t;
+	qsort(idx, t->nwk, sizeof(*idx), cmp_pid);
+	r->tasks = xcalloc(t->nwk, sizeof(*r->tasks));
+	for (i = 0; i < t->nwk; i++) {
+		const struct wakeoff_wakeup *w = &t->wk[idx[i]];
+		struct wo_rtask *tk;
+
+		if (!r->ntasks || r->tasks[r->ntasks - 1].pid != w->pid) {
+			tk = &r->tasks[r->ntasks++];
+			tk->pid = w->pid;
+			tk->tgid = w->tgid;
+		}
+		tk = &r->tasks[r->ntasks - 1];
+		memcpy(tk->comm, w->comm, sizeof(tk->comm));
+		tk->wakeups++;
+		tk->migrated += !!(w->final_flags & wf_mig);
+		if ((w->valid & (WAKEOFF_V_WAKEUP | WAKEOFF_V_SWITCH)) ==
+		    (WAKEOFF_V_WAKEUP | WAKEOFF_V_SWITCH)) {
+			uint64_t dsw = delta(w->ts_wakeup, w->ts_switch);
+
+			tk->sw_n++;
+			tk->sw_sum += dsw;
+			if (dsw >= tk->sw_max) {
+				tk->sw_max = dsw;
+				tk->sw_max_at = w->ts_switch;
+			}
+		}
+		if (w->valid & WAKEOFF_V_TKREAD) {
+			tk->tk_n++;
+			tk->tk_sum += delta(w->ts_waking, w->ts_tkread);
+		}
+	}
+	free(idx);
+	if (r->ntasks > 1)
+		qsort(r->tasks, r->ntasks, sizeof(*r->tasks), cmp_task);
+
+	/* Classes: fixed ones first, then flags by count, then runs. */
+	r->cls = xcalloc(a.n, sizeof(*r->cls));
+	for (i = 0; i < a.n; i++) {
+		struct acc *c = a.v[i];
+		struct wo_rclass *d;
+		int m;
+
+		k = !strcmp(c->scope, "class") ? 0 : !strcmp(c->scope, "flags") ? 1 : 2;
+		(void)k;
+		d = &r->cls[r->ncls++];
+		d->scope = c->scope;
+		d->name = c->name;
+		d->count = c->count;
+		for (m = 0; m < WO_RM_NR; m++)
+			pcts_from_hist(&d->m[m], &c->h[m]);
+		if (!strcmp(c->scope, "class") && c->key == 1)
+			r->med_tk_migrated = d->m[WO_RM_TK].p50;
+		if (!strcmp(c->scope, "class") && c->key == 2)
+			r->med_tk_local = d->m[WO_RM_TK].p50;
+		free(c);
+	}
+	free(a.v);
+	/* Order: class rows as created, flags rows by count, run rows. */
+	for (i = 0, j = 0; i < r->ncls; i++)
+		if (!strcmp(r->cls[i].scope, "flags"))
+			j++;
+	{
+		struct wo_rclass *tmp = xcalloc(r->ncls, sizeof(*tmp));
+		size_t o2 = 0, fstart;
+
+		for (i = 0; i < r->ncls; i++)
+			if (!strcmp(r->cls[i].scope, "class"))
+				tmp[o2++] = r->cls[i];
+		fstart = o2;
+		for (i = 0; i < r->ncls; i++)
+			if (!strcmp(r->cls[i].scope, "flags"))
+				tmp[o2++] = r->cls[i];
+		qsort(tmp + fstart, j, sizeof(*tmp), cmp_class);
+		for (i = 0; i < r->ncls; i++)
+			if (!strcmp(r->cls[i].scope, "run"))
+				tmp[o2++] = r->cls[i];
+		free(r->cls);
+		r->cls = tmp;
+	}
+	r->migrated_pct = r->closed ? 100.0 * r->migrated / r->closed : 0;
+
+	/* Runs: the seed's numbers per run. */
+	for (i = 0; i < r->nruns; i++) {
+		struct wo_rrun *run = &r->runs[i];
+		size_t best_n = 0;
+		unsigned int best_f = 0;
+
+		memset(run_tk, 0, sizeof(run_tk));
+		run->migrated_pct = run->wakeups ? 100.0 * run->migrated / run->wakeups : 0;
+		for (j = 0; j < no; j++) {
+			size_t cnt = 0;
+
+			for (k = 0; k < t->nwk; k++)
+				cnt += t->wk[k].run_id == run->id &&
+				       (t->wk[k].valid & WAKEOFF_V_TKREAD) &&
+				       t->wk[k].tk_func == o[j].func;
+			if (cnt > best_n) {
+				best_n = cnt;
+				best_f = o[j].func;
+			}
+		}
+		for (k = 0; k < t->nwk; k++) {
+			const struct wakeoff_wakeup *w = &t->wk[k];
+
+			if (w->run_id != run->id || !(w->valid & WAKEOFF_V_TKREAD))
+				continue;
+			wo_uhist_add(&run_tk[!!(w->final_flags & wf_mig)],
+				     delta(w->ts_waking, w->ts_tkread));
+			if (w->tk_func == best_f) {
+				if (!run->off_func || w->tk_offset < run->off_min)
+					run->off_min = w->tk_offset;
+				if (!run->off_func) {
+					char fb[32];
+
+					run->off_func = xstrdup(tk_name(t, best_f, fb, sizeof(fb)));
+					run->off_spread = 0;
+					run->off_min = w->tk_offset;
+				}
+			}
+		}
+		if (run->off_func) {
+			int64_t mx = INT64_MIN;
+
+			for (k = 0; k < t->nwk; k++) {
+				const struct wakeoff_wakeup *w = &t->wk[k];
+
+				if (w->run_id == run->id && (w->valid & WAKEOFF_V_TKREAD) &&
+				    w->tk_func == best_f && w->tk_offset > mx)
+					mx = w->tk_offset;
+			}
+			run->off_spread = mx - run->off_min;
+		}
+		run->med_tk_migrated = wo_uhist_pct(&run_tk[1], 50);
+		run->med_tk_local = wo_uhist_pct(&run_tk[0], 50);
+	}
+
+	build_offsets(t, r, o, no);
+	for (i = 0; i < no; i++)
+		free(o[i].v);
+	free(o);
+
+	for (i = 0; i < n; i++)
+		r->cpu[i].target_med_switch = wo_uhist_pct(&cpu_sw[i], 50);
+	free(cpu_sw);
+
+	for (k = 0; k < r->nstacks; k++) {
+		struct wo_rstack *s = &r->stacks[k];
+		const struct wo_stack *ts = wo_trace_stack(t, s->id);
+		size_t len = 1, f;
+
+		s->sync_pct = (unsigned int)(100 * stack_cnt[k][0] / s->count);
+		s->migrated_pct = (unsigned int)(100 * stack_cnt[k][1] / s->count);
+		s->med_switch = wo_uhist_pct(&stack_sw[k], 50);
+		free(stack_cnt[k]);
+		for (f = 0; ts && f < ts->nframes; f++)
+			len += strlen(ts->frames[f]) + 3;
+		s->frames = xcalloc(len, 1);
+		for (f = 0; ts && f < ts->nframes; f++) {
+			if (f)
+				strcat(s->frames, " < ");
+			strcat(s->frames, ts->frames[f]);
+		}
+		if (!ts)
+			snprintf(s->frames, len, "%s", "");
+	}
+	free(stack_cnt);
+	free(stack_sw);
+	if (r->nstacks > 1)
+		qsort(r->stacks, r->nstacks, sizeof(*r->stacks), cmp_stack);
+	return 0;
+}
+
+/* ---- from the live summary ---- */
+
+static uint64_t sget(const struct wo_summary *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static uint64_t sget(const struct wo_summary *s, const char *fmt, ...)
+{
+	char k[256];
+	uint64_t v = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(k, sizeof(k), fmt, ap);
+	va_end(ap);
+	wo_summary_get_u64(s, k, &v);
+	return v;
+}
+
+static int64_t sget_s64(const struct wo_summary *s, const char *key)
+{
+	const char *v = wo_summary_get(s, key);
+
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+static void class_from_summary(const struct wo_summary *s, struct wo_rclass *c,
+			       const char *prefix)
+{
+	int m;
+
+	c->count = sget(s, "%s.count", prefix);
+	for (m = 0; m < WO_RM_NR; m++) {
+		c->m[m].count = sget(s, "%s.%s.count", prefix, wo_metric_names[m]);
+		c->m[m].p50 = sget(s, "%s.%s.p50", prefix, wo_metric_names[m]);
+		c->m[m].p90 = sget(s, "%s.%s.p90", prefix, wo_metric_names[m]);
+		c->m[m].p99 = sget(s, "%s.%s.p99", prefix, wo_metric_names[m]);
+		c->m[m].max = sget(s, "%s.%s.max", prefix, wo_metric_names[m]);
+	}
+}
+
+static struct wo_rclass *new_class(struct wo_report *r, const char *scope,
+				   const char *name)
+{
+	struct wo_rclass *c;
+
+	r->cls = xrealloc(r->cls, (r->ncls + 1) * sizeof(*r->cls));
+	c = &r->cls[r->ncls++];
+	memset(c, 0, sizeof(*c));
+	c->scope = xstrdup(scope);
+	c->name = xstrdup(name);
+	return c;
+}
+
+int wo_report_from_summary(const struct wo_summary *s, struct wo_report *r,
+			   char *err, size_t errlen)
+{
+	static const char *const fixed[] = { "all", "migrated", "local", "other" };
+	const char *v;
+	size_t i, j;
+	unsigned int n;
+
+	memset(r, 0, sizeof(*r));
+	if (!wo_summary_get(s, "wakeups_closed") || !wo_summary_get(s, "class.all.count")) {
+		snprintf(err, errlen, "the summary lacks wakeups_closed/class.all.count (module too old?)");
+		return -1;
+	}
+	r->source = xstrdup("live");
+	r->kernel = xstrdup(wo_summary_get(s, "kernel"));
+	r->module_version = xstrdup(wo_summary_get(s, "wakeoff_version"));
+	r->clocksource = xstrdup(wo_summary_get(s, "clocksource"));
+	n = (unsigned int)sget(s, "cpus_possible");
+	if (n > 4096)
+		n = 4096;
+	r->ncpus = n;
+	r->cpu = xcalloc(n, sizeof(*r->cpu));
+	counters_from(s, r, false);
+	r->wakeups = sget(s, "wakeups");
+	r->closed = sget(s, "wakeups_closed");
+	r->untracked = sget(s, "wakeups_untracked_table_full") +
+		       sget(s, "wakeups_untracked_busy");
+	r->migrated = sget(s, "wf_migrated");
+	v = wo_summary_get(s, "seed.wf_migrated_pct");
+	r->migrated_pct = v ? strtod(v, NULL) : 0;
+	r->med_tk_migrated = sget(s, "seed.median_ttwu_to_tkread_ns.migrated");
+	r->med_tk_local = sget(s, "seed.median_ttwu_to_tkread_ns.local");
+	v = wo_summary_get(s, "seed.offset_function");
+	if (v && strcmp(v, "none")) {
+		r->off_have = true;
+		r->off_func = xstrdup(v);
+		r->off_median = sget_s64(s, "seed.offset_median_ns");
+		r->off_spread = sget_s64(s, "seed.offset_spread_ns");
+		r->off_p1_p99 = sget_s64(s, "seed.offset_p1_p99_ns");
+		v = wo_summary_get(s, "seed.offset_stable");
+		r->off_stable = v && !strcmp(v, "yes");
+	}
+	for (i = 0; i < 4; i++) {
+		char p[32];
+
+		snprintf(p, sizeof(p), "class.%s", fixed[i]);
+		class_from_summary(s, new_class(r, "class", fixed[i]), p);
+	}
+	for (i = 0; i < s->n; i++) {
+		const char *k = s->kv[i].key;
+		unsigned int fv;
+		char tail[16], p[64];
+		int used = 0;
+
+		if (sscanf(k, "flags.0x%x.%15s%n", &fv, tail, &used) == 2 &&
+		    !k[used] && !strcmp(tail, "name")) {
+			snprintf(p, sizeof(p), "flags.0x%x", fv);
+			class_from_summary(s, new_class(r, "flags", s->kv[i].value), p);
+		}
+	}
+	for (i = 0; i < s->n; i++) {
+		const char *k = s->kv[i].key;
+		char cls[16], func[128], tail[16], p[200];
+		int used = 0;
+
+		if (sscanf(k, "offset.%15[a-z].%127[A-Za-z0-9_].%15s%n", cls, func,
+			   tail, &used) == 3 && !k[used] && !strcmp(tail, "count")) {
+			struct wo_roff *o;
+
+			r->off = xrealloc(r->off, (r->noff + 1) * sizeof(*r->off));
+			o = &r->off[r->noff++];
+			memset(o, 0, sizeof(*o));
+			o->cls = xstrdup(cls);
+			o->func = xstrdup(func);
+			o->count = strtoull(s->kv[i].value, NULL, 10);
+			snprintf(p, sizeof(p), "offset.%s.%s.median_ns", cls, func);
+			o->median = sget_s64(s, p);
+			snprintf(p, sizeof(p), "offset.%s.%s.min_ns", cls, func);
+			o->min = sget_s64(s, p);
+			snprintf(p, sizeof(p), "offset.%s.%s.max_ns", cls, func);
+			o->max = sget_s64(s, p);
+		}
+	}
+	for (i = 0; i < s->n; i++) {
+		const char *k = s->kv[i].key;
+		unsigned long long id;
+		char tail[16], p[96];
+		int used = 0;
+
+		if (sscanf(k, "run.%llu.%15s%n", &id, tail, &used) == 2 && !k[used] &&
+		    !strcmp(tail, "label")) {
+			struct wo_rrun *run;
+			size_t fi;
+
+			r->runs = xrealloc(r->runs, (r->nruns + 1) * sizeof(*r->runs));
+			run = &r->runs[r->nruns++];
+			memset(run, 0, sizeof(*run));
+			run->id = id;
+			run->label = xstrdup(s->kv[i].value);
+			run->wakeups = sget(s, "run.%llu.wakeups", id);
+			run->tkreads = sget(s, "run.%llu.tkreads", id);
+			snprintf(p, sizeof(p), "run.%llu.wf_migrated_pct", id);
+			v = wo_summary_get(s, p);
+			run->migrated_pct = v ? strtod(v, NULL) : 0;
+			run->migrated = (uint64_t)(run->migrated_pct * run->wakeups / 100 + 0.5);
+			run->med_tk_migrated = sget(s, "run.%llu.median_ttwu_to_tkread_ns.migrated", id);
+			run->med_tk_local = sget(s, "run.%llu.median_ttwu_to_tkread_ns.local", id);
+			for (fi = 0; r->off_func && !run->off_func && fi < 1; fi++) {
+				snprintf(p, sizeof(p), "run.%llu.offset.%s.min_ns", id, r->off_func);
+				if (wo_summary_get(s, p)) {
+					run->off_func = xstrdup(r->off_func);
+					run->off_min = sget_s64(s, p);
+					snprintf(p, sizeof(p), "run.%llu.offset.%s.spread_ns", id,
+						 r->off_func);
+					run->off_spread = sget_s64(s, p);
+				}
+			}
+		}
+	}
+	for (i = 0; i < n; i++) {
+		r->cpu[i].target_wakeups = sget(s, "target_cpu%zu.wakeups", i);
+		r->cpu[i].target_med_switch =
+			sget(s, "target_cpu%zu.median_wakeup_to_switch_ns", i);
+	}
+	if (n && n <= 64) {
+		char k[32];
+
+		r->matrix = xcalloc((size_t)n * n, sizeof(*r->matrix));
+		r->have_matrix = true;
+		for (i = 0; i < n; i++) {
+			const char *row;
+			char *end;
+
+			snprintf(k, sizeof(k), "prev_to_target.cpu%zu", i);
+			row = wo_summary_get(s, k);
+			for (j = 0; row && j < n; j++) {
+				errno = 0;
+				r->matrix[i * n + j] = strtoull(row, &end, 10);
+				if (end == row)
+					break;
+				row = end;
+			}
+		}
+	}
+	for (i = 1; i <= 64; i++) {
+		char p[64];
+		struct wo_rstack *st;
+
+		snprintf(p, sizeof(p), "stack.%zu.count", i);
+		if (!wo_summary_get(s, p))
+			break;
+		r->stacks = xrealloc(r->stacks, (r->nstacks + 1) * sizeof(*r->stacks));
+		st = &r->stacks[r->nstacks++];
+		memset(st, 0, sizeof(*st));
+		st->id = (uint32_t)sget(s, "stack.%zu.id", i);
+		st->count = sget(s, "stack.%zu.count", i);
+		st->sync_pct = (unsigned int)sget(s, "stack.%zu.wf_sync_pct", i);
+		st->migrated_pct = (unsigned int)sget(s, "stack.%zu.wf_migrated_pct", i);
+		st->med_switch = sget(s, "stack.%zu.median_wakeup_to_switch_ns", i);
+		snprintf(p, sizeof(p), "stack.%zu.frames", i);
+		st->frames = xstrdup(wo_summary_get(s, p));
+	}
+	return 0;
+}
+
+void wo_report_free(struct wo_report *r)
+{
+	size_t i;
+
+	free(r->source);
+	free(r->kernel);
+	free(r->module_version);
+	free(r->clocksource);
+	free(r->off_func);
+	for (i = 0; i < r->ncls; i++) {
+		free(r->cls[i].scope);
+		free(r->cls[i].name);
+	}
+	free(r->cls);
+	for (i = 0; i < r->noff; i++) {
+		free(r->off[i].cls);
+		free(r->off[i].func);
+	}
+	free(r->off);
+	for (i = 0; i < r->nruns; i++) {
+		free(r->runs[i].label);
+		free(r->runs[i].off_func);
+	}
+	free(r->runs);
+	free(r->tasks);
+	for (i = 0; i < r->nstacks; i++)
+		free(r->stacks[i].frames);
+	free(r->stacks);
+	free(r->cpu);
+	free(r->matrix);
+	memset(r, 0, sizeof(*r));
+}

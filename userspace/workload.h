@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The workloads of the users' experiment, shared by "wakeoff stress",
+ * the selftests and the demo (selftests/wo_workload):
+ *
+ *  idle: one task sleeps 1 ms and reads the clock with the
+ *        clock_gettime syscall after every wakeup (an idle machine);
+ *  load: the seed's controlled load, a pipe ping-pong pair allowed on
+ *        CPUs a and b, each side reading the clock after every wakeup,
+ *        while a spinner keeps CPU busy busy.
+ *
+ * The clock is read with the syscall on purpose: a vDSO read never
+ * enters the kernel and cannot be seen.
+ */
+#ifndef WAKEOFF_WORKLOAD_H
+#define WAKEOFF_WORKLOAD_H
+
+#include <sys/types.h>
+
+/* Allow @pid (0: self) on CPU @a and, if @b >= 0, CPU @b. */
+int wo_pin(pid_t pid, int a, int b);
+/* Return the number of wakeups / round trips done, or -1 (errno set). */
+long wo_run_idle(double secs);
+long wo_run_load(double secs, int a, int b, int busy);
+/* Name the calling task (and the workload's children) for filters. */
+void wo_workload_name(const char *comm);
+
+#endif
