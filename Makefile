@@ -12,6 +12,8 @@
 #                         an idle then a loaded phase, print the report, then
 #                         run the seed's recipe (wakeoff stress) and its table
 #   make lint             sparse (C=2) and checkpatch on the module
+#   make bench            overhead of wakeoff vs ftrace and perf, per Debian
+#                         kernel under QEMU (tables + JSON in build/bench/)
 #
 # KVER defaults to the running kernel when its headers are installed,
 # else to the newest /lib/modules/*/build (this may be a build machine
@@ -49,6 +51,9 @@ check-debug:
 demo:
 	bash selftests/vm/demo.sh
 
+bench:
+	bash bench/bench.sh
+
 lint: lint-sparse lint-checkpatch
 
 lint-sparse:
@@ -74,5 +79,5 @@ clean:
 		Module.symvers
 	rm -rf .tmp_versions module/.tmp_versions
 
-.PHONY: all module userspace selftests check check-debug demo lint lint-sparse \
+.PHONY: all module userspace selftests check check-debug demo bench lint lint-sparse \
 	lint-checkpatch install clean

@@ -6,6 +6,25 @@
  * the hash, so probes never lock.  A cluster's frames are written once,
  * by its inserter, and published with a release store of "ready".
  * A full table counts the wakeup in "stacks.overflow" (cluster id 0).
+ *
+ * Unwinding costs about a dozen ORC lookups per wakeup, and a waker
+ * mostly wakes from the same place again (a pipe writer, a futex
+ * waker).  With the ORC unwinder, a per-CPU cache keeps, for the last
+ * few wakers seen in task context, where (relative to the capture's own
+ * stack pointer) the return addresses of the frames the cluster was
+ * computed from lie, and their values.  ORC's unwind of a call frame is a
+ * function of (ip, sp): from the same code, equal return addresses at the
+ * same distances mean the same frames, so when every slot still holds its
+ * value the cluster id is reused without unwinding.  Distances, not
+ * addresses: do_syscall_64() moves everything below it by a random offset
+ * per syscall (RANDOMIZE_KSTACK_OFFSET, an alloca: its frame is the one
+ * variable-size frame), so the slots are checked up to the return address
+ * into do_syscall_64() (found at load), whose only caller is the syscall
+ * entry code.  An
+ * entry is filled only when a walk with the unwinder API reproduces
+ * stack_trace_save()'s frames exactly through plain call frames (no
+ * pt_regs frame, no rethook/ftrace trampoline); anything else just takes
+ * the full path.
  */
 #include <linux/jhash.h>
 #include <linux/kallsyms.h>
@@ -13,6 +32,10 @@
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#ifdef CONFIG_UNWINDER_ORC
+#include <linux/sched/task_stack.h>
+#include <asm/unwind.h>
+#endif
 
 #include "wakeoff.h"
 #include "wo_hist.h"
@@ -35,8 +58,161 @@ static struct wo_stack *wo_stacks;
 static atomic64_t wo_stacks_overflow;
 bool wo_stacks_enabled = true;
 
+/* Per CPU: captures that unwound, and those answered by the cache. */
+struct wo_stack_stats {
+	u64 unwound;
+	u64 cached;
+};
+
+static DEFINE_PER_CPU(struct wo_stack_stats, wo_stack_stats);
+
+#ifdef CONFIG_UNWINDER_ORC
+#define WO_SCACHE	4
+#define WO_SLOTS	(WO_STACK_SAVE + 2)
+
+struct wo_scache_ent {
+	struct task_struct *task;
+	pid_t pid;
+	unsigned int gen;
+	unsigned int nslots;
+	u32 id;
+	unsigned long slot[WO_SLOTS];	/* distances above the capture's sp */
+	unsigned long val[WO_SLOTS];
+};
+
+struct wo_scache {
+	struct wo_scache_ent e[WO_SCACHE];
+	unsigned int next;
+};
+
+static DEFINE_PER_CPU(struct wo_scache, wo_scache);
+/* Bumped by reset: cached ids of the old table are void. */
+static unsigned int wo_stacks_gen = 1;
+/* do_syscall_64(), found at load on insmod's own stack. */
+static unsigned long wo_sys_lo, wo_sys_hi;
+
+/* Task context, IRQs off (sched_waking/wakeup_new): a cached cluster id. */
+static u32 wo_scache_lookup(unsigned long sp, unsigned long top)
+{
+	struct wo_scache *c = this_cpu_ptr(&wo_scache);
+	unsigned int gen = READ_ONCE(wo_stacks_gen), i, k;
+
+	for (i = 0; i < WO_SCACHE; i++) {
+		struct wo_scache_ent *e = &c->e[i];
+
+		if (e->task != current || e->pid != current->pid ||
+		    e->gen != gen || !e->nslots ||
+		    e->slot[e->nslots - 1] >= top - sp)
+			continue;
+		for (k = 0; k < e->nslots; k++)
+			if (READ_ONCE(*(unsigned long *)(sp + e->slot[k])) !=
+			    e->val[k])
+				break;
+		if (k == e->nslots)
+			return e->id;
+	}
+	return 0;
+}
+
+static bool wo_in_syscall_entry(unsigned long ip)
+{
+	return ip >= wo_sys_lo && ip < wo_sys_hi;
+}
+
+/*
+ * Process context (module load, inside the init_module syscall): find
+ * do_syscall_64() on our own stack by name.  Not found: the cache still
+ * works for kernel threads, syscall paths just keep unwinding.
+ */
+static void wo_find_syscall_entry(void)
+{
+	char buf[KSYM_SYMBOL_LEN], *plus, *slash;
+	unsigned long ip[32], off, size;
+	unsigned int n, i;
+
+	n = stack_trace_save(ip, ARRAY_SIZE(ip), 0);
+	for (i = 0; i < n; i++) {
+		sprint_symbol(buf, ip[i]);
+		plus = strchr(buf, '+');
+		slash = plus ? strchr(plus, '/') : NULL;
+		if (!slash || plus - buf != strlen("do_syscall_64") ||
+		    strncmp(buf, "do_syscall_64", plus - buf))
+			continue;
+		*slash = '\0';
+		if (kstrtoul(plus + 1, 16, &off) ||
+		    kstrtoul(slash + 1, 16, &size) || off >= size)
+			continue;
+		wo_sys_lo = ip[i] - off;
+		wo_sys_hi = wo_sys_lo + size;
+		return;
+	}
+}
+
+/*
+ * Walk again with the unwinder API, recording where each return address
+ * lives; cache @id only if the walk yields @want[0..@n) after the same
+ * skip of our own frames, through plain call frames only.
+ */
+static void wo_scache_fill(unsigned long sp, unsigned long top,
+			   const unsigned long *want, unsigned int n, u32 id)
+{
+	struct wo_scache *c = this_cpu_ptr(&wo_scache);
+	unsigned long slot[WO_SLOTS], val[WO_SLOTS], addr, p;
+	unsigned int k, nslots = 0, got = 0;
+	struct unwind_state state;
+	struct wo_scache_ent *e;
+	bool ours = false, tail = false;
+
+	for (unwind_start(&state, current, NULL, NULL), k = 0;
+	     !unwind_done(&state); unwind_next_frame(&state), k++) {
+		addr = unwind_get_return_address(&state);
+		if (!addr)
+			break;
+		p = state.sp - sizeof(long);
+		/*
+		 * Slots below sp belong to this walk's own calls (dead by the
+		 * next lookup); from sp up, every return address counts, up
+		 * to the one into do_syscall_64().
+		 */
+		if (k && !tail && p >= sp) {
+			if (state.regs || p >= top || nslots == WO_SLOTS ||
+			    READ_ONCE(*(unsigned long *)p) != state.ip)
+				return;
+			slot[nslots] = p - sp;
+			val[nslots++] = state.ip;
+			tail = wo_in_syscall_entry(state.ip);
+		}
+		if (within_module(addr, THIS_MODULE)) {
+			ours = true;
+			continue;
+		}
+		if (!ours)
+			continue;	/* the unwinder's own frames */
+		if (got == n)
+			return;		/* deeper than the cluster's frames */
+		if (addr != want[got++])
+			return;
+		if (got == WO_STACK_DEPTH)
+			break;
+	}
+	if (got != n || unwind_error(&state) || !nslots)
+		return;
+	e = &c->e[c->next++ % WO_SCACHE];
+	e->task = current;
+	e->pid = current->pid;
+	e->gen = READ_ONCE(wo_stacks_gen);
+	e->id = id;
+	e->nslots = nslots;
+	memcpy(e->slot, slot, nslots * sizeof(slot[0]));
+	memcpy(e->val, val, nslots * sizeof(val[0]));
+}
+#endif
+
 size_t wo_stacks_alloc(void)
 {
+#ifdef CONFIG_UNWINDER_ORC
+	wo_find_syscall_entry();
+#endif
 	wo_stacks = vzalloc(array_size(WO_STACKS, sizeof(*wo_stacks)));
 	return wo_stacks ? WO_STACKS * sizeof(*wo_stacks) : 0;
 }
@@ -50,29 +226,27 @@ void wo_stacks_free(void)
 /* Only with the probes quiesced. */
 void wo_stacks_reset(void)
 {
+	int cpu;
+
 	if (wo_stacks)
 		memset(wo_stacks, 0, WO_STACKS * sizeof(*wo_stacks));
 	atomic64_set(&wo_stacks_overflow, 0);
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&wo_stack_stats, cpu), 0,
+		       sizeof(struct wo_stack_stats));
+#ifdef CONFIG_UNWINDER_ORC
+	WRITE_ONCE(wo_stacks_gen, wo_stacks_gen + 1);
+#endif
 }
 
-/* Probe context (sched_waking): the cluster id of current's stack. */
-u32 wo_stack_capture(void)
+/* The cluster of @n frames: found or inserted; 0 if the table is full. */
+static u32 wo_stack_find(const unsigned long *ip, unsigned int n)
 {
-	unsigned long ip[WO_STACK_SAVE];
-	unsigned int n, skip = 0, i;
 	struct wo_stack *c;
+	unsigned int i;
 	u32 h, slot, cur;
 
-	if (!READ_ONCE(wo_stacks_enabled) || !wo_stacks)
-		return 0;
-	n = stack_trace_save(ip, ARRAY_SIZE(ip), 0);
-	/* Our own probe frames say nothing about the waker. */
-	while (skip < n && within_module(ip[skip], THIS_MODULE))
-		skip++;
-	n = min(n - skip, (unsigned int)WO_STACK_DEPTH);
-	if (!n)
-		return 0;
-	h = jhash(&ip[skip], n * sizeof(ip[0]), 0) | 1;
+	h = jhash(ip, n * sizeof(ip[0]), 0) | 1;
 	for (i = 0; i < WO_STACK_PROBE; i++) {
 		slot = (h + i) % WO_STACKS;
 		c = &wo_stacks[slot];
@@ -80,7 +254,7 @@ u32 wo_stack_capture(void)
 		if (!cur) {
 			cur = cmpxchg(&c->hash, 0, h);
 			if (!cur) {
-				memcpy(c->ip, &ip[skip], n * sizeof(ip[0]));
+				memcpy(c->ip, ip, n * sizeof(ip[0]));
 				c->nr = n;
 				/* Frames written before readers see "ready". */
 				smp_store_release(&c->ready, 1);
@@ -93,6 +267,45 @@ u32 wo_stack_capture(void)
 	}
 	atomic64_inc(&wo_stacks_overflow);
 	return 0;
+}
+
+/* Probe context (sched_waking): the cluster id of current's stack. */
+u32 wo_stack_capture(void)
+{
+	unsigned long ip[WO_STACK_SAVE];
+	unsigned int n, skip = 0;
+	u32 id;
+#ifdef CONFIG_UNWINDER_ORC
+	unsigned long base = (unsigned long)task_stack_page(current);
+	unsigned long sp = current_stack_pointer, top = base + THREAD_SIZE;
+	bool cacheable = in_task() && sp > base && sp < top;
+#endif
+
+	if (!READ_ONCE(wo_stacks_enabled) || !wo_stacks)
+		return 0;
+#ifdef CONFIG_UNWINDER_ORC
+	if (cacheable) {
+		id = wo_scache_lookup(sp, top);
+		if (id) {
+			this_cpu_inc(wo_stack_stats.cached);
+			return id;
+		}
+	}
+#endif
+	this_cpu_inc(wo_stack_stats.unwound);
+	n = stack_trace_save(ip, ARRAY_SIZE(ip), 0);
+	/* Our own probe frames say nothing about the waker. */
+	while (skip < n && within_module(ip[skip], THIS_MODULE))
+		skip++;
+	n = min(n - skip, (unsigned int)WO_STACK_DEPTH);
+	if (!n)
+		return 0;
+	id = wo_stack_find(&ip[skip], n);
+#ifdef CONFIG_UNWINDER_ORC
+	if (id && cacheable)
+		wo_scache_fill(sp, top, &ip[skip], n, id);
+#endif
+	return id;
 }
 
 void wo_stack_account(u32 id, bool sync, bool migrated, bool switched,
@@ -126,6 +339,8 @@ void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 {
 	bool used[WO_STACKS] = { };
 	unsigned int rank, i, j = 0, nclusters = 0;
+	u64 unwound = 0, cached = 0;
+	int cpu;
 
 	if (!wo_stacks)
 		return;
@@ -138,6 +353,14 @@ void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 	seq_printf(m, "stacks.capacity: %u\n", WO_STACKS);
 	seq_printf(m, "stacks.overflow: %lld\n",
 		   atomic64_read(&wo_stacks_overflow));
+	for_each_possible_cpu(cpu) {
+		const struct wo_stack_stats *st = per_cpu_ptr(&wo_stack_stats, cpu);
+
+		unwound += READ_ONCE(st->unwound);
+		cached += READ_ONCE(st->cached);
+	}
+	seq_printf(m, "stacks.unwound: %llu\n", unwound);
+	seq_printf(m, "stacks.cached: %llu\n", cached);
 	for (rank = 1; rank <= top; rank++) {
 		struct wo_stack *best = NULL;
 		u64 bc = 0, cnt;

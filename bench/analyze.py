@@ -1,0 +1,331 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the bench VM's raw lines (bench/guest.sh) into the tables of
+`make bench` and a JSON file.
+
+  analyze.py --kernel REL [--wall S] RAW4 [RAW8] [--json OUT]
+
+Every figure is a median over the repetitions; an overhead is taken per
+repetition against the baseline of the same repetition (the
+configurations alternate inside one VM run, so host noise affects them
+alike) and then the median of those is reported, with the spread
+(min..max over the repetitions)."""
+import argparse
+import json
+import statistics as st
+import sys
+
+CFGS = ["base", "wo_rec", "wo_sum", "wo_sum_nostk", "ftrace", "perf",
+        "cmp_rec", "cmp_sum", "cmp_sum_nostk", "wo_sum_notk", "wo_sum_sys"]
+CFG_DESC = {
+    "base": "no tracer",
+    "wo_rec": "wakeoff + reader",
+    "wo_sum": "wakeoff summary only",
+    "wo_sum_nostk": "summary only, stacks=0",
+    "ftrace": "ftrace + trace_pipe",
+    "perf": "perf record -a",
+    "cmp_rec": "cmp: wakeoff + reader",
+    "cmp_sum": "cmp: summary only",
+    "cmp_sum_nostk": "cmp: summary, stacks=0",
+    "wo_sum_notk": "summary, no tk hooks",
+    "wo_sum_sys": "summary, syscall tk hooks",
+}
+WLS = ["pingpong", "messaging", "clock"]
+
+
+def parse(path):
+    rows, info, mem, vm = [], {}, {}, []
+    with open(path) as f:
+        for line in f:
+            tag, _, rest = line.strip().partition(" ")
+            if tag not in ("R", "I", "M", "V"):
+                continue
+            if tag == "V":
+                vm.append(rest.split())
+                continue
+            kv = dict(p.split("=", 1) for p in rest.split() if "=" in p)
+            if tag == "R":
+                rows.append(kv)
+            elif tag == "I":
+                info = kv
+            else:
+                mem = kv
+    return rows, info, mem, vm
+
+
+def num(d, k, default=0.0):
+    try:
+        return float(d.get(k, default))
+    except ValueError:
+        return default
+
+
+def med(xs):
+    return st.median(xs) if xs else None
+
+
+def drops_of(r):
+    if r["cfg"].startswith(("wo_", "cmp_")):
+        return {
+            "dropped_full": int(num(r, "records.dropped_full")),
+            "dropped_nested": int(num(r, "records.dropped_nested")),
+            "untracked": int(num(r, "wakeups_untracked_table_full")
+                             + num(r, "wakeups_untracked_busy")),
+        }
+    if r["cfg"] == "ftrace":
+        return {"overrun": int(num(r, "ft_overrun")),
+                "dropped": int(num(r, "ft_dropped"))}
+    if r["cfg"] == "perf":
+        return {"lost_samples": int(num(r, "perf_lost_samples")),
+                "lost_records": int(num(r, "perf_lost_records"))}
+    return {}
+
+
+def ndrops(d):
+    """Lost events; "untracked" wakeups (slot contended) are counted
+    separately: the summary counts them, no record is lost."""
+    return sum(v for k, v in d.items() if k != "untracked")
+
+
+def fmt(v, spec="{:.0f}", none="-"):
+    return none if v is None else spec.format(v)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--wall", type=int, default=0)
+    ap.add_argument("--json")
+    ap.add_argument("raw", nargs="+")
+    a = ap.parse_args()
+
+    rows, info, mem4, vm4 = parse(a.raw[0])
+    mem8 = {}
+    if len(a.raw) > 1:
+        try:
+            _, _, mem8, _ = parse(a.raw[1])
+        except OSError:
+            pass
+    main_rows = [r for r in rows if r.get("rep") != "rate"]
+    rate_rows = [r for r in rows if r.get("rep") == "rate"]
+    reps = sorted({r["rep"] for r in main_rows}, key=int)
+    # Baselines by sequence number: every configuration block is framed
+    # by two baseline blocks (seq - 1 and seq + 1); its reference is their
+    # mean time per op.  The "base" row of a repetition is the median of
+    # that repetition's baseline blocks.
+    bseq = {(r["wl"], int(r.get("seq", 0))): num(r, "ops_per_s")
+            for r in main_rows if r["cfg"] == "base"}
+    by = {}
+    for r in main_rows:
+        if r["cfg"] == "base":
+            continue
+        by[(r["cfg"], r["wl"], r["rep"])] = r
+    for wl in WLS:
+        for rep in reps:
+            xs = [num(r, "ops_per_s") for r in main_rows
+                  if r["cfg"] == "base" and r["wl"] == wl and r["rep"] == rep]
+            if xs:
+                by[("base", wl, rep)] = {"cfg": "base", "wl": wl, "rep": rep,
+                                         "ops_per_s": med(xs)}
+
+    def base_ref(r):
+        """Baseline throughput next to config row r (mean time per op)."""
+        s = int(r.get("seq", 0))
+        xs = [bseq[(r["wl"], q)] for q in (s - 1, s + 1) if (r["wl"], q) in bseq]
+        if not xs:
+            return num(by.get(("base", r["wl"], r["rep"]), {}), "ops_per_s")
+        return len(xs) / sum(1.0 / x for x in xs)
+    cfgs = [c for c in CFGS if any(k[0] == c for k in by)]
+
+    # Wakeups per op: ping-pong is 2 by construction; otherwise what
+    # wakeoff's summary-only run counted (sched_waking, all tasks) per op
+    # over the whole run of the workload.
+    wpo = {"pingpong": 2.0, "clock": 0.0}
+    for wl in WLS:
+        if wl in wpo:
+            continue
+        xs = [num(by[k], "events.sched_waking") / max(num(by[k], "ops_total"), 1)
+              for k in by if k[1] == wl and k[0] in ("wo_sum", "wo_sum_nostk", "wo_rec")]
+        wpo[wl] = med(xs) or 0.0
+
+    res = {"kernel": a.kernel, "info": info, "reps": len(reps),
+           "wall_seconds": a.wall, "workloads": {}}
+    out = []
+    p = out.append
+    p(f"== wakeoff bench: {a.kernel} ({info.get('nproc', '?')} vCPUs, QEMU/TCG, "
+      f"clocksource {info.get('clocksource', '?')}, {len(reps)} repetitions x "
+      f"{info.get('secs', '?')} s per workload, configurations alternating) ==")
+    p(f"reader for wo_rec: {info.get('reader', '?').replace('_', ' ').replace(':', '=')}")
+    for wl in WLS:
+        unit = {"pingpong": "round trips/s", "messaging": "messages/s",
+                "clock": "syscalls/s"}[wl]
+        per = "syscall" if wl == "clock" else "wakeup"
+        p("")
+        p(f"-- {wl} ({unit}; {wpo[wl]:.2f} wakeups per op; overhead against the "
+          f"baselines just before and after each block) --")
+        p(f"{'configuration':<24} {'median':>10} {'spread%':>8} {'overhead%':>10} "
+          f"{'ns/' + per:>12} {'(min..max)':>18} {'drops':>8}")
+        base = {rep: num(by[("base", wl, rep)], "ops_per_s")
+                for rep in reps if ("base", wl, rep) in by}
+        nbase = sum(1 for r in main_rows if r["cfg"] == "base" and r["wl"] == wl)
+        wres = {}
+        for c in cfgs:
+            thr = [num(by[(c, wl, rep)], "ops_per_s") for rep in reps if (c, wl, rep) in by]
+            if not thr:
+                continue
+            ovh, add = [], []
+            for rep in reps:
+                if (c, wl, rep) not in by or not base.get(rep):
+                    continue
+                t = num(by[(c, wl, rep)], "ops_per_s")
+                b = base_ref(by[(c, wl, rep)]) if c != "base" else base[rep]
+                ovh.append((b / t - 1) * 100)
+                d = 1e9 / t - 1e9 / b
+                div = 1.0 if wl == "clock" else wpo[wl]
+                add.append(d / div if div else 0.0)
+            dr = {}
+            for rep in reps:
+                if (c, wl, rep) in by:
+                    for k, v in drops_of(by[(c, wl, rep)]).items():
+                        dr[k] = dr.get(k, 0) + v
+            m = med(thr)
+            spread = (max(thr) - min(thr)) / m * 100 if m else 0
+            wres[c] = {
+                "ops_per_s": thr, "median_ops_per_s": m, "spread_pct": spread,
+                "overhead_pct": med(ovh) if c != "base" else 0.0,
+                "added_ns_per_" + per: med(add) if c != "base" else 0.0,
+                "added_ns_min": min(add) if add and c != "base" else None,
+                "added_ns_max": max(add) if add and c != "base" else None,
+                "drops": dr,
+                "events": sum(int(num(by[(c, wl, rep)], "wakeups")) for rep in reps
+                              if (c, wl, rep) in by),
+            }
+            ndrop = ndrops(dr)
+            rng = "" if c == "base" else \
+                f"({fmt(wres[c]['added_ns_min'])}..{fmt(wres[c]['added_ns_max'])})"
+            p(f"{CFG_DESC[c]:<24} {m:>10.0f} {spread:>8.1f} "
+              f"{fmt(wres[c]['overhead_pct'], '{:.1f}'):>10} "
+              f"{fmt(wres[c]['added_ns_per_' + per]):>12} {rng:>18} {ndrop:>8}")
+        # Ratios of added cost, per repetition, then median.
+        rat = {}
+        for wo in ("wo_rec", "wo_sum", "wo_sum_nostk", "cmp_rec", "cmp_sum", "cmp_sum_nostk"):
+            for ref in ("ftrace", "perf"):
+                xs = []
+                for rep in reps:
+                    ks = [(wo, wl, rep), (ref, wl, rep)]
+                    if not all(k in by for k in ks) or not base.get(rep):
+                        continue
+                    x = 1e9 / num(by[ks[0]], "ops_per_s") - 1e9 / base_ref(by[ks[0]])
+                    y = 1e9 / num(by[ks[1]], "ops_per_s") - 1e9 / base_ref(by[ks[1]])
+                    if y > 0:
+                        xs.append(x / y)
+                if xs:
+                    rat[f"{wo}/{ref}"] = {"median": med(xs), "min": min(xs), "max": max(xs)}
+        if rat and wl != "clock":
+            p("overhead ratio (added cost, per repetition, median (min..max)):")
+            for k, v in rat.items():
+                p(f"  {k:<22} {v['median']:6.2f}  ({v['min']:.2f}..{v['max']:.2f})")
+        wres["ratios"] = rat
+        res["workloads"][wl] = {"unit": unit, "wakeups_per_op": wpo[wl], "configs": wres}
+
+    # Drops detail.
+    p("")
+    p("-- drops per configuration (sum over repetitions and workloads) --")
+    for c in cfgs:
+        if c == "base":
+            continue
+        tot = {}
+        for k, r in by.items():
+            if k[0] == c:
+                for kk, v in drops_of(r).items():
+                    tot[kk] = tot.get(kk, 0) + v
+        ev = sum(int(num(r, "wakeups")) for k, r in by.items() if k[0] == c)
+        extra = f"  (wakeups seen {ev})" if c.startswith(("wo_", "cmp_")) else ""
+        p(f"{CFG_DESC[c]:<24} " + " ".join(f"{k}={v}" for k, v in tot.items()) + extra)
+        res.setdefault("drops", {})[c] = tot
+    p("wo_sum*: no reader, so dropped_full once the 1 MiB/CPU buffers are full is"
+      " expected; the summary itself counts every wakeup.")
+
+    # Rate sweep.
+    if rate_rows:
+        p("")
+        p("-- wakeoff + reader, default buffer: event rate vs drops --")
+        p(f"{'workload':<16} {'target':>8} {'ops/s':>10} {'wakeups/s':>10} "
+          f"{'recorded':>9} {'dropped':>8}")
+        best = None
+        sweep = []
+        for r in rate_rows:
+            ev = num(r, "wakeups") / max(num(r, "total_secs"), 1e-9)
+            drop = int(num(r, "records.dropped_full") + num(r, "records.dropped_nested"))
+            tgt = r.get("rate", "-")
+            tgt = "max" if tgt == "0" else tgt
+            p(f"{r['wl']:<16} {tgt:>8} {num(r, 'ops_per_s'):>10.0f} {ev:>10.0f} "
+              f"{int(num(r, 'records.recorded')):>9} {drop:>8}")
+            sweep.append({"workload": r["wl"], "target": tgt,
+                          "ops_per_s": num(r, "ops_per_s"), "wakeups_per_s": ev,
+                          "recorded": int(num(r, "records.recorded")), "dropped": drop})
+            if drop == 0 and (best is None or ev > best):
+                best = ev
+        p(f"highest sustained rate without drops: {fmt(best)} wakeups/s "
+          "(the highest this VM reached; the buffer was never the limit if every row shows 0)")
+        res["rate_sweep"] = sweep
+        res["max_rate_no_drops_wakeups_per_s"] = best
+
+    # Memory.
+    p("")
+    p("-- module memory (default parameters) --")
+    res["memory"] = {}
+    for m in (mem4, mem8):
+        if not m:
+            continue
+        n = int(num(m, "cpus_possible"))
+        rings = int(num(m, "bufsize_kb")) * 1024 * n
+        tot = int(num(m, "vmalloc_bytes")) + int(num(m, "module_bytes"))
+        p(f"{n} CPUs: buffers {rings / 1048576:.1f} MiB ({m.get('bufsize_kb')} KiB x {n}), "
+          f"agg.memory_bytes {int(num(m, 'agg_memory_bytes')) / 1024:.0f} KiB, "
+          f"all vmalloc {int(num(m, 'vmalloc_bytes')) / 1048576:.2f} MiB + module "
+          f"{int(num(m, 'module_bytes')) / 1024:.0f} KiB = {tot / 1048576:.2f} MiB")
+        res["memory"][str(n)] = {"buffers_bytes": rings,
+                                 "agg_memory_bytes": int(num(m, "agg_memory_bytes")),
+                                 "vmalloc_bytes": int(num(m, "vmalloc_bytes")),
+                                 "module_bytes": int(num(m, "module_bytes")),
+                                 "total_bytes": tot}
+
+    # Targets.
+    p("")
+    p("-- targets --")
+    tg = []
+
+    def ratio(wl, k):
+        return res["workloads"].get(wl, {}).get("configs", {}).get("ratios", {}).get(k, {}).get("median")
+
+    for wl in ("pingpong", "messaging"):
+        r1, r2, r3 = ratio(wl, "wo_rec/ftrace"), ratio(wl, "wo_rec/perf"), ratio(wl, "wo_sum/ftrace")
+        tg.append((f"{wl}: wakeoff+reader <= 1/2 of ftrace's overhead", r1, r1 is not None and r1 <= 0.5))
+        tg.append((f"{wl}: wakeoff+reader < perf's overhead", r2, r2 is not None and r2 < 1.0))
+        tg.append((f"{wl}: summary-only <= 1/4 of ftrace's overhead", r3, r3 is not None and r3 <= 0.25))
+    pp_drops = sum(ndrops(drops_of(r)) for k, r in by.items()
+                   if k[0] == "wo_rec" and k[1] == "pingpong")
+    pp_drops += sum(int(num(r, "records.dropped_full") + num(r, "records.dropped_nested"))
+                    for r in rate_rows if r["wl"] == "pingpong_rate")
+    tg.append(("no drops at the ping-pong rate, default buffer + reader", pp_drops, pp_drops == 0))
+    clk = res["workloads"].get("clock", {}).get("configs", {})
+    for c in ("wo_sum", "wo_rec"):
+        if c in clk:
+            o = clk[c]["overhead_pct"]
+            tg.append((f"clock_gettime loop, untracked task: {CFG_DESC[c]} adds < 5%",
+                       o, o is not None and o < 5))
+    res["targets"] = []
+    for name, val, ok in tg:
+        p(f"{'MET   ' if ok else 'MISSED'} {name}: {fmt(val, '{:.2f}')}")
+        res["targets"].append({"target": name, "value": val, "met": bool(ok)})
+    if a.wall:
+        p(f"(this kernel: {a.wall} s wall time, build + both VM runs)")
+    print("\n".join(out))
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(res, f, indent=1, default=str)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

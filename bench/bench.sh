@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh -- `make bench`: wakeoff's overhead against ftrace and perf.
+#
+# For each Debian kernel under test (selftests/vm/kernels.sh: the
+# meta-packages, never a pinned ABI) boot QEMU/TCG with 4 vCPUs and, in
+# ONE VM run, measure the same workloads (bench/wo_bench.c: pipe
+# ping-pong, hackbench-style messaging, clock_gettime syscall loop) under
+# every configuration, alternating and rotating the order every
+# repetition:
+#   base          module not loaded, no tracer
+#   wo_rec        wakeoff loaded and recording, a reader draining events
+#   wo_sum        wakeoff loaded, summary only (no reader: drops expected)
+#   wo_sum_nostk  the same with stacks=0 (no stack unwind per wakeup)
+#   ftrace        sched_waking/wakeup/switch/migrate_task, trace_pipe drained
+#   perf          perf record -a of the same four tracepoints
+# then step a rate-limited ping-pong up with wakeoff + reader to find the
+# highest event rate without drops, and boot once more with 8 vCPUs to
+# read the module's memory footprint.  Only ratios measured side by side
+# in one VM count: other jobs share the host's cores.
+#
+# Output: build/bench/bench-<release>.txt (tables) and .json; raw lines in
+# build/bench/<release>/vm/results/raw.txt.
+#
+# Knobs (environment): WAKEOFF_KERNELS, BENCH_REPS (4), BENCH_SECS (1.2),
+# BENCH_CONFIGS, BENCH_RATES, BENCH_READER (the reader command, see below),
+# BENCH_COMPARE_REV=<git rev>: also build the module of that revision and
+# add the configurations cmp_rec, cmp_sum, cmp_sum_nostk with it (before
+# and after a module change, side by side in the same VM run).
+set -euo pipefail
+. "$(dirname "$0")/../selftests/vm/lib.sh"
+cd "$WO_ROOT"
+t_start=$(date +%s)
+
+REPS=${BENCH_REPS:-4}
+SECS=${BENCH_SECS:-1.2}
+CONFIGS=${BENCH_CONFIGS:-"base wo_rec wo_sum wo_sum_nostk ftrace perf"}
+if [ -n "${BENCH_COMPARE_REV:-}" ]; then
+	case " $CONFIGS " in *" cmp_"*) ;; *) CONFIGS="$CONFIGS cmp_rec cmp_sum cmp_sum_nostk" ;; esac
+fi
+RATES=${BENCH_RATES:-"1000 2000 4000 0"}
+OUT=$WO_BUILD/bench
+
+wo_need_pkgs linux-perf python3
+rels=$(selftests/vm/kernels.sh)
+make -s -C userspace >/dev/null
+make -s -C bench >/dev/null
+
+# The reader: the CLI's record command once it has one, else cat.
+if [ -n "${BENCH_READER:-}" ]; then
+	reader=$BENCH_READER
+elif "$WO_BUILD/userspace/wakeoff" --help 2>&1 | grep -q '^ *record'; then
+	reader='/mnt/wakeoff record -q -o /tmp/wo.rec'
+else
+	reader='cat /sys/kernel/debug/wakeoff/events >/tmp/wo.rec'
+fi
+wo_log "reader: $reader"
+
+# perf and its shared libraries, run through the copied dynamic loader.
+perf_bin=$(readlink -f "$(command -v perf)")
+file -L "$perf_bin" 2>/dev/null | grep -q ELF || perf_bin=$(ls /usr/bin/perf_[0-9]* 2>/dev/null | sort -V | tail -n 1)
+[ -x "$perf_bin" ] || wo_die "no perf binary (linux-perf)"
+perf_dir=$OUT/perf
+rm -rf "$perf_dir"
+mkdir -p "$perf_dir/lib"
+cp "$perf_bin" "$perf_dir/perf"
+ldd "$perf_bin" | awk '/=> \// { print $3 } /^\t\/.*ld-linux/ { print $1 }' |
+	while read -r lib; do cp -L "$lib" "$perf_dir/lib/"; done
+[ -f "$perf_dir/lib/ld-linux-x86-64.so.2" ] || wo_die "perf: no dynamic loader found by ldd"
+"$perf_dir/lib/ld-linux-x86-64.so.2" --library-path "$perf_dir/lib" "$perf_dir/perf" --version >/dev/null ||
+	wo_die "perf does not run from $perf_dir"
+
+initrd_sig=$(cat selftests/vm/init selftests/vm/initramfs.sh | md5sum | cut -c1-12)
+rc=0
+for rel in $rels; do
+	t0=$(date +%s)
+	src=$OUT/$rel/src
+	rm -rf "$src"
+	mkdir -p "$src"
+	cp -a Kbuild module "$src/"
+	make -s -C "/lib/modules/$rel/build" M="$src" modules >/dev/null
+	if [ -n "${BENCH_COMPARE_REV:-}" ]; then
+		rm -rf "$src-cmp"
+		mkdir -p "$src-cmp"
+		git archive "$BENCH_COMPARE_REV" Kbuild module | tar -x -C "$src-cmp"
+		make -s -C "/lib/modules/$rel/build" M="$src-cmp" modules >/dev/null
+	fi
+	initrd=$WO_CACHE/initrd-$rel-$initrd_sig.gz
+	[ -f "$initrd" ] || selftests/vm/initramfs.sh "$rel" "$initrd"
+
+	for smp in 4 8; do
+		share=$OUT/$rel/vm$([ $smp = 4 ] || echo $smp)
+		rm -rf "$share"
+		mkdir -p "$share"
+		cp "$src/module/wakeoff.ko" "$WO_BUILD/userspace/wakeoff" \
+			"$OUT/wo_bench" bench/guest.sh "$share/"
+		mode=full
+		if [ $smp = 4 ]; then
+			cp -a "$perf_dir" "$share/perf"
+			[ -z "${BENCH_COMPARE_REV:-}" ] ||
+				cp "$src-cmp/module/wakeoff.ko" "$share/wakeoff-cmp.ko"
+		else
+			mode=mem
+		fi
+		cat >"$share/bench.env" <<-EOF
+			MODE=$mode
+			REPS=$REPS
+			SECS=$SECS
+			RATE_SECS=$SECS
+			CONFIGS="$CONFIGS"
+			RATES="$RATES"
+			PP_CPUS="1 1"
+			MSG_GROUPS=2
+			MSG_FDS=5
+			CLK_CPU=1
+			WO_READER='$reader'
+		EOF
+		wo_log "$rel: $mode run, $smp vCPUs"
+		if ! selftests/vm/qemu-run.sh "$rel" "$initrd" "$share" \
+			"${WAKEOFF_VM_TIMEOUT:-1500}" "$smp"; then
+			wo_log "$rel: VM run with $smp vCPUs failed; guest log:"
+			tail -n 30 "$share/guest.log" >&2 || true
+			rc=1
+			continue 2
+		fi
+		if grep -qE 'BUG:|WARNING:|Oops|general protection|Call Trace' "$share/dmesg.txt"; then
+			wo_log "$rel: dmesg reports problems (see $share/dmesg.txt)"
+			rc=1
+		fi
+	done
+	python3 bench/analyze.py --kernel "$rel" --wall $(($(date +%s) - t0)) \
+		"$OUT/$rel/vm/results/raw.txt" "$OUT/$rel/vm8/results/raw.txt" \
+		--json "$OUT/bench-$rel.json" | tee "$OUT/bench-$rel.txt"
+done
+echo "# make bench took $(($(date +%s) - t_start)) s; tables and JSON in ${OUT#$WO_ROOT/}/"
+exit $rc

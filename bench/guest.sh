@@ -1,0 +1,241 @@
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the bench VM (busybox sh) from the 9p share, started by
+# vm/init.  bench.env (written by bench.sh) sets MODE, REPS, the
+# durations and WO_READER.  Every measurement is one line of
+# key=value pairs starting with "R " in results/raw.txt; bench.sh turns
+# them into tables.  Nothing here judges a time.
+cd /mnt || exit 1
+. ./bench.env
+mkdir -p results
+OUT=/mnt/results/raw.txt
+: >"$OUT"
+WO=/sys/kernel/debug/wakeoff
+T=/sys/kernel/tracing
+PERF="/mnt/perf/lib/ld-linux-x86-64.so.2 --library-path /mnt/perf/lib /mnt/perf/perf"
+export HOME=/tmp
+EVENTS="sched_waking sched_wakeup sched_switch sched_migrate_task"
+
+log() { echo "guest: $*"; }
+
+# Module footprint: vmalloc'ed pages by wakeoff's allocators + module size.
+footprint() {
+	vm=$(awk '/\[wakeoff\]/ { for (i = 1; i <= NF; i++) if ($i ~ /^pages=/) { sub("pages=", "", $i); p += $i } } END { print p * 4096 + 0 }' /proc/vmallocinfo)
+	mod=$(awk '$1 == "wakeoff" { print $2 }' /proc/modules)
+	s=$(cat $WO/summary)
+	agg=$(echo "$s" | sed -n 's/^agg.memory_bytes: //p')
+	poss=$(echo "$s" | sed -n 's/^cpus_possible: //p')
+	bufkb=$(cat /sys/module/wakeoff/parameters/bufsize_kb)
+	echo "M cpus_possible=$poss nproc=$(nproc) bufsize_kb=$bufkb agg_memory_bytes=$agg vmalloc_bytes=$vm module_bytes=$mod" >>"$OUT"
+	awk '/\[wakeoff\]/ { print "V", $2, $3, $4 }' /proc/vmallocinfo >>"$OUT"
+}
+
+if [ "$MODE" = mem ]; then
+	insmod ./wakeoff.ko || exit 1
+	footprint
+	rmmod wakeoff
+	exit 0
+fi
+
+# ---- per-configuration hooks -------------------------------------------
+snap_wo() {
+	s=$(cat $WO/summary)
+	for k in wakeups events.sched_waking records.recorded records.dropped_full \
+		records.dropped_nested wakeups_untracked_table_full wakeups_untracked_busy \
+		stacks.unwound stacks.cached stacks.overflow; do
+		v=$(echo "$s" | sed -n "s/^$k: //p")
+		echo "${k}=${v:-0}"
+	done
+}
+
+snap_ft() {
+	o=0 d=0 e=0
+	for f in $T/per_cpu/cpu*/stats; do
+		o=$((o + $(sed -n 's/^overrun: //p' "$f")))
+		d=$((d + $(sed -n 's/^dropped events: //p' "$f")))
+		e=$((e + $(sed -n 's/^entries: //p' "$f")))
+	done
+	echo "ft_overrun=$o"
+	echo "ft_dropped=$d"
+}
+
+# delta A B: "k=v" lines of B minus A, as " k=v" on one line.
+delta() {
+	echo "$2" | while IFS== read -r k v; do
+		a=$(echo "$1" | sed -n "s/^$k=//p")
+		printf ' %s=%s' "$k" $((v - ${a:-0}))
+	done
+}
+
+# cmp_*: the same as wo_* with the module built from BENCH_COMPARE_REV
+# (before/after a change, side by side in this one VM run).
+ko() {
+	case $1 in
+	cmp_*) echo ./wakeoff-cmp.ko ;;
+	*) echo ./wakeoff.ko ;;
+	esac
+}
+
+reader_pid=
+setup() {
+	case $1 in
+	base) ;;
+	wo_rec|cmp_rec)
+		insmod "$(ko "$1")" || return 1
+		eval "$WO_READER &"
+		reader_pid=$!
+		sleep 0.3 ;;
+	wo_sum|cmp_sum) insmod "$(ko "$1")" || return 1 ;;
+	wo_sum_nostk|cmp_sum_nostk) insmod "$(ko "$1")" stacks=0 || return 1 ;;
+	# Where the clock loop's cost comes from: no timekeeping hooks at all,
+	# or only the two syscalls (one probe per clock_gettime, not two).
+	wo_sum_notk) insmod ./wakeoff.ko tk_hooks= || return 1 ;;
+	wo_sum_sys) insmod ./wakeoff.ko tk_hooks=__x64_sys_clock_gettime,__x64_sys_gettimeofday || return 1 ;;
+	ftrace)
+		echo 0 >$T/tracing_on
+		echo >$T/trace
+		for e in $EVENTS; do echo 1 >$T/events/sched/$e/enable; done
+		echo 1 >$T/tracing_on
+		cat $T/trace_pipe >/tmp/ft.txt &
+		reader_pid=$!
+		sleep 0.3 ;;
+	perf) ;;
+	esac
+}
+
+teardown() {
+	if [ -n "$reader_pid" ]; then
+		kill "$reader_pid" 2>/dev/null
+		wait "$reader_pid" 2>/dev/null
+		reader_pid=
+	fi
+	case $1 in
+	wo_*|cmp_*) rmmod wakeoff || log "rmmod failed" ;;
+	ftrace)
+		for e in $EVENTS; do echo 0 >$T/events/sched/$e/enable; done
+		echo >$T/trace ;;
+	esac
+	rm -f /tmp/wo.rec /tmp/ft.txt /tmp/perf.data /tmp/perf.data.old
+}
+
+# Let a reader catch up with the previous workload's backlog first: on
+# single-threaded TCG, a reader still writing on another vCPU would slow
+# the next workload down and be charged to it.  Waits until the output
+# file stopped growing (at most 5 s).
+settle() {
+	f=
+	case $1 in
+	wo_rec|cmp_rec) f=/tmp/wo.rec ;;
+	ftrace) f=/tmp/ft.txt ;;
+	*) return 0 ;;
+	esac
+	last=-1 i=0
+	while [ $i -lt 25 ]; do
+		cur=$(stat -c %s "$f" 2>/dev/null || echo 0)
+		[ "$cur" = "$last" ] && return 0
+		last=$cur
+		sleep 0.2
+		i=$((i + 1))
+	done
+	log "settle: $f still growing after 5 s"
+}
+
+# measure CFG REP WL ARGS...: one R line.
+measure() {
+	cfg=$1 rep=$2 wl=$3
+	shift 3
+	settle "$cfg"
+	pre= post= extra=
+	case $cfg in
+	wo_*|cmp_*) pre=$(snap_wo) ;;
+	ftrace) pre=$(snap_ft) ;;
+	esac
+	if [ "$cfg" = perf ]; then
+		line=$($PERF record -a -B -N -q -o /tmp/perf.data \
+			-e sched:sched_waking -e sched:sched_wakeup \
+			-e sched:sched_switch -e sched:sched_migrate_task \
+			-- ./wo_bench "$@" 2>/tmp/perf.err | grep '^wo_bench:')
+		st=$($PERF report -i /tmp/perf.data --stats 2>/dev/null)
+		lost=$(echo "$st" | awk '/^ *LOST events:/ { print $3; exit }')
+		lsam=$(echo "$st" | awk '/^ *LOST_SAMPLES events:/ { print $3; exit }')
+		samp=$(echo "$st" | awk '/^ *SAMPLE events:/ { print $3; exit }')
+		extra=" perf_lost_records=${lost:-0} perf_lost_samples=${lsam:-0} perf_samples=${samp:-0} perf_bytes=$(stat -c %s /tmp/perf.data 2>/dev/null || echo 0)"
+		[ -n "$line" ] || { log "perf run failed:"; cat /tmp/perf.err; }
+		rm -f /tmp/perf.data
+	else
+		line=$(./wo_bench "$@" | grep '^wo_bench:')
+	fi
+	case $cfg in
+	wo_*|cmp_*) post=$(snap_wo); extra=$(delta "$pre" "$post")
+		extra="$extra out_bytes=$(stat -c %s /tmp/wo.rec 2>/dev/null || echo 0)"
+		[ -f /tmp/wo.rec ] && : >/tmp/wo.rec ;;
+	ftrace) post=$(snap_ft); extra=$(delta "$pre" "$post")
+		extra="$extra out_bytes=$(stat -c %s /tmp/ft.txt 2>/dev/null || echo 0)"
+		: >/tmp/ft.txt ;;
+	esac
+	echo "R rep=$rep seq=${seq:-0} cfg=$cfg wl=$wl ${line#wo_bench: }$extra" | tee -a "$OUT"
+}
+
+workloads() {
+	measure "$1" "$2" pingpong pingpong "$SECS" $PP_CPUS
+	measure "$1" "$2" messaging messaging "$SECS" $MSG_GROUPS $MSG_FDS
+	measure "$1" "$2" clock clock "$SECS" $CLK_CPU
+}
+
+log "$(uname -r), $(nproc) CPUs, clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+echo "I kernel=$(uname -r) nproc=$(nproc) clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource) reps=$REPS secs=$SECS reader=$(echo "$WO_READER" | tr ' =' '_:')" >>"$OUT"
+$PERF --version >>/mnt/results/perf-version.txt 2>&1 || log "perf does not run"
+
+# Memory footprint with the default parameters, and the loaded module's view.
+insmod ./wakeoff.ko || exit 1
+footprint
+cat $WO/summary >/mnt/results/summary-at-load.txt
+rmmod wakeoff
+
+# ---- main loop ----------------------------------------------------------
+# Every configuration block is framed by baseline blocks (B C1 B C2 B ...),
+# the order of the configurations rotated every repetition: each one is
+# compared with the baselines measured just before and just after it, so
+# slow drifts of the host (other VMs on the same cores) cancel out.
+set -- $CONFIGS
+n=$#
+seq=0
+block() {
+	seq=$((seq + 1))
+	setup "$1" || { log "setup $1 failed"; exit 1; }
+	workloads "$1" "$2"
+	teardown "$1"
+}
+rep=1
+while [ $rep -le "$REPS" ]; do
+	order=
+	k=0
+	for c in $CONFIGS; do
+		# rotated by rep - 1: each configuration takes every position
+		idx=$(( (k + rep - 1) % n ))
+		order="$order $(echo $CONFIGS | cut -d' ' -f$((idx + 1)))"
+		k=$((k + 1))
+	done
+	log "rep $rep: $order"
+	block base "$rep"
+	for c in $order; do
+		[ "$c" = base ] && continue
+		block "$c" "$rep"
+		block base "$rep"
+	done
+	rep=$((rep + 1))
+done
+
+# ---- highest event rate without drops, reader attached, default buffer --
+setup wo_rec || exit 1
+for rate in $RATES; do
+	measure wo_rec rate pingpong_rate pingpong "$RATE_SECS" $PP_CPUS "$rate"
+	sed -i '$ s/$/ rate='"$rate"'/' "$OUT"
+done
+# More at once: three unpaced pairs on three CPUs, and the messaging load.
+measure wo_rec rate pingpong_3pairs pingpong "$RATE_SECS" 0 0 0 3
+measure wo_rec rate messaging_rate messaging "$RATE_SECS" $MSG_GROUPS $MSG_FDS
+teardown wo_rec
+
+lsmod | grep -q '^wakeoff ' && { log "wakeoff still loaded"; rmmod wakeoff; }
+log "done; tainted=$(cat /proc/sys/kernel/tainted)"
+exit 0
