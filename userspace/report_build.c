@@ -768,7 +768,7 @@ int wo_report_from_summary(const struct wo_summary *s, struct wo_report *r,
 			sget(s, "target_cpu%zu.median_wakeup_to_switch_ns", i);
 	}
 	if (n && n <= 64) {
-		char k[32];
+		char k[48];
 
 		r->matrix = xcalloc((size_t)n * n, sizeof(*r->matrix));
 		r->have_matrix = true;
