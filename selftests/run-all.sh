@@ -125,22 +125,7 @@ for rel in $rels; do
 		step "$rel: host $chk of the file recorded in the guest" \
 			selftests/vm/cli-host-check.sh "$chk" "$share"
 	done
-	if [ -f "$share/dmesg.txt" ]; then
-		bad=$(grep -E 'BUG:|WARNING:|Oops|general protection|lockdep|KASAN|UBSAN|Call Trace|RCU stall|soft lockup' \
-			"$share/dmesg.txt" | head -n 5)
-		if [ -z "$bad" ]; then
-			emit "ok - $rel: dmesg has no BUG/WARNING/Oops/lockdep/KASAN/UBSAN line"
-		else
-			emit "not ok - $rel: dmesg reports problems"
-			echo "$bad" | sed 's/^/#   /'
-		fi
-		taint=$(cat "$share/tainted" 2>/dev/null || echo -1)
-		if [ "$taint" -ge 0 ] && [ $((taint & ((1 << 5) | (1 << 7) | (1 << 9)))) -eq 0 ]; then
-			emit "ok - $rel: kernel not tainted B/D/W (tainted=$taint)"
-		else
-			emit "not ok - $rel: kernel tainted ($taint)"
-		fi
-	fi
+	wo_guest_health "$rel" "$share" | tee -a "$RESULTS"
 done
 
 # The suite on the debug kernel (KASAN, kmemleak, lockdep, UBSAN), when

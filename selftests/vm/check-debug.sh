@@ -108,22 +108,7 @@ fi
 echo "$secs" >"$out/suite-seconds"
 [ -d "$share/results" ] &&
 	selftests/vm/tap-count.sh "debug-$rel" "$share"/results/*_test.tap | tee -a "$results"
-if [ -f "$share/dmesg.txt" ]; then
-	bad=$(grep -E 'BUG:|WARNING:|Oops|general protection|lockdep|KASAN|UBSAN|Call Trace|RCU stall|soft lockup|possible circular|inconsistent lock|sleeping function called' \
-		"$share/dmesg.txt" | head -n 5)
-	if [ -z "$bad" ]; then
-		emit "ok - debug: dmesg has no KASAN/UBSAN/lockdep/BUG/WARNING line"
-	else
-		emit "not ok - debug: dmesg reports problems"
-		echo "$bad" | sed 's/^/#   /'
-	fi
-	taint=$(cat "$share/tainted" 2>/dev/null || echo -1)
-	if [ "$taint" -ge 0 ] && [ $((taint & ((1 << 5) | (1 << 7) | (1 << 9)))) -eq 0 ]; then
-		emit "ok - debug: kernel not tainted B/D/W (tainted=$taint)"
-	else
-		emit "not ok - debug: kernel tainted ($taint)"
-	fi
-fi
+wo_guest_health debug "$share" | tee -a "$results"
 if [ -f "$share/results/kmemleak.txt" ]; then
 	n=$(grep -c '^unreferenced object' "$share/results/kmemleak.txt")
 	if [ "$n" -eq 0 ]; then

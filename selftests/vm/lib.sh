@@ -48,3 +48,26 @@ wo_meta_release() {
 	[ -n "$pkg" ] || wo_die "cannot resolve meta-package $1 with apt-cache"
 	echo "${pkg#linux-image-}"
 }
+
+# wo_guest_health LABEL SHARE: TAP lines on stdout for what a finished
+# guest left in SHARE: no BUG/WARNING/Oops/lockdep/KASAN/UBSAN/might-sleep
+# line in its dmesg, and taint flags B, D and W clear.
+wo_guest_health() {
+	local label=$1 share=$2 bad taint
+	[ -f "$share/dmesg.txt" ] || return 0
+	bad=$(grep -E 'BUG:|WARNING:|Oops|general protection|lockdep|KASAN|UBSAN|Call Trace|RCU stall|soft lockup|possible circular|inconsistent lock|sleeping function called' \
+		"$share/dmesg.txt" | head -n 5)
+	if [ -z "$bad" ]; then
+		echo "ok - $label: dmesg has no BUG/WARNING/Oops/lockdep/KASAN/UBSAN line"
+	else
+		echo "not ok - $label: dmesg reports problems"
+		echo "$bad" | sed 's/^/#   /'
+	fi
+	taint=$(cat "$share/tainted" 2>/dev/null || echo -1)
+	# TAINT_BAD_PAGE (5), TAINT_DIE (7), TAINT_WARN (9)
+	if [ "$taint" -ge 0 ] && [ $((taint & ((1 << 5) | (1 << 7) | (1 << 9)))) -eq 0 ]; then
+		echo "ok - $label: kernel not tainted B/D/W (tainted=$taint)"
+	else
+		echo "not ok - $label: kernel tainted ($taint)"
+	fi
+}
