@@ -10,6 +10,8 @@
 #include <linux/vmalloc.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
 
@@ -49,23 +51,35 @@ static const char * const wo_outcome_names[WAKEOFF_OUT_NR] = {
 
 #define WO_CS_PATH "/sys/devices/system/clocksource/clocksource0/current_clocksource"
 
-/* The clocksource decides whether user clock_gettime() enters the kernel. */
-static void wo_show_clocksource(struct seq_file *m)
+/*
+ * The clocksource decides whether user clock_gettime() enters the kernel.
+ * It is read from sysfs when the summary is opened: reading a sysfs
+ * (seq_file) file from inside our own seq_file show would nest two
+ * seq_file locks of one lock class.
+ */
+#define WO_CS_LEN	64
+
+static void wo_read_clocksource(char *cs, size_t len)
 {
 	void *buf = NULL;
 	ssize_t n;
 
-	n = wo_read_file(WO_CS_PATH, 64, &buf);
+	n = wo_read_file(WO_CS_PATH, len - 1, &buf);
 	if (n > 0)
-		seq_printf(m, "clocksource: %.*s\n", (int)strcspn(buf, "\n"),
-			   (char *)buf);
+		strscpy(cs, buf, min_t(size_t, len, strcspn(buf, "\n") + 1));
 	else
-		seq_puts(m, "clocksource: unknown\n");
+		strscpy(cs, "unknown", len);
 	vfree(buf);
+}
+
+static void wo_show_clocksource(struct seq_file *m, const char *cs)
+{
+	seq_printf(m, "clocksource: %s\n", cs);
 	seq_puts(m, "vdso_note: user clock_gettime() through the vDSO (tsc, kvm-clock) does not enter the kernel and is not seen; syscall and in-kernel reads are (hpet/acpi_pm or vdso=0 force syscalls)\n");
 }
 
-static void wo_show_correlation(struct seq_file *m, const struct wo_cpu_stats *sum)
+static void wo_show_correlation(struct seq_file *m,
+				const struct wo_cpu_stats *sum, const char *cs)
 {
 	u64 closed = 0;
 	int i, cpu;
@@ -79,7 +93,7 @@ static void wo_show_correlation(struct seq_file *m, const struct wo_cpu_stats *s
 			   wo_rq.clock_off, wo_rq.cpu_off,
 			   wo_rq.nr_running_off, wo_rq.size);
 	wo_kprobes_show(m);
-	wo_show_clocksource(m);
+	wo_show_clocksource(m, cs);
 	seq_puts(m, "wake_flags_table:");
 	for (i = 0; wo_wake_flags[i].name; i++)
 		seq_printf(m, " %s=0x%x", wo_wake_flags[i].name,
@@ -157,7 +171,7 @@ static int wo_summary_show(struct seq_file *m, void *v)
 			   wo_tracepoint_attached(i) ? "attached" : "missing");
 
 	wo_sum_stats(&sum);
-	wo_show_correlation(m, &sum);
+	wo_show_correlation(m, &sum, m->private);
 	/*
 	 * A "run" or "reset" written meanwhile would move the run ring under
 	 * the walk (a block printed twice: duplicate keys).
@@ -180,7 +194,34 @@ static int wo_summary_show(struct seq_file *m, void *v)
 	}
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(wo_summary);
+
+static int wo_summary_open(struct inode *inode, struct file *file)
+{
+	char *cs = kzalloc(WO_CS_LEN, GFP_KERNEL);
+	int ret;
+
+	if (!cs)
+		return -ENOMEM;
+	wo_read_clocksource(cs, WO_CS_LEN);
+	ret = single_open(file, wo_summary_show, cs);
+	if (ret)
+		kfree(cs);
+	return ret;
+}
+
+static int wo_summary_release(struct inode *inode, struct file *file)
+{
+	kfree(((struct seq_file *)file->private_data)->private);
+	return single_release(inode, file);
+}
+
+static const struct file_operations wo_summary_fops = {
+	.owner		= THIS_MODULE,
+	.open		= wo_summary_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= wo_summary_release,
+};
 
 static int wo_stacks_show(struct seq_file *m, void *v)
 {

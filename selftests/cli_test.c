@@ -162,7 +162,12 @@ TEST_F(cli, record_accounts_and_reports_like_the_module)
 	EXPECT_EQ(0, dropped);
 	EXPECT_EQ(t.nwk + t.nruns, got);
 	EXPECT_EQ(closed, t.nwk);
-	EXPECT_GE(t.nwk, 800) TH_LOG("%zu wakeups for 400 round trips", t.nwk);
+	/*
+	 * Not 800: a pipe read that finds the reply already written does not
+	 * sleep, and on a slow (debug) kernel a wakeup can find its slot busy
+	 * (counted as untracked in the summary).  Most rounds block, though.
+	 */
+	EXPECT_GE(t.nwk, 400) TH_LOG("%zu wakeups for 400 round trips", t.nwk);
 	for (i = 0; i < t.nwk; i++) {
 		EXPECT_EQ(5, t.wk[i].run_id);
 		woken += !!(t.wk[i].valid & WAKEOFF_V_WAKEUP);

@@ -4,10 +4,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -190,6 +193,54 @@ TEST_F_TIMEOUT(unloaded, reload_under_load, 120)
 	}
 	for (j = 0; j < 2; j++)
 		wo_pingpong_kill(&pp[j]);
+	ASSERT_EQ(0, wo_bad_taint());
+}
+
+/*
+ * A wakeoff.ko built for the other Debian kernel (make check puts it next
+ * to ours as wakeoff-foreign.ko) must be refused by the kernel with a
+ * message naming the module, never loaded on a kernel whose structures it
+ * was not built for.  Then ours still loads.
+ */
+TEST(refuses_module_built_for_another_kernel)
+{
+	char dir[512], path[600], rec[1024];
+	int fd, kmsg, rc, err, said = 0;
+	ssize_t n;
+
+	snprintf(dir, sizeof(dir), "%s", wo_ko_path());
+	snprintf(path, sizeof(path), "%s/wakeoff-foreign.ko", dirname(dir));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		SKIP(return, "no %s (make check builds it)", path);
+	if (wo_is_loaded())
+		ASSERT_EQ(0, wo_unload());
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, kmsg);
+	ASSERT_LE(0, lseek(kmsg, 0, SEEK_END));
+
+	rc = (int)syscall(SYS_finit_module, fd, "", 0);
+	err = errno;
+	close(fd);
+	if (!rc)
+		wo_unload();
+	EXPECT_EQ(-1, rc);
+	EXPECT_TRUE(err == ENOEXEC || err == EINVAL) {
+		TH_LOG("finit_module: %s", strerror(err));
+	}
+	EXPECT_FALSE(wo_is_loaded());
+	while ((n = read(kmsg, rec, sizeof(rec) - 1)) > 0) {
+		rec[n] = '\0';
+		if (strstr(rec, ";wakeoff: ")) {
+			said = 1;
+			printf("# refused: %s", strchr(rec, ';') + 1);
+		}
+	}
+	close(kmsg);
+	EXPECT_TRUE(said) TH_LOG("no 'wakeoff: ' line in the kernel log");
+
+	ASSERT_EQ(0, wo_load(NULL));
+	ASSERT_EQ(0, wo_unload());
 	ASSERT_EQ(0, wo_bad_taint());
 }
 

@@ -436,4 +436,48 @@ TEST_F(rec, events_file_semantics)
 	close(fd);
 }
 
+/*
+ * A read nested in a hooked read counts once, as the outermost function:
+ * with ktime_get_ts64 (which clock_gettime(CLOCK_MONOTONIC) calls) hooked
+ * as well, every first read is still the syscall, and its value is the
+ * one the task got.
+ */
+TEST_F_TIMEOUT(rec, nested_read_counts_as_the_syscall, 120)
+{
+	const struct wakeoff_wakeup *w;
+	struct wo_clock_child cc;
+	long off, n = 0, n_tk = 0;
+	int sys_idx, ts_idx;
+	uint64_t t0, t1;
+
+	ASSERT_EQ(0, wo_unload());
+	ASSERT_EQ(0, wo_load("tk_hooks=ktime_get_ts64,__x64_sys_clock_gettime"));
+	ts_idx = wo_tk_index("ktime_get_ts64");
+	sys_idx = wo_tk_index("__x64_sys_clock_gettime");
+	if (ts_idx < 0 || sys_idx < 0)
+		SKIP(return, "ktime_get_ts64 or the syscall not probe-able here");
+	ASSERT_EQ(0, wo_clock_child_start(&cc));
+	filter_pid(_metadata, cc.pid);
+	t0 = mono_ns();
+	ASSERT_EQ(0, wo_clock_child_rounds(&cc, 100, 0));
+	t1 = mono_ns();
+	stop_and_drain(_metadata, self);
+	wo_clock_child_stop(&cc);
+
+	for_each_wakeup(w, self->buf, self->len, off) {
+		if (!(w->valid & WAKEOFF_V_WAKEUP) || w->waker_pid != getpid())
+			continue;
+		n++;
+		if (w->outcome != WAKEOFF_OUT_TKREAD)
+			continue;
+		n_tk++;
+		EXPECT_EQ(sys_idx, w->tk_func);
+		EXPECT_LE(t0, w->tk_value);
+		EXPECT_GE(t1, w->tk_value);
+	}
+	TH_LOG("%ld wakeups, %ld first reads, all by the syscall", n, n_tk);
+	EXPECT_LE(100, n);
+	EXPECT_EQ(n, n_tk);
+}
+
 TEST_HARNESS_MAIN

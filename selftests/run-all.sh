@@ -103,6 +103,17 @@ for rel in $rels; do
 	rm -rf "$share"
 	mkdir -p "$share/tests"
 	cp "$src/module/wakeoff.ko" "$share/"
+	# The module built for the other kernel under test: load_test checks
+	# that this kernel refuses it with a message.
+	other=
+	for o in $rels; do [ "$o" = "$rel" ] || other=$o; done
+	if [ -n "$other" ]; then
+		fsrc=$WO_BUILD/kernels/$rel/foreign
+		rm -rf "$fsrc" && mkdir -p "$fsrc" && cp -a Kbuild module "$fsrc/"
+		step "$rel: the module built for $other, for load_test to see refused" \
+			make -C "/lib/modules/$other/build" M="$fsrc" modules &&
+			cp "$fsrc/module/wakeoff.ko" "$share/wakeoff-foreign.ko"
+	fi
 	cp "$WO_BUILD"/selftests/*_test "$share/tests/"
 	cp "$WO_BUILD/userspace/wakeoff" "$share/"
 	cp selftests/vm/guest.sh "$share/guest.sh"

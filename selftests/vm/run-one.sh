@@ -31,6 +31,8 @@ cp "$WO_BUILD/selftests/$test" "$share/tests/"
 initrd_sig=$(cat selftests/vm/init selftests/vm/initramfs.sh | md5sum | cut -c1-12)
 initrd=$WO_CACHE/initrd-$rel-$initrd_sig.gz
 [ -n "${WO_GUEST:-}" ] && cp "$WO_GUEST" "$share/guest.sh"
+# WO_EXTRA="FILE..." also go into the share (e.g. a wakeoff-foreign.ko).
+for f in ${WO_EXTRA:-}; do cp "$f" "$share/"; done
 [ -f "$initrd" ] || selftests/vm/initramfs.sh "$rel" "$initrd" || exit 1
 t0=$(date +%s)
 selftests/vm/qemu-run.sh "$rel" "$initrd" "$share" "${WAKEOFF_VM_TIMEOUT:-900}"
