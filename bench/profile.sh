@@ -5,8 +5,8 @@
 # findings: boot one kernel (default: the first of kernels.sh) under
 # QEMU with the same share as bench.sh (run `make bench` or bench.sh
 # first, or this builds what it needs) and, with wakeoff loaded, take a
-# cpu-clock profile (TCG has no PMU) of the ping-pong and of the
-# clock_gettime loop with perf record -a -g.  Reports go to
+# cpu-clock profile (TCG has no PMU) of the ping-pong, the messaging
+# load and of the clock_gettime loop with perf record -a -g.  Reports go to
 # build/bench/<release>/profile/results/.  PROFILE_MODPARAMS passes module
 # parameters (e.g. stacks=0).
 set -euo pipefail
@@ -41,9 +41,11 @@ prof() {
 }
 prof base-pingpong pingpong 3 1 1
 prof base-clock clock 3 1
+prof base-messaging messaging 3 2 5
 insmod ./wakeoff.ko ${PROFILE_MODPARAMS:-} || exit 1
 prof wo-pingpong pingpong 3 1 1
 prof wo-clock clock 3 1
+prof wo-messaging messaging 3 2 5
 rmmod wakeoff
 EOF
 initrd_sig=$(cat selftests/vm/init selftests/vm/initramfs.sh | md5sum | cut -c1-12)

@@ -10,7 +10,7 @@
  * Unwinding costs about a dozen ORC lookups per wakeup, and a waker
  * mostly wakes from the same place again (a pipe writer, a futex
  * waker).  With the ORC unwinder, a per-CPU cache keeps, for the last
- * few wakers seen in task context, where (relative to the capture's own
+ * few waker stacks seen in task context, where (relative to the capture's own
  * stack pointer) the return addresses of the frames the cluster was
  * computed from lie, and their values.  ORC's unwind of a call frame is a
  * function of (ip, sp): from the same code, equal return addresses at the
@@ -20,8 +20,10 @@
  * per syscall (RANDOMIZE_KSTACK_OFFSET, an alloca: its frame is the one
  * variable-size frame), so the slots are checked up to the return address
  * into do_syscall_64() (found at load), whose only caller is the syscall
- * entry code.  An
- * entry is filled only when a walk with the unwinder API reproduces
+ * entry code.  Entries are not keyed by task: the same return addresses
+ * at the same distances unwind the same way on any task's stack, and a
+ * many-task load (hackbench) wakes from one code path in dozens of tasks,
+ * more than the cache has entries.  An entry is filled only when a walk with the unwinder API reproduces
  * stack_trace_save()'s frames exactly through plain call frames (no
  * pt_regs frame, no rethook/ftrace trampoline); anything else just takes
  * the full path.
@@ -71,8 +73,6 @@ static DEFINE_PER_CPU(struct wo_stack_stats, wo_stack_stats);
 #define WO_SLOTS	(WO_STACK_SAVE + 2)
 
 struct wo_scache_ent {
-	struct task_struct *task;
-	pid_t pid;
 	unsigned int gen;
 	unsigned int nslots;
 	u32 id;
@@ -100,8 +100,7 @@ static u32 wo_scache_lookup(unsigned long sp, unsigned long top)
 	for (i = 0; i < WO_SCACHE; i++) {
 		struct wo_scache_ent *e = &c->e[i];
 
-		if (e->task != current || e->pid != current->pid ||
-		    e->gen != gen || !e->nslots ||
+		if (e->gen != gen || !e->nslots ||
 		    e->slot[e->nslots - 1] >= top - sp)
 			continue;
 		for (k = 0; k < e->nslots; k++)
@@ -198,8 +197,6 @@ static void wo_scache_fill(unsigned long sp, unsigned long top,
 	if (got != n || unwind_error(&state) || !nslots)
 		return;
 	e = &c->e[c->next++ % WO_SCACHE];
-	e->task = current;
-	e->pid = current->pid;
 	e->gen = READ_ONCE(wo_stacks_gen);
 	e->id = id;
 	e->nslots = nslots;
