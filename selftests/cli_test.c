@@ -309,7 +309,7 @@ TEST_F(cli, record_refuses_a_busy_events_file)
 }
 
 /* The seed's recipe, small: 2 idle + 2 load runs. */
-TEST_F(cli, stress_makes_the_seed_table)
+TEST_F_TIMEOUT(cli, stress_makes_the_seed_table, 180)
 {
 	struct wo_summary s;
 	char *out;

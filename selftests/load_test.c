@@ -145,10 +145,14 @@ TEST_F(loaded, counts_grow_under_workload)
 	ASSERT_EQ(0, wo_pingpong_start(&pp, 1000));
 	wo_pingpong_go(&pp);
 	ASSERT_EQ(0, wo_pingpong_wait(&pp));
-	/* 1000 round trips are at least 2000 wakeups of the two tasks. */
-	EXPECT_LE(waking0 + 2000, wo_summary_u64("events.sched_waking"));
-	EXPECT_LE(wakeup0 + 2000, wo_summary_u64("events.sched_wakeup"));
-	EXPECT_LE(switch0 + 2000, wo_summary_u64("events.sched_switch"));
+	/*
+	 * 1000 round trips: up to 2000 wakeups, fewer when a read finds its
+	 * byte already there (1,970 seen on the debug kernel); half is a
+	 * bound no scheduling came near.
+	 */
+	EXPECT_LE(waking0 + 1000, wo_summary_u64("events.sched_waking"));
+	EXPECT_LE(wakeup0 + 1000, wo_summary_u64("events.sched_wakeup"));
+	EXPECT_LE(switch0 + 1000, wo_summary_u64("events.sched_switch"));
 	EXPECT_LE(2, wo_summary_u64("events.sched_wakeup_new"));
 }
 

@@ -476,7 +476,8 @@ TEST_F_TIMEOUT(rec, nested_read_counts_as_the_syscall, 120)
 		EXPECT_GE(t1, w->tk_value);
 	}
 	TH_LOG("%ld wakeups, %ld first reads, all by the syscall", n, n_tk);
-	EXPECT_LE(100, n);
+	/* A round whose byte is already there when the child reads: no wakeup. */
+	EXPECT_LE(50, n);
 	EXPECT_EQ(n, n_tk);
 }
 
