@@ -16,7 +16,8 @@ import statistics as st
 import sys
 
 CFGS = ["base", "wo_rec", "wo_sum", "wo_sum_nostk", "ftrace", "perf",
-        "cmp_rec", "cmp_sum", "cmp_sum_nostk", "wo_sum_notk", "wo_sum_sys"]
+        "cmp_rec", "cmp_sum", "cmp_sum_nostk", "wo_sum_notk", "wo_sum_sys",
+        "hookfloor"]
 CFG_DESC = {
     "base": "no tracer",
     "wo_rec": "wakeoff + reader",
@@ -29,6 +30,7 @@ CFG_DESC = {
     "cmp_sum_nostk": "cmp: summary, stacks=0",
     "wo_sum_notk": "summary, no tk hooks",
     "wo_sum_sys": "summary, syscall tk hooks",
+    "hookfloor": "ftrace fn hook (floor)",
 }
 WLS = ["pingpong", "messaging", "clock"]
 
@@ -319,6 +321,9 @@ def main():
     for name, val, ok in tg:
         p(f"{'MET   ' if ok else 'MISSED'} {name}: {fmt(val, '{:.2f}')}")
         res["targets"].append({"target": name, "value": val, "met": bool(ok)})
+    if "hookfloor" in clk and clk["hookfloor"]["overhead_pct"] is not None:
+        p(f"(floor: the function tracer's bare callback on the syscall, tracing off, "
+          f"adds {clk['hookfloor']['overhead_pct']:.1f}% to the same loop on this VM)")
     if a.wall:
         p(f"(this kernel: {a.wall} s wall time, build + both VM runs)")
     print("\n".join(out))

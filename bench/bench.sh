@@ -15,6 +15,9 @@
 #   wo_sum_nostk  the same with stacks=0 (no stack unwind per wakeup)
 #   ftrace        sched_waking/wakeup/switch/migrate_task, trace_pipe drained
 #   perf          perf record -a of the same four tracepoints
+#   hookfloor     the function tracer on __x64_sys_clock_gettime with
+#                 tracing off: the least any ftrace-based hook on the
+#                 syscall costs (the clock loop's floor)
 # then step a rate-limited ping-pong up with wakeoff + reader to find the
 # highest event rate without drops, and boot once more with 8 vCPUs to
 # read the module's memory footprint.  Only ratios measured side by side
@@ -35,7 +38,7 @@ t_start=$(date +%s)
 
 REPS=${BENCH_REPS:-4}
 SECS=${BENCH_SECS:-1.2}
-CONFIGS=${BENCH_CONFIGS:-"base wo_rec wo_sum wo_sum_nostk ftrace perf"}
+CONFIGS=${BENCH_CONFIGS:-"base wo_rec wo_sum wo_sum_nostk ftrace perf hookfloor"}
 if [ -n "${BENCH_COMPARE_REV:-}" ]; then
 	case " $CONFIGS " in *" cmp_"*) ;; *) CONFIGS="$CONFIGS cmp_rec cmp_sum cmp_sum_nostk" ;; esac
 fi

@@ -90,6 +90,13 @@ setup() {
 	# or only the two syscalls (one probe per clock_gettime, not two).
 	wo_sum_notk) insmod ./wakeoff.ko tk_hooks= || return 1 ;;
 	wo_sum_sys) insmod ./wakeoff.ko tk_hooks=__x64_sys_clock_gettime,__x64_sys_gettimeofday || return 1 ;;
+	# The floor of any ftrace-based hook on the clock_gettime syscall:
+	# the function tracer attached to it with tracing off (its callback
+	# runs and returns).  No kprobe/kretprobe can cost less than this.
+	hookfloor)
+		echo __x64_sys_clock_gettime >$T/set_ftrace_filter
+		echo 0 >$T/tracing_on
+		echo function >$T/current_tracer ;;
 	ftrace)
 		echo 0 >$T/tracing_on
 		echo >$T/trace
@@ -113,6 +120,10 @@ teardown() {
 	ftrace)
 		for e in $EVENTS; do echo 0 >$T/events/sched/$e/enable; done
 		echo >$T/trace ;;
+	hookfloor)
+		echo nop >$T/current_tracer
+		echo >$T/set_ftrace_filter
+		echo 1 >$T/tracing_on ;;
 	esac
 	rm -f /tmp/wo.rec /tmp/ft.txt /tmp/perf.data /tmp/perf.data.old
 }
@@ -176,8 +187,11 @@ measure() {
 }
 
 workloads() {
-	measure "$1" "$2" pingpong pingpong "$SECS" $PP_CPUS
-	measure "$1" "$2" messaging messaging "$SECS" $MSG_GROUPS $MSG_FDS
+	# hookfloor only says something about the clock loop.
+	if [ "$1" != hookfloor ]; then
+		measure "$1" "$2" pingpong pingpong "$SECS" $PP_CPUS
+		measure "$1" "$2" messaging messaging "$SECS" $MSG_GROUPS $MSG_FDS
+	fi
 	measure "$1" "$2" clock clock "$SECS" $CLK_CPU
 }
 
