@@ -75,6 +75,16 @@ make -s -C selftests >"$out/selftests.log" 2>&1 || {
 	finish
 }
 cp "$src/module/wakeoff.ko" "$share/"
+# A module built for one of Debian's kernels: load_test checks that the
+# debug kernel refuses it.
+for fkdir in /lib/modules/*/build; do
+	[ -d "$fkdir" ] || continue
+	fsrc=$out/foreign
+	rm -rf "$fsrc" && mkdir -p "$fsrc" && cp -a Kbuild module "$fsrc/"
+	make -C "$fkdir" M="$fsrc" modules >"$out/foreign.log" 2>&1 &&
+		cp "$fsrc/module/wakeoff.ko" "$share/wakeoff-foreign.ko"
+	break
+done
 cp "$WO_BUILD"/selftests/*_test "$share/tests/"
 [ -x "$WO_BUILD/userspace/wakeoff" ] && cp "$WO_BUILD/userspace/wakeoff" "$share/"
 # kmemleak: forget what boot left, run the suite, then scan twice (an
