@@ -25,10 +25,11 @@
  * entry code.  Entries are not keyed by task: the same return addresses
  * at the same distances unwind the same way on any task's stack, and a
  * many-task load (hackbench) wakes from one code path in dozens of tasks,
- * more than the cache has entries.  An entry is filled only when a walk with the unwinder API reproduces
- * stack_trace_save()'s frames exactly through plain call frames (no
- * pt_regs frame, no rethook/ftrace trampoline); anything else just takes
- * the full path.
+ * more than the cache has entries.  The frames and the slots come from
+ * one walk with the unwinder API; an entry is filled only when that walk
+ * went through plain call frames (no pt_regs frame below the syscall
+ * entry, no rethook/ftrace trampoline, no unwind error); anything else
+ * just takes the full path.
  */
 #include <linux/jhash.h>
 #include <linux/kallsyms.h>
