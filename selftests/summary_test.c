@@ -301,7 +301,17 @@ TEST_F_TIMEOUT(sum, run_blocks, 150)
 		  key_u64(&s, "%s", "run.1.wakeups") / 100);
 	EXPECT_LE(90.0, strtod(wo_summary_get(&s, "run.2.wf_migrated_pct") ?: "0", NULL));
 	EXPECT_LT(0, key_u64(&s, "%s", "run.2.median_ttwu_to_tkread_ns.migrated"));
-	EXPECT_LT(0, key_u64(&s, "%s", "run.1.median_ttwu_to_tkread_ns.local"));
+	/*
+	 * At most one wakeup of run 1 migrated (above), so with two reads or
+	 * more one of them followed a local wakeup and the local median is
+	 * set.  The pinned run's few wakeups may also end otherwise than in
+	 * a read (34 wakeups, no read, once on the debug kernel).
+	 */
+	if (key_u64(&s, "%s", "run.1.tkreads") >= 2) {
+		EXPECT_LT(0, key_u64(&s, "%s", "run.1.median_ttwu_to_tkread_ns.local"));
+	} else {
+		TH_LOG("run 1: fewer than two reads, no local median to check");
+	}
 	EXPECT_EQ(0, key_u64(&s, "%s", "runs.unattributed"));
 	wo_summary_free(&s);
 
