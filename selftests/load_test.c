@@ -249,6 +249,7 @@ TEST(refuses_module_built_for_another_kernel)
 	if (!said)
 		printf("# refused with %s, nothing in the kernel log\n",
 		       strerror(err));
+	fflush(stdout);
 
 	ASSERT_EQ(0, wo_load(NULL));
 	ASSERT_EQ(0, wo_unload());
