@@ -110,7 +110,7 @@ for try in 1 2; do
 	WAKEOFF_KERNEL_IMAGE=$dir/bzImage WAKEOFF_VM_MEM=2048 \
 		selftests/vm/qemu-run.sh "$rel" "$initrd" "$share" "${WAKEOFF_DEBUG_VM_TIMEOUT:-3600}"
 	vrc=$?
-	# Seen once in four boots under TCG: KASAN "wild-memory-access" in
+	# Seen once in six boots under TCG: KASAN "wild-memory-access" in
 	# handle_edge_irq during identify_boot_cpu(), 3.6 s into boot, long
 	# before any module.  A panic before init started the tests is the
 	# kernel's, not the suite's: boot once more, and say so.
