@@ -21,6 +21,7 @@ enum wo_event {
 	WO_EV_WAKEUP_NEW,
 	WO_EV_SWITCH,
 	WO_EV_MIGRATE,
+	WO_EV_FREE,
 	WO_EV_NR,
 };
 
@@ -43,6 +44,9 @@ struct wo_cpu_stats {
 	u64 dropped_full;	/* ... lost: buffer full */
 	u64 dropped_nested;	/* ... lost: NMI or nested writer */
 	u64 caller_flags_missed;	/* no try_to_wake_up kprobe hit paired */
+	u64 lost_busy;		/* transitions lost: the slot was locked */
+	u64 on_rq;		/* closed wakeups of a still-queued task */
+	u64 on_rq_moved;	/* ... that the load balancer had moved */
 };
 
 DECLARE_PER_CPU(struct wo_cpu_stats, wo_stats);
@@ -110,12 +114,14 @@ void wo_corr_switch(bool preempt, struct task_struct *prev,
 void wo_corr_activate(struct task_struct *p, u32 wake_flags);
 void wo_corr_caller_flags(struct task_struct *p, u32 wake_flags);
 bool wo_corr_tk_armed(void);
+bool wo_corr_tk_enter(bool outer);
+void wo_corr_tk_leave(void);
 void wo_corr_tkread(unsigned int func, u64 value_ns);
+void wo_corr_free_task(struct task_struct *p);
 void wo_corr_flush(void);
+void wo_corr_sweep_start(void);
+void wo_corr_sweep_stop(void);
 u64 wo_corr_inflight(void);
-
-/* Set while current is inside a hooked clock syscall (wo_kprobes.c). */
-DECLARE_PER_CPU(struct task_struct *, wo_tk_outer);
 
 /* wo_kprobes.c: try_to_wake_up, ttwu_do_activate, timekeeping hooks. */
 int wo_kprobes_attach(void);
@@ -139,6 +145,7 @@ void wo_agg_free(void);
 void wo_agg_reset(void);
 void wo_agg_run_begin(u64 id, const char *label);
 void wo_agg_close(const struct wakeoff_wakeup *rec);
+void wo_agg_negative_delta(void);
 void wo_agg_show(struct seq_file *m);
 
 /* wo_stacks.c: waker stack clusters. */

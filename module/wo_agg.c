@@ -185,6 +185,13 @@ static struct wo_class *wo_flag_class(u32 flags)
 	return &wo_agg->fixed[WO_C_OTHER];
 }
 
+/* A delta between two CPUs' clocks came out negative (a rare event). */
+void wo_agg_negative_delta(void)
+{
+	if (wo_agg)
+		atomic64_inc(&wo_agg->negative);
+}
+
 static bool wo_delta(u64 from, u64 to, u64 *d)
 {
 	if (to < from) {

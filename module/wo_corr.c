@@ -16,15 +16,31 @@
  * Fast path of the timekeeping hooks: a per-CPU "armed" task pointer,
  * set when a task with an open correlation is switched in; any other
  * task's clock read costs one per-CPU load.
+ *
+ * A key is a task pointer, and a task has at most one slot: every
+ * correlation starts in wo_open() (sched_waking or sched_wakeup_new),
+ * which first closes whatever slot the task still holds -- "rewoken",
+ * or "replaced" when the slot was opened under another pid (a non-leader
+ * exec() gives the thread the leader's pid in de_thread(); a freed
+ * task's memory is reused by a new one).  So the later events of a
+ * wakeup trust the key alone, and nothing is matched on the pid, which
+ * may change under an open correlation.  sched_process_free closes the
+ * slot of a task being freed, and a sweeper closes slots that have
+ * waited longer than tk_timeout_ms at any stage, so a slot whose
+ * transition was lost (its lock busy: counted) cannot stay forever.
  */
 #include <linux/hash.h>
+#include <linux/irqflags.h>
+#include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/sched/clock.h>
 #include <linux/string.h>
 #include <linux/time64.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include "wakeoff.h"
+#include "wo_age.h"
 #include "wo_compat.h"
 
 #define WO_WINDOW	8	/* keys probed per lookup: one cache line */
@@ -39,7 +55,9 @@ enum wo_stage {
 struct wo_slot {
 	atomic_t busy;
 	u8 stage;
-	pid_t pid;
+	u8 on_rq;	/* still queued at sched_waking */
+	u8 in_outer;	/* inside a hooked clock syscall: inner reads skip */
+	pid_t pid;	/* at wo_open(): tells "rewoken" from "replaced" */
 	struct wakeoff_wakeup rec;
 };
 
@@ -90,6 +108,17 @@ static __always_inline u32 wo_hash(const struct task_struct *p)
 	return hash_ptr(p, wo_bits) & ~(WO_WINDOW - 1);
 }
 
+static __always_inline bool wo_trylock(struct wo_slot *s)
+{
+	return atomic_cmpxchg_acquire(&s->busy, 0, 1) == 0;
+}
+
+static __always_inline void wo_unlock(struct wo_slot *s)
+{
+	atomic_set_release(&s->busy, 0);
+}
+
+/* @p's slot: there is at most one (see wo_open()). */
 static struct wo_slot *wo_lookup(const struct task_struct *p)
 {
 	u32 base = wo_hash(p), i;
@@ -98,6 +127,29 @@ static struct wo_slot *wo_lookup(const struct task_struct *p)
 		if (READ_ONCE(wo_keys[base + i]) == p)
 			return &wo_slots[base + i];
 	return NULL;
+}
+
+/*
+ * Lock @p's slot for a transition.  NULL when @p has none; when its slot
+ * is busy (another CPU holds it for a moment), the transition is lost:
+ * counted, and the sweeper closes the slot if it stays stuck for it.
+ */
+static struct wo_slot *wo_lock_task(const struct task_struct *p)
+{
+	struct wo_slot *s = wo_lookup(p);
+
+	if (!s)
+		return NULL;
+	if (!wo_trylock(s)) {
+		this_cpu_inc(wo_stats.lost_busy);
+		return NULL;
+	}
+	if (s->stage == WO_ST_FREE || READ_ONCE(wo_keys[s - wo_slots]) != p) {
+		/* Closed (and maybe reclaimed) between lookup and lock. */
+		wo_unlock(s);
+		return NULL;
+	}
+	return s;
 }
 
 static struct wo_slot *wo_claim(struct task_struct *p)
@@ -111,23 +163,6 @@ static struct wo_slot *wo_claim(struct task_struct *p)
 	return NULL;
 }
 
-static __always_inline bool wo_trylock(struct wo_slot *s)
-{
-	return atomic_cmpxchg_acquire(&s->busy, 0, 1) == 0;
-}
-
-static __always_inline void wo_unlock(struct wo_slot *s)
-{
-	atomic_set_release(&s->busy, 0);
-}
-
-/* A locked slot still belongs to @p (not closed, not a reused pointer). */
-static __always_inline bool wo_slot_is(struct wo_slot *s,
-				       const struct task_struct *p)
-{
-	return s->stage != WO_ST_FREE && s->pid == p->pid;
-}
-
 /* Close the correlation, emit its record, free the slot; unlocks. */
 static void wo_close(struct wo_slot *s, enum wakeoff_outcome outcome)
 {
@@ -135,6 +170,14 @@ static void wo_close(struct wo_slot *s, enum wakeoff_outcome outcome)
 	u32 idx = s - wo_slots;
 
 	rec->outcome = outcome;
+	/* Queued at sched_waking and never activated: ttwu_runnable(). */
+	if (s->on_rq && !(rec->valid & WAKEOFF_V_ACTIVATE)) {
+		rec->valid |= WAKEOFF_V_ON_RQ;
+		this_cpu_inc(wo_stats.on_rq);
+		if ((rec->valid & WAKEOFF_V_WAKEUP) &&
+		    rec->target_cpu != rec->prev_cpu)
+			this_cpu_inc(wo_stats.on_rq_moved);
+	}
 	rec->final_flags = wo_final_flags(rec);
 	this_cpu_inc(wo_stats.closed[outcome]);
 	if (rec->final_flags & WF_MIGRATED_VAL)
@@ -142,6 +185,7 @@ static void wo_close(struct wo_slot *s, enum wakeoff_outcome outcome)
 	wo_agg_close(rec);
 	wo_ring_write(&rec->hdr, WAKEOFF_REC_WAKEUP, sizeof(*rec));
 	s->stage = WO_ST_FREE;
+	s->in_outer = 0;
 	wo_unlock(s);
 	/* The slot's writes are done before anyone can claim it again. */
 	smp_store_release(&wo_keys[idx], NULL);
@@ -167,19 +211,30 @@ void wo_corr_caller_flags(struct task_struct *p, u32 wake_flags)
 	WRITE_ONCE(st->p[i], p);
 }
 
+/*
+ * sched_waking, IRQs off: the flags of @p's newest try_to_wake_up() on
+ * this CPU.  Older entries for @p are calls that woke nothing (the task
+ * was running, or not in the state asked for, as SIGCONT's
+ * wake_up_state(t, __TASK_STOPPED)): they are dropped with it, so they
+ * can never lend their flags to a later wakeup.
+ */
 static bool wo_take_caller_flags(struct task_struct *p, u32 *flags)
 {
 	struct wo_stash *st = this_cpu_ptr(&wo_stash);
-	int i;
+	unsigned int newest = READ_ONCE(st->next), k, i;
+	bool found = false;
 
-	for (i = 0; i < WO_STASH; i++) {
-		if (READ_ONCE(st->p[i]) == p) {
+	for (k = 0; k < WO_STASH; k++) {
+		i = (newest - k) % WO_STASH;
+		if (READ_ONCE(st->p[i]) != p)
+			continue;
+		if (!found) {
 			*flags = READ_ONCE(st->flags[i]);
-			WRITE_ONCE(st->p[i], NULL);
-			return true;
+			found = true;
 		}
+		WRITE_ONCE(st->p[i], NULL);
 	}
-	return false;
+	return found;
 }
 
 static void wo_rec_start(struct wo_slot *s, struct task_struct *p)
@@ -189,6 +244,8 @@ static void wo_rec_start(struct wo_slot *s, struct task_struct *p)
 
 	memset(rec, 0, sizeof(*rec));
 	s->pid = p->pid;
+	s->on_rq = !!READ_ONCE(p->on_rq);
+	s->in_outer = 0;
 	rec->wake_id = (this_cpu_inc_return(wo_wake_seq) << 13) | cpu;
 	rec->run_id = READ_ONCE(wo_run_id);
 	rec->pid = p->pid;
@@ -216,9 +273,13 @@ static struct wo_slot *wo_open(struct task_struct *p)
 			this_cpu_inc(wo_stats.untracked_busy);
 			return NULL;
 		}
-		/* Woken again before it slept: the old one ends here. */
-		if (wo_slot_is(s, p))
-			wo_close(s, WAKEOFF_OUT_REWOKEN);
+		/*
+		 * The task's older correlation ends here: woken again before
+		 * it slept, or opened under a pid the task no longer has.
+		 */
+		if (s->stage != WO_ST_FREE)
+			wo_close(s, s->pid == p->pid ? WAKEOFF_OUT_REWOKEN :
+						       WAKEOFF_OUT_REPLACED);
 		else
 			wo_unlock(s);
 	}
@@ -290,10 +351,10 @@ void wo_corr_wakeup(struct task_struct *p, bool new_task)
 		s->rec.caller_flags = WF_FORK_VAL;
 		s->rec.valid |= WAKEOFF_V_CALLER_FLAGS | WAKEOFF_V_WAKEUP_NEW;
 	} else {
-		s = wo_lookup(p);
-		if (!s || !wo_trylock(s))
+		s = wo_lock_task(p);
+		if (!s)
 			return;
-		if (!wo_slot_is(s, p) || s->stage != WO_ST_WAKING) {
+		if (s->stage != WO_ST_WAKING) {
 			wo_unlock(s);
 			return;
 		}
@@ -322,26 +383,47 @@ void wo_corr_wakeup(struct task_struct *p, bool new_task)
 
 void wo_corr_activate(struct task_struct *p, u32 wake_flags)
 {
-	struct wo_slot *s = wo_lookup(p);
+	struct wo_slot *s = wo_lock_task(p);
 
-	if (!s || !wo_trylock(s))
+	if (!s)
 		return;
-	if (wo_slot_is(s, p) && s->stage == WO_ST_WAKING) {
+	if (s->stage == WO_ST_WAKING) {
 		s->rec.activate_flags = wake_flags;
 		s->rec.valid |= WAKEOFF_V_ACTIVATE;
 	}
 	wo_unlock(s);
 }
 
+/*
+ * Has @s waited longer than tk_timeout_ms, counted from its latest
+ * stage's timestamp (taken on another CPU, maybe: see wo_age.h)?
+ */
+static bool wo_slot_expired(const struct wo_slot *s, u64 now)
+{
+	const struct wakeoff_wakeup *rec = &s->rec;
+	u64 from = rec->ts_waking;
+	bool negative, expired;
+
+	if (rec->valid & WAKEOFF_V_SWITCH)
+		from = rec->ts_switch;
+	else if (rec->valid & WAKEOFF_V_WAKEUP)
+		from = rec->ts_wakeup;
+	expired = wo_age_expired(now, from, (u64)READ_ONCE(wo_tk_timeout_ms) *
+				 NSEC_PER_MSEC, &negative);
+	if (negative)
+		wo_agg_negative_delta();
+	return expired;
+}
+
 static void wo_switch_out(struct task_struct *prev, bool preempt,
 			  unsigned int prev_state)
 {
-	struct wo_slot *s = wo_lookup(prev);
+	struct wo_slot *s = wo_lock_task(prev);
 	enum wakeoff_outcome out;
 
-	if (!s || !wo_trylock(s))
+	if (!s)
 		return;
-	if (!wo_slot_is(s, prev) || s->stage != WO_ST_RUNNING) {
+	if (s->stage != WO_ST_RUNNING) {
 		wo_unlock(s);
 		return;
 	}
@@ -349,8 +431,7 @@ static void wo_switch_out(struct task_struct *prev, bool preempt,
 		out = WAKEOFF_OUT_EXITED;
 	} else if (!preempt && prev_state) {
 		out = WAKEOFF_OUT_SLEPT;
-	} else if (local_clock() - s->rec.ts_wakeup >
-		   (u64)READ_ONCE(wo_tk_timeout_ms) * NSEC_PER_MSEC) {
+	} else if (wo_slot_expired(s, local_clock())) {
 		out = WAKEOFF_OUT_TIMEOUT;
 	} else {
 		wo_unlock(s);	/* preempted: still waiting for a read */
@@ -361,16 +442,12 @@ static void wo_switch_out(struct task_struct *prev, bool preempt,
 
 static void wo_switch_in(struct task_struct *next)
 {
-	struct wo_slot *s = wo_lookup(next);
+	struct wo_slot *s = wo_lock_task(next);
 	struct wakeoff_wakeup *rec;
 	int cpu;
 
-	if (!s || !wo_trylock(s))
+	if (!s)
 		return;
-	if (!wo_slot_is(s, next)) {
-		wo_unlock(s);
-		return;
-	}
 	if (s->stage == WO_ST_WOKEN) {
 		rec = &s->rec;
 		cpu = smp_processor_id();
@@ -391,8 +468,6 @@ static void wo_switch_in(struct task_struct *next)
 void wo_corr_switch(bool preempt, struct task_struct *prev,
 		    struct task_struct *next, unsigned int prev_state)
 {
-	if (this_cpu_read(wo_tk_outer) == prev)
-		this_cpu_write(wo_tk_outer, NULL);
 	if (this_cpu_read(wo_armed) == prev) {
 		this_cpu_write(wo_armed, NULL);
 		wo_switch_out(prev, preempt, prev_state);
@@ -412,18 +487,60 @@ bool wo_corr_tk_armed(void)
 	return this_cpu_read(wo_armed) == current && in_task();
 }
 
+/*
+ * A hooked clock syscall begins (@outer) or an in-kernel timekeeping
+ * function is called: may this call be the first read?  Not when it is
+ * nested in a hooked syscall of the same task: the syscall is the read
+ * that counts.  The mark lives in the task's slot, not per CPU, so a
+ * task that migrates inside clock_gettime() keeps it, and closing the
+ * slot (the read, stop, reset) clears it.
+ */
+bool wo_corr_tk_enter(bool outer)
+{
+	struct task_struct *p = current;
+	struct wo_slot *s;
+	bool ok;
+
+	if (!wo_corr_tk_armed())
+		return false;
+	s = wo_lookup(p);
+	if (!s || READ_ONCE(s->in_outer))
+		return false;
+	if (!outer)
+		return true;
+	s = wo_lock_task(p);
+	if (!s)
+		return false;
+	ok = s->stage == WO_ST_RUNNING;
+	if (ok)
+		s->in_outer = 1;
+	wo_unlock(s);
+	return ok;
+}
+
+/* A hooked syscall returned without a value to record. */
+void wo_corr_tk_leave(void)
+{
+	struct wo_slot *s = wo_lock_task(current);
+
+	if (!s)
+		return;
+	s->in_outer = 0;
+	wo_unlock(s);
+}
+
 /* Timekeeping hook return, task context, preemption disabled. */
 void wo_corr_tkread(unsigned int func, u64 value_ns)
 {
 	struct task_struct *p = current;
 	struct wakeoff_wakeup *rec;
-	struct wo_slot *s = wo_lookup(p);
+	struct wo_slot *s = wo_lock_task(p);
 	int cpu = smp_processor_id();
 	u64 now;
 
-	if (!s || !wo_trylock(s))
+	if (!s)
 		return;
-	if (!wo_slot_is(s, p) || s->stage != WO_ST_RUNNING) {
+	if (s->stage != WO_ST_RUNNING) {
 		wo_unlock(s);
 		return;
 	}
@@ -444,6 +561,83 @@ void wo_corr_tkread(unsigned int func, u64 value_ns)
 }
 
 /*
+ * sched_process_free (an RCU callback, after the task's last event): no
+ * event of this task can follow, and its memory may next hold a new
+ * task, so whatever it still holds ends here.
+ */
+void wo_corr_free_task(struct task_struct *p)
+{
+	struct wo_slot *s = wo_lock_task(p);
+
+	if (s)
+		wo_close(s, WAKEOFF_OUT_EXITED);
+}
+
+/*
+ * Close slot @i with @outcome if it is open (and, when @expired, only
+ * if it waited longer than tk_timeout_ms); process context.  IRQs off: a probe on
+ * this CPU would otherwise find its ring busy under us and drop.
+ */
+static void wo_close_slot(u32 i, enum wakeoff_outcome outcome, bool expired)
+{
+	struct wo_slot *s = &wo_slots[i];
+	unsigned long flags;
+
+	if (!READ_ONCE(wo_keys[i]))
+		return;
+	local_irq_save(flags);
+	if (wo_trylock(s)) {
+		if (s->stage != WO_ST_FREE &&
+		    (!expired || wo_slot_expired(s, local_clock())))
+			wo_close(s, outcome);
+		else
+			wo_unlock(s);
+	}
+	local_irq_restore(flags);
+}
+
+/* Serialises the sweeper with stop/reset/unload's flush. */
+static DEFINE_MUTEX(wo_sweep_mutex);
+static void wo_sweep(struct work_struct *work);
+static DECLARE_DELAYED_WORK(wo_sweep_work, wo_sweep);
+
+/* Half the timeout, 10 ms..1 s: a stuck slot closes within 1.5 timeouts. */
+static unsigned long wo_sweep_period(void)
+{
+	unsigned int ms = clamp(READ_ONCE(wo_tk_timeout_ms) / 2, 10U, 1000U);
+
+	return msecs_to_jiffies(ms);
+}
+
+/*
+ * Close slots that waited longer than tk_timeout_ms, whatever their
+ * stage: a task that runs on without a read, sleep or preemption, or a
+ * slot whose transition was lost to a busy lock.
+ */
+static void wo_sweep(struct work_struct *work)
+{
+	u32 i;
+
+	mutex_lock(&wo_sweep_mutex);
+	if (READ_ONCE(wo_recording) && wo_keys)
+		for (i = 0; i <= wo_mask + WO_WINDOW - 1; i++)
+			wo_close_slot(i, WAKEOFF_OUT_TIMEOUT, true);
+	mutex_unlock(&wo_sweep_mutex);
+	schedule_delayed_work(&wo_sweep_work, wo_sweep_period());
+}
+
+void wo_corr_sweep_start(void)
+{
+	schedule_delayed_work(&wo_sweep_work, wo_sweep_period());
+}
+
+/* Before anything the sweeper touches (agg, rings, the table) is freed. */
+void wo_corr_sweep_stop(void)
+{
+	cancel_delayed_work_sync(&wo_sweep_work);
+}
+
+/*
  * Close every open correlation (stop, reset, unload).  Only with the
  * probes quiesced: recording off and synchronize_rcu() done.
  */
@@ -454,22 +648,12 @@ void wo_corr_flush(void)
 
 	if (!wo_keys)
 		return;
+	mutex_lock(&wo_sweep_mutex);
 	for_each_possible_cpu(cpu)
 		per_cpu(wo_armed, cpu) = NULL;
-	for (i = 0; i <= wo_mask + WO_WINDOW - 1; i++) {
-		struct wo_slot *s = &wo_slots[i];
-
-		if (!READ_ONCE(wo_keys[i]))
-			continue;
-		preempt_disable();
-		if (wo_trylock(s)) {
-			if (s->stage != WO_ST_FREE)
-				wo_close(s, WAKEOFF_OUT_FLUSHED);
-			else
-				wo_unlock(s);
-		}
-		preempt_enable();
-	}
+	for (i = 0; i <= wo_mask + WO_WINDOW - 1; i++)
+		wo_close_slot(i, WAKEOFF_OUT_FLUSHED, false);
+	mutex_unlock(&wo_sweep_mutex);
 }
 
 u64 wo_corr_inflight(void)

@@ -47,6 +47,7 @@ static const char * const wo_outcome_names[WAKEOFF_OUT_NR] = {
 	[WAKEOFF_OUT_TIMEOUT]	= "timeout",
 	[WAKEOFF_OUT_REWOKEN]	= "rewoken",
 	[WAKEOFF_OUT_FLUSHED]	= "flushed",
+	[WAKEOFF_OUT_REPLACED]	= "replaced",
 };
 
 #define WO_CS_PATH "/sys/devices/system/clocksource/clocksource0/current_clocksource"
@@ -114,6 +115,9 @@ static void wo_show_correlation(struct seq_file *m,
 	seq_printf(m, "closed_without_tkread: %llu\n",
 		   closed - sum->closed[WAKEOFF_OUT_TKREAD]);
 	seq_printf(m, "caller_flags_missed: %llu\n", sum->caller_flags_missed);
+	seq_printf(m, "transitions_lost_busy: %llu\n", sum->lost_busy);
+	seq_printf(m, "wakeups_on_rq: %llu\n", sum->on_rq);
+	seq_printf(m, "wakeups_on_rq_moved: %llu\n", sum->on_rq_moved);
 	seq_printf(m, "records.recorded: %llu\n", sum->recorded);
 	seq_printf(m, "records.dropped_full: %llu\n", sum->dropped_full);
 	seq_printf(m, "records.dropped_nested: %llu\n", sum->dropped_nested);

@@ -29,7 +29,10 @@ const struct wo_flag_name wo_wake_flags[] = {
 /*
  * final = the caller's flags (try_to_wake_up entry)
  *       | WF_MIGRATED when the task's CPU changed between sched_waking
- *         and sched_wakeup (exactly when try_to_wake_up sets it)
+ *         and sched_wakeup (exactly when try_to_wake_up sets it), except
+ *         for a task still queued at sched_waking and never activated
+ *         (WAKEOFF_V_ON_RQ): ttwu_runnable() sets no WF_MIGRATED, even
+ *         when the load balancer moved the task in between
  *       | the flags ttwu_do_activate saw (it adds WF_RQ_SELECTED on
  *         6.12; on the IPI wake-list path it sees WF_MIGRATED only)
  *       | WF_TTWU on kernels that add it on entry (6.12).
@@ -41,7 +44,8 @@ u32 wo_final_flags(const struct wakeoff_wakeup *rec)
 
 	if (rec->valid & WAKEOFF_V_WAKEUP_NEW)
 		return f;
-	if ((rec->valid & WAKEOFF_V_WAKEUP) && rec->target_cpu != rec->prev_cpu)
+	if ((rec->valid & WAKEOFF_V_WAKEUP) && !(rec->valid & WAKEOFF_V_ON_RQ) &&
+	    rec->target_cpu != rec->prev_cpu)
 		f |= WF_MIGRATED_VAL;
 	if (rec->valid & WAKEOFF_V_ACTIVATE)
 		f |= rec->activate_flags;

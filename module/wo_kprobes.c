@@ -68,8 +68,6 @@ struct wo_tk_data {
 static struct wo_tk_hook wo_tk[WO_TK_MAX];
 static unsigned int wo_tk_nr;
 
-DEFINE_PER_CPU(struct task_struct *, wo_tk_outer);
-
 static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct wo_tk_hook *h = container_of(get_kretprobe(ri),
@@ -77,10 +75,14 @@ static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct wo_tk_data *d = (struct wo_tk_data *)ri->data;
 	const struct pt_regs *uregs;
 
-	if (!READ_ONCE(wo_recording) || !wo_corr_tk_armed())
-		return 1;
-	/* Inside a hooked syscall: the syscall is the read that counts. */
-	if (this_cpu_read(wo_tk_outer) == current)
+	bool outer = h->kind == WO_TK_SYS_GETTIME ||
+		     h->kind == WO_TK_SYS_GETTOD;
+
+	/*
+	 * Only a task waiting for its first read, and not inside a hooked
+	 * syscall of its own (the syscall is the read that counts).
+	 */
+	if (!READ_ONCE(wo_recording) || !wo_corr_tk_enter(outer))
 		return 1;
 	switch (h->kind) {
 	case WO_TK_TS64:
@@ -89,12 +91,10 @@ static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	case WO_TK_SYS_GETTIME:
 		uregs = (const struct pt_regs *)regs->di;
 		d->ptr = uregs->si;
-		this_cpu_write(wo_tk_outer, current);
 		break;
 	case WO_TK_SYS_GETTOD:
 		uregs = (const struct pt_regs *)regs->di;
 		d->ptr = uregs->di;
-		this_cpu_write(wo_tk_outer, current);
 		break;
 	default:
 		break;
@@ -112,12 +112,12 @@ static int wo_tk_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct timespec64 ts;
 	u64 v;
 
-	if (h->kind == WO_TK_SYS_GETTIME || h->kind == WO_TK_SYS_GETTOD) {
-		if (this_cpu_read(wo_tk_outer) == current)
-			this_cpu_write(wo_tk_outer, NULL);
-	}
+	bool outer = h->kind == WO_TK_SYS_GETTIME ||
+		     h->kind == WO_TK_SYS_GETTOD;
+
+	/* Without a value to record the syscall's mark must still go. */
 	if (!READ_ONCE(wo_recording))
-		return 0;
+		goto no_value;
 	switch (h->kind) {
 	case WO_TK_RET_NS:
 		v = regs_return_value(regs);
@@ -127,27 +127,32 @@ static int wo_tk_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		break;
 	case WO_TK_TS64:
 		if (copy_from_kernel_nofault(&ts, (void *)d->ptr, sizeof(ts)))
-			return 0;
+			goto no_value;
 		v = timespec64_to_ns(&ts);
 		break;
 	case WO_TK_SYS_GETTIME:
 		if (regs_return_value(regs) ||
 		    copy_from_user_nofault(&uts, (void __user *)d->ptr,
 					   sizeof(uts)))
-			return 0;
+			goto no_value;
 		v = (u64)uts.tv_sec * NSEC_PER_SEC + uts.tv_nsec;
 		break;
 	case WO_TK_SYS_GETTOD:
 		if (regs_return_value(regs) || !d->ptr ||
 		    copy_from_user_nofault(&tv, (void __user *)d->ptr,
 					   sizeof(tv)))
-			return 0;
+			goto no_value;
 		v = (u64)tv.tv_sec * NSEC_PER_SEC + tv.tv_usec * NSEC_PER_USEC;
 		break;
 	default:
-		return 0;
+		goto no_value;
 	}
 	wo_corr_tkread(h->index, v);
+	return 0;
+
+no_value:
+	if (outer)
+		wo_corr_tk_leave();
 	return 0;
 }
 

@@ -7,7 +7,8 @@
  *   1. recording off (new probe calls return at once);
  *   2. unregister kprobes/kretprobes (they synchronize internally);
  *   3. unregister tracepoints, tracepoint_synchronize_unregister():
- *      no probe body runs or will run after this;
+ *      no probe body runs or will run after this; then stop the
+ *      correlation sweeper (it closes records too);
  *   4. irq_work_sync() on every CPU's reader-wakeup work;
  *   5. remove the debugfs files (waits for in-flight file calls; an open
  *      file holds a module reference, so rmmod cannot even get here then);
@@ -147,6 +148,7 @@ static int __init wakeoff_init(void)
 	ret = wo_tracepoints_attach();
 	if (ret)
 		goto err_kprobes;
+	wo_corr_sweep_start();
 	pr_info("wakeoff: version %s loaded, record ABI %d.%d, rq clock %s\n",
 		WAKEOFF_VERSION, WAKEOFF_ABI_MAJOR, WAKEOFF_ABI_MINOR,
 		wo_rq.valid ? "available" : "unavailable");
@@ -171,6 +173,7 @@ static void __exit wakeoff_exit(void)
 	WRITE_ONCE(wo_recording, false);
 	wo_kprobes_detach();
 	wo_tracepoints_detach();
+	wo_corr_sweep_stop();
 	wo_rings_sync();
 	wo_debugfs_exit();
 	wo_agg_free();

@@ -89,6 +89,13 @@ static void wo_probe_migrate(void *data, struct task_struct *p, int dest_cpu)
 	wo_count(WO_EV_MIGRATE, p);
 }
 
+/* Every task, whatever the filter says now: its slot must not outlive it. */
+static void wo_probe_free(void *data, struct task_struct *p)
+{
+	if (wo_count(WO_EV_FREE, p))
+		wo_corr_free_task(p);
+}
+
 struct wo_tp {
 	void *probe;
 	struct tracepoint *tp;
@@ -101,6 +108,7 @@ const char * const wo_event_names[WO_EV_NR] = {
 	[WO_EV_WAKEUP_NEW]	= "sched_wakeup_new",
 	[WO_EV_SWITCH]		= "sched_switch",
 	[WO_EV_MIGRATE]		= "sched_migrate_task",
+	[WO_EV_FREE]		= "sched_process_free",
 };
 
 static struct wo_tp wo_tp_table[WO_EV_NR] = {
@@ -109,6 +117,7 @@ static struct wo_tp wo_tp_table[WO_EV_NR] = {
 	[WO_EV_WAKEUP_NEW]	= { .probe = wo_probe_wakeup_new },
 	[WO_EV_SWITCH]		= { .probe = wo_probe_switch },
 	[WO_EV_MIGRATE]		= { .probe = wo_probe_migrate },
+	[WO_EV_FREE]		= { .probe = wo_probe_free },
 };
 
 static void wo_tp_lookup(struct tracepoint *tp, void *priv)

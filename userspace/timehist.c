@@ -17,6 +17,7 @@
 
 static const char *const outcome_names[WAKEOFF_OUT_NR] = {
 	"tkread", "slept", "exited", "timeout", "rewoken", "flushed",
+	"replaced",
 };
 
 static void usage(FILE *f)

@@ -17,7 +17,7 @@
 #include <linux/types.h>
 
 #define WAKEOFF_ABI_MAJOR	1	/* incompatible layout change */
-#define WAKEOFF_ABI_MINOR	2	/* compatible additions */
+#define WAKEOFF_ABI_MINOR	3	/* compatible additions */
 
 #define WAKEOFF_REC_MAGIC	0x574f	/* "WO" */
 #define WAKEOFF_REC_ALIGN	8	/* every record size is a multiple */
@@ -55,6 +55,12 @@ enum wakeoff_outcome {
 	WAKEOFF_OUT_TIMEOUT	= 3,	/* no read within tk_timeout_ms */
 	WAKEOFF_OUT_REWOKEN	= 4,	/* woken again before it ever slept */
 	WAKEOFF_OUT_FLUSHED	= 5,	/* still open at stop/reset/unload */
+	/*
+	 * ABI 1.3: a new wakeup of the same task found this one still open
+	 * under another pid (a non-leader exec() took the leader's pid, or
+	 * a freed task's memory was reused): it ends here.
+	 */
+	WAKEOFF_OUT_REPLACED	= 6,
 	WAKEOFF_OUT_NR,
 };
 
@@ -68,6 +74,13 @@ enum wakeoff_outcome {
 #define WAKEOFF_V_WAKEUP_NEW	0x40U   /* first wakeup of a new task */
 #define WAKEOFF_V_RUNNING	0x80U   /* wakee was running at wakeup */
 #define WAKEOFF_V_NR_RUNNING	0x100U  /* rq_nr_running (ABI 1.2) */
+/*
+ * ABI 1.3: the wakee was still queued on a runqueue at sched_waking and
+ * no ttwu_do_activate() followed: the kernel's ttwu_runnable() path,
+ * which never sets WF_MIGRATED, even if the load balancer moved the task
+ * meanwhile (prev_cpu != target_cpu then says so).
+ */
+#define WAKEOFF_V_ON_RQ		0x200U
 
 /*
  * One wakeup, from sched_waking (or sched_wakeup_new) to the close of
