@@ -45,6 +45,7 @@ struct wo_cpu_stats {
 	u64 dropped_nested;	/* ... lost: NMI or nested writer */
 	u64 caller_flags_missed;	/* no try_to_wake_up kprobe hit paired */
 	u64 lost_busy;		/* transitions lost: the slot was locked */
+	u64 tk_skip[3];		/* reads skipped: CPU-time, fd, invalid clock */
 	u64 on_rq;		/* closed wakeups of a still-queued task */
 	u64 on_rq_moved;	/* ... that the load balancer had moved */
 };
@@ -116,7 +117,8 @@ void wo_corr_caller_flags(struct task_struct *p, u32 wake_flags);
 bool wo_corr_tk_armed(void);
 bool wo_corr_tk_enter(bool outer);
 void wo_corr_tk_leave(void);
-void wo_corr_tkread(unsigned int func, u64 value_ns);
+bool wo_corr_tk_clock(int clockid);
+void wo_corr_tkread(unsigned int func, u64 value_ns, u8 clock, u8 source);
 void wo_corr_free_task(struct task_struct *p);
 void wo_corr_flush(void);
 void wo_corr_sweep_start(void);

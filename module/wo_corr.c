@@ -41,6 +41,7 @@
 
 #include "wakeoff.h"
 #include "wo_age.h"
+#include "wo_clock.h"
 #include "wo_compat.h"
 
 #define WO_WINDOW	8	/* keys probed per lookup: one cache line */
@@ -529,8 +530,26 @@ void wo_corr_tk_leave(void)
 	wo_unlock(s);
 }
 
-/* Timekeeping hook return, task context, preemption disabled. */
-void wo_corr_tkread(unsigned int func, u64 value_ns)
+/*
+ * A task waiting for its first read calls a clock function with clock
+ * @clockid: is that a timekeeping read?  CPU-time and fd clocks are not
+ * (wo_clock.h); they are counted, never silently dropped.
+ */
+bool wo_corr_tk_clock(int clockid)
+{
+	enum wo_clock_kind k = wo_clock_kind(clockid);
+
+	if (k == WO_CLK_TIME)
+		return true;
+	this_cpu_inc(wo_stats.tk_skip[k - WO_CLK_CPUTIME]);
+	return false;
+}
+
+/*
+ * Timekeeping hook return, task context, preemption disabled: @func (its
+ * index in the tk_hooks file) read @value_ns of @clock, seen at @source.
+ */
+void wo_corr_tkread(unsigned int func, u64 value_ns, u8 clock, u8 source)
 {
 	struct task_struct *p = current;
 	struct wakeoff_wakeup *rec;
@@ -551,6 +570,9 @@ void wo_corr_tkread(unsigned int func, u64 value_ns)
 	rec->tk_func = func;
 	rec->tk_value = value_ns;
 	rec->tk_offset = (s64)(value_ns - now);
+	rec->tk_clock = clock;
+	rec->tk_source = source;
+	rec->valid |= WAKEOFF_V_TK_CLOCK;
 	if (wo_read_rq_clock(cpu, &rec->rq_clock_tkread))
 		rec->rq_stale_tkread = (s64)(sched_clock_cpu(cpu) -
 					     rec->rq_clock_tkread);

@@ -23,6 +23,7 @@
 #include <linux/uaccess.h>
 
 #include "wakeoff.h"
+#include "wo_clock.h"
 
 enum wo_tk_kind {
 	WO_TK_RET_NS,		/* returns ktime_t / u64 ns */
@@ -32,30 +33,55 @@ enum wo_tk_kind {
 	WO_TK_SYS_GETTOD,	/* gettimeofday(user timeval *, tz) */
 };
 
+/* The clock a hook reads, when it is not a fixed one. */
+#define WO_TK_CLOCK_ARG		-1	/* the syscall's clockid_t argument */
+#define WO_TK_CLOCK_OFFS	-2	/* enum tk_offsets argument */
+#define WO_TK_CLOCK_OFFS_COARSE	-3	/* ... of a coarse reader */
+
 static const struct {
 	const char *name;
 	enum wo_tk_kind kind;
+	int clock;		/* WO_CLOCK_* or WO_TK_CLOCK_* */
 } wo_tk_known[] = {
-	{ "__x64_sys_clock_gettime",	WO_TK_SYS_GETTIME },
-	{ "__x64_sys_gettimeofday",	WO_TK_SYS_GETTOD },
-	{ "ktime_get",			WO_TK_RET_NS },
-	{ "ktime_get_with_offset",	WO_TK_RET_NS },
-	{ "ktime_get_raw",		WO_TK_RET_NS },
-	{ "ktime_get_coarse_with_offset", WO_TK_RET_NS },
-	{ "ktime_get_seconds",		WO_TK_RET_SEC },
-	{ "ktime_get_real_seconds",	WO_TK_RET_SEC },
-	{ "ktime_get_ts64",		WO_TK_TS64 },
-	{ "ktime_get_real_ts64",	WO_TK_TS64 },
-	{ "ktime_get_raw_ts64",		WO_TK_TS64 },
-	{ "ktime_get_coarse_ts64",	WO_TK_TS64 },
-	{ "ktime_get_coarse_real_ts64",	WO_TK_TS64 },
+	{ "__x64_sys_clock_gettime",	WO_TK_SYS_GETTIME, WO_TK_CLOCK_ARG },
+	{ "__x64_sys_gettimeofday",	WO_TK_SYS_GETTOD, WO_CLOCK_REALTIME },
+	{ "ktime_get",			WO_TK_RET_NS, WO_CLOCK_MONOTONIC },
+	{ "ktime_get_with_offset",	WO_TK_RET_NS, WO_TK_CLOCK_OFFS },
+	{ "ktime_get_raw",		WO_TK_RET_NS, WO_CLOCK_MONOTONIC_RAW },
+	{ "ktime_get_coarse_with_offset", WO_TK_RET_NS, WO_TK_CLOCK_OFFS_COARSE },
+	{ "ktime_get_seconds",		WO_TK_RET_SEC, WO_CLOCK_MONOTONIC_COARSE },
+	{ "ktime_get_real_seconds",	WO_TK_RET_SEC, WO_CLOCK_REALTIME_COARSE },
+	{ "ktime_get_ts64",		WO_TK_TS64, WO_CLOCK_MONOTONIC },
+	{ "ktime_get_real_ts64",	WO_TK_TS64, WO_CLOCK_REALTIME },
+	{ "ktime_get_raw_ts64",		WO_TK_TS64, WO_CLOCK_MONOTONIC_RAW },
+	{ "ktime_get_coarse_ts64",	WO_TK_TS64, WO_CLOCK_MONOTONIC_COARSE },
+	{ "ktime_get_coarse_real_ts64",	WO_TK_TS64, WO_CLOCK_REALTIME_COARSE },
 };
+
+/*
+ * ktime_get_with_offset(offs) and its coarse twin: enum tk_offsets is
+ * TK_OFFS_REAL, TK_OFFS_BOOT, TK_OFFS_TAI in 6.1 and 6.12 alike.
+ */
+static int wo_tk_offs_clock(unsigned long offs, bool coarse)
+{
+	switch (offs) {
+	case 0:
+		return coarse ? WO_CLOCK_REALTIME_COARSE : WO_CLOCK_REALTIME;
+	case 1:
+		return WO_CLOCK_BOOTTIME;
+	case 2:
+		return WO_CLOCK_TAI;
+	default:
+		return -1;
+	}
+}
 
 #define WO_TK_MAX	ARRAY_SIZE(wo_tk_known)
 
 struct wo_tk_hook {
 	struct kretprobe krp;
 	enum wo_tk_kind kind;
+	int clock;		/* WO_CLOCK_* or WO_TK_CLOCK_* */
 	unsigned int index;	/* position in tk_hooks: the record's tk_func */
 	bool attached;
 	int err;
@@ -63,6 +89,7 @@ struct wo_tk_hook {
 
 struct wo_tk_data {
 	unsigned long ptr;
+	int clock;
 };
 
 static struct wo_tk_hook wo_tk[WO_TK_MAX];
@@ -73,28 +100,44 @@ static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct wo_tk_hook *h = container_of(get_kretprobe(ri),
 					    struct wo_tk_hook, krp);
 	struct wo_tk_data *d = (struct wo_tk_data *)ri->data;
-	const struct pt_regs *uregs;
-
+	struct pt_regs *uregs = NULL;
 	bool outer = h->kind == WO_TK_SYS_GETTIME ||
 		     h->kind == WO_TK_SYS_GETTOD;
 
+	if (!READ_ONCE(wo_recording) || !wo_corr_tk_armed())
+		return 1;
+	/* The syscall wrappers' one argument: the user registers. */
+	if (outer)
+		uregs = (struct pt_regs *)regs_get_kernel_argument(regs, 0);
+	switch (h->clock) {
+	case WO_TK_CLOCK_ARG:
+		d->clock = (int)regs_get_kernel_argument(uregs, 0);
+		break;
+	case WO_TK_CLOCK_OFFS:
+	case WO_TK_CLOCK_OFFS_COARSE:
+		d->clock = wo_tk_offs_clock(regs_get_kernel_argument(regs, 0),
+					    h->clock == WO_TK_CLOCK_OFFS_COARSE);
+		break;
+	default:
+		d->clock = h->clock;
+		break;
+	}
 	/*
-	 * Only a task waiting for its first read, and not inside a hooked
-	 * syscall of its own (the syscall is the read that counts).
+	 * A CPU-time or fd clock is no timekeeping read (counted); nor is
+	 * a call nested in a hooked syscall of the same task: the syscall
+	 * is the read that counts.
 	 */
-	if (!READ_ONCE(wo_recording) || !wo_corr_tk_enter(outer))
+	if (!wo_corr_tk_clock(d->clock) || !wo_corr_tk_enter(outer))
 		return 1;
 	switch (h->kind) {
 	case WO_TK_TS64:
-		d->ptr = regs->di;
+		d->ptr = regs_get_kernel_argument(regs, 0);
 		break;
 	case WO_TK_SYS_GETTIME:
-		uregs = (const struct pt_regs *)regs->di;
-		d->ptr = uregs->si;
+		d->ptr = regs_get_kernel_argument(uregs, 1);
 		break;
 	case WO_TK_SYS_GETTOD:
-		uregs = (const struct pt_regs *)regs->di;
-		d->ptr = uregs->di;
+		d->ptr = regs_get_kernel_argument(uregs, 0);
 		break;
 	default:
 		break;
@@ -147,7 +190,8 @@ static int wo_tk_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	default:
 		goto no_value;
 	}
-	wo_corr_tkread(h->index, v);
+	wo_corr_tkread(h->index, v, d->clock,
+		       outer ? WAKEOFF_TK_SRC_SYSCALL : WAKEOFF_TK_SRC_KERNEL);
 	return 0;
 
 no_value:
@@ -230,6 +274,7 @@ static int wo_tk_parse(void)
 			break;
 		}
 		wo_tk[wo_tk_nr].kind = wo_tk_known[i].kind;
+		wo_tk[wo_tk_nr].clock = wo_tk_known[i].clock;
 		wo_tk[wo_tk_nr].index = wo_tk_nr;
 		wo_tk[wo_tk_nr].krp.kp.symbol_name = wo_tk_known[i].name;
 		wo_tk_nr++;

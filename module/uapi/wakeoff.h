@@ -64,6 +64,20 @@ enum wakeoff_outcome {
 	WAKEOFF_OUT_NR,
 };
 
+/*
+ * Where the first timekeeping read was seen (wakeoff_wakeup.tk_source):
+ * a hook on the application's own clock function (the C library's
+ * clock_gettime(), served by the vDSO without entering the kernel), the
+ * system call, or an in-kernel timekeeping function.
+ */
+enum wakeoff_tk_source {
+	WAKEOFF_TK_SRC_UNKNOWN	= 0,	/* records before ABI 1.3 */
+	WAKEOFF_TK_SRC_USER	= 1,
+	WAKEOFF_TK_SRC_SYSCALL	= 2,
+	WAKEOFF_TK_SRC_KERNEL	= 3,
+	WAKEOFF_TK_SRC_NR,
+};
+
 /* Bits of wakeoff_wakeup.valid: which fields hold a measured value. */
 #define WAKEOFF_V_CALLER_FLAGS	0x01U   /* kprobe try_to_wake_up saw it */
 #define WAKEOFF_V_ACTIVATE	0x02U   /* kprobe ttwu_do_activate saw it */
@@ -81,6 +95,7 @@ enum wakeoff_outcome {
  * meanwhile (prev_cpu != target_cpu then says so).
  */
 #define WAKEOFF_V_ON_RQ		0x200U
+#define WAKEOFF_V_TK_CLOCK	0x400U	/* tk_clock, tk_source (ABI 1.3) */
 
 /*
  * One wakeup, from sched_waking (or sched_wakeup_new) to the close of
@@ -105,7 +120,10 @@ struct wakeoff_wakeup {
 	__u8  waker_ctx;	/* enum wakeoff_ctx */
 	__u8  outcome;		/* enum wakeoff_outcome */
 	__u8  tk_func;		/* index into the "tk_hooks" list */
-	__u8  pad0[3];
+	/* ABI 1.3 (was padding), valid with WAKEOFF_V_TK_CLOCK: */
+	__u8  tk_clock;		/* clockid_t of the read (CLOCK_*) */
+	__u8  tk_source;	/* enum wakeoff_tk_source */
+	__u8  pad0[1];
 	__u32 caller_flags;	/* wake_flags at try_to_wake_up entry */
 	__u32 activate_flags;	/* wake_flags at ttwu_do_activate */
 	__u32 final_flags;	/* caller | WF_MIGRATED | kernel-added bits */
