@@ -82,7 +82,7 @@ static void wo_run_blk_init(struct wo_run_blk *b, u64 id, const char *label)
 	unsigned int f;
 
 	memset(b, 0, sizeof(*b));
-	for (f = 0; f < WO_TK_FUNCS; f++) {
+	for (f = 0; f < WO_OFF_SERIES; f++) {
 		atomic64_set(&b->off_min[f], S64_MAX);
 		atomic64_set(&b->off_max[f], S64_MAX);	/* of -offset */
 	}
@@ -97,7 +97,7 @@ void wo_agg_reset(void)
 
 	memset(wo_agg, 0, sizeof(*wo_agg));
 	for (i = 0; i < 2; i++) {
-		for (f = 0; f < WO_TK_FUNCS; f++) {
+		for (f = 0; f < WO_OFF_SERIES; f++) {
 			atomic64_set(&wo_agg->off[i][f].min, S64_MAX);
 			atomic64_set(&wo_agg->off[i][f].max, S64_MIN);
 		}
@@ -192,6 +192,27 @@ void wo_agg_negative_delta(void)
 		atomic64_inc(&wo_agg->negative);
 }
 
+/*
+ * The offset series of a read of @clock by function @func: found or
+ * claimed (cmpxchg, like the flag classes); -1 when all are taken
+ * (counted in offset.series_overflow).
+ */
+static int wo_series_find(unsigned int func, unsigned int clock)
+{
+	u32 key = ((func << 8) | (clock & 0xff)) + 1, cur;
+	int i;
+
+	for (i = 0; i < WO_OFF_SERIES; i++) {
+		cur = READ_ONCE(wo_agg->series[i]);
+		if (!cur)
+			cur = cmpxchg(&wo_agg->series[i], 0, key);
+		if (!cur || cur == key)
+			return i;
+	}
+	atomic64_inc(&wo_agg->series_overflow);
+	return -1;
+}
+
 static bool wo_delta(u64 from, u64 to, u64 *d)
 {
 	if (to < from) {
@@ -220,7 +241,7 @@ void wo_agg_close(const struct wakeoff_wakeup *r)
 	bool have[WO_M_NR] = { };
 	u64 d[WO_M_NR] = { };
 	struct wo_run_blk *run;
-	unsigned int f = r->tk_func;
+	int f = -1;		/* the read's offset series */
 
 	if (!wo_agg)
 		return;
@@ -238,12 +259,15 @@ void wo_agg_close(const struct wakeoff_wakeup *r)
 	wo_class_add(&wo_agg->fixed[mig ? WO_C_MIGRATED : WO_C_LOCAL], have, d);
 	wo_class_add(wo_flag_class(r->final_flags), have, d);
 
-	if ((r->valid & WAKEOFF_V_TKREAD) && f < WO_TK_FUNCS) {
+	if (r->valid & WAKEOFF_V_TKREAD)
+		f = wo_series_find(r->tk_func, r->valid & WAKEOFF_V_TK_CLOCK ?
+				   r->tk_clock : 0xff);
+	if (f >= 0) {
 		struct wo_off *o = &wo_agg->off[mig][f];
 		s64 ref, dev;
 
 		/*
-		 * The function's first offset becomes the reference of the
+		 * The series' first offset becomes the reference of the
 		 * median histograms (0 unset, 1 being set, 2 set); the few
 		 * samples that race with its publication only count in
 		 * count/min/max.
@@ -285,7 +309,7 @@ void wo_agg_close(const struct wakeoff_wakeup *r)
 		if (have[WO_M_TTWU_TKREAD]) {
 			atomic64_inc(&run->tkread);
 			wo_hist_add(&run->tk[mig], d[WO_M_TTWU_TKREAD]);
-			if (f < WO_TK_FUNCS) {
+			if (f >= 0) {
 				atomic64_inc(&run->off_n[f]);
 				wo_min_max(&run->off_min[f], NULL, r->tk_offset);
 				wo_min_max(&run->off_max[f], NULL, -r->tk_offset);

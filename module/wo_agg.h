@@ -9,7 +9,11 @@
 #include "wo_hist.h"
 
 #define WO_FLAG_CLASSES	16
-#define WO_TK_FUNCS	16	/* >= the number of known tk hooks */
+/*
+ * Offsets are kept per series: one (timekeeping function, clock) pair,
+ * claimed by its first read.  Two clocks never share a distribution.
+ */
+#define WO_OFF_SERIES	16
 #define WO_MATRIX_MAX	64	/* prev->target matrix up to this many CPUs */
 #define WO_RUN_NONE	(~0ULL)	/* a run block being recycled */
 
@@ -34,8 +38,8 @@ struct wo_run_blk {
 	char label[WAKEOFF_LABEL_LEN];
 	atomic64_t closed, migrated, tkread;
 	struct wo_hist tk[2];		/* ttwu->tkread: [0] local, [1] migrated */
-	atomic64_t off_min[WO_TK_FUNCS], off_max[WO_TK_FUNCS];
-	atomic64_t off_n[WO_TK_FUNCS];
+	atomic64_t off_min[WO_OFF_SERIES], off_max[WO_OFF_SERIES];
+	atomic64_t off_n[WO_OFF_SERIES];
 };
 
 struct wo_cpu_agg {
@@ -46,9 +50,11 @@ struct wo_cpu_agg {
 struct wo_agg {
 	struct wo_class fixed[WO_C_FIXED];
 	struct wo_class flags[WO_FLAG_CLASSES];
-	struct wo_off off[2][WO_TK_FUNCS];	/* [migrated][func] */
-	s64 off_ref[WO_TK_FUNCS];
-	atomic_t off_ref_set[WO_TK_FUNCS];
+	u32 series[WO_OFF_SERIES];	/* (func << 8 | clock) + 1; 0: free */
+	atomic64_t series_overflow;	/* reads of a series with no room */
+	struct wo_off off[2][WO_OFF_SERIES];	/* [migrated][series] */
+	s64 off_ref[WO_OFF_SERIES];
+	atomic_t off_ref_set[WO_OFF_SERIES];
 	atomic64_t negative;		/* deltas < 0 (cross-CPU clock skew) */
 	atomic64_t run_unattributed;
 };
@@ -60,5 +66,18 @@ extern unsigned int wo_matrix_n;
 extern struct wo_run_blk *wo_runs;
 extern unsigned int wo_run_cur;
 extern size_t wo_agg_bytes;
+
+/* Series @i's function index and clock id; false if @i is unused. */
+static inline bool wo_series_key(unsigned int i, unsigned int *func,
+				 unsigned int *clock)
+{
+	u32 key = READ_ONCE(wo_agg->series[i]);
+
+	if (!key)
+		return false;
+	*func = (key - 1) >> 8;
+	*clock = (key - 1) & 0xff;
+	return true;
+}
 
 #endif /* _WO_AGG_H */

@@ -10,9 +10,11 @@
 
 #include "wakeoff.h"
 #include "wo_agg.h"
+#include "wo_clock.h"
 #include "wo_compat.h"
 
 #define WO_SEED_STABLE_NS	1000000	/* offset spread called "stable" */
+#define WO_SERIES_NAME		96	/* "clock.function" */
 #define WO_TOP_STACKS		5
 
 static const char * const wo_metric_names[WO_M_NR] = {
@@ -46,54 +48,87 @@ static void wo_show_class(struct seq_file *m, const char *name,
 	}
 }
 
+/* "clock.function" of offset series @i, in @buf; false if unused. */
+static bool wo_series_name(unsigned int i, char *buf, size_t len)
+{
+	unsigned int func, clock;
+	const char *fn;
+
+	if (!wo_series_key(i, &func, &clock))
+		return false;
+	fn = wo_tk_name(func);
+	snprintf(buf, len, "%s.%s", wo_clock_name(clock), fn ? fn : "unknown");
+	return true;
+}
+
+static void wo_show_series(struct seq_file *m, const char *cls,
+			   const char *name, const struct wo_off *o, s64 ref,
+			   struct wo_hist_snap *neg, struct wo_hist_snap *pos)
+{
+	s64 mn = atomic64_read(&o->min), mx = atomic64_read(&o->max);
+
+	wo_hist_snap(&o->dev.neg, neg);
+	wo_hist_snap(&o->dev.pos, pos);
+	seq_printf(m, "offset.%s.%s.count: %lld\n", cls, name,
+		   atomic64_read(&o->count));
+	seq_printf(m, "offset.%s.%s.median_ns: %lld\n", cls, name,
+		   ref + wo_shist_median(neg, pos));
+	seq_printf(m, "offset.%s.%s.min_ns: %lld\n", cls, name, mn);
+	seq_printf(m, "offset.%s.%s.max_ns: %lld\n", cls, name, mx);
+	seq_printf(m, "offset.%s.%s.spread_ns: %lld\n", cls, name, mx - mn);
+}
+
+/* The series with the most reads, both classes; -1 if none. */
+static int wo_best_series(void)
+{
+	unsigned int func, clock, i;
+	int best = -1;
+	u64 best_n = 0, n;
+
+	for (i = 0; i < WO_OFF_SERIES; i++) {
+		if (!wo_series_key(i, &func, &clock))
+			continue;
+		n = atomic64_read(&wo_agg->off[0][i].count) +
+		    atomic64_read(&wo_agg->off[1][i].count);
+		if (n > best_n) {
+			best_n = n;
+			best = i;
+		}
+	}
+	return best;
+}
+
 static void wo_show_offsets(struct seq_file *m, struct wo_hist_snap *neg,
 			    struct wo_hist_snap *pos)
 {
-	unsigned int mig, f, best = 0;
-	u64 best_n = 0;
+	unsigned int mig, i, func, clock;
+	char name[WO_SERIES_NAME];
+	int best;
 	s64 mn, mx, robust;
 
+	seq_printf(m, "offset.series_overflow: %lld\n",
+		   atomic64_read(&wo_agg->series_overflow));
 	for (mig = 0; mig < 2; mig++) {
-		for (f = 0; f < WO_TK_FUNCS && wo_tk_name(f); f++) {
-			const struct wo_off *o = &wo_agg->off[mig][f];
-			u64 n = atomic64_read(&o->count);
-			const char *cls = mig ? "migrated" : "local";
+		for (i = 0; i < WO_OFF_SERIES; i++) {
+			const struct wo_off *o = &wo_agg->off[mig][i];
 
-			if (!n)
+			if (!wo_series_name(i, name, sizeof(name)) ||
+			    !atomic64_read(&o->count))
 				continue;
-			mn = atomic64_read(&o->min);
-			mx = atomic64_read(&o->max);
-			wo_hist_snap(&o->dev.neg, neg);
-			wo_hist_snap(&o->dev.pos, pos);
-			seq_printf(m, "offset.%s.%s.count: %llu\n", cls,
-				   wo_tk_name(f), n);
-			seq_printf(m, "offset.%s.%s.median_ns: %lld\n", cls,
-				   wo_tk_name(f), READ_ONCE(wo_agg->off_ref[f]) +
-				   wo_shist_median(neg, pos));
-			seq_printf(m, "offset.%s.%s.min_ns: %lld\n", cls,
-				   wo_tk_name(f), mn);
-			seq_printf(m, "offset.%s.%s.max_ns: %lld\n", cls,
-				   wo_tk_name(f), mx);
-			seq_printf(m, "offset.%s.%s.spread_ns: %lld\n", cls,
-				   wo_tk_name(f), mx - mn);
+			wo_show_series(m, mig ? "migrated" : "local", name, o,
+				       READ_ONCE(wo_agg->off_ref[i]), neg, pos);
 		}
 	}
 
-	/* The seed's third number: the most used function, both classes. */
-	for (f = 0; f < WO_TK_FUNCS && wo_tk_name(f); f++) {
-		u64 n = atomic64_read(&wo_agg->off[0][f].count) +
-			atomic64_read(&wo_agg->off[1][f].count);
-
-		if (n > best_n) {
-			best_n = n;
-			best = f;
-		}
-	}
-	if (!best_n) {
+	/* The third number: the most used series, both classes. */
+	best = wo_best_series();
+	if (best < 0) {
+		seq_puts(m, "seed.offset_clock: none\n");
 		seq_puts(m, "seed.offset_function: none\n");
 		seq_puts(m, "seed.offset_stable: n/a\n");
 		return;
 	}
+	wo_series_key(best, &func, &clock);
 	wo_hist_snap(&wo_agg->off[0][best].dev.neg, neg);
 	wo_hist_snap_add(neg, &wo_agg->off[1][best].dev.neg);
 	wo_hist_snap(&wo_agg->off[0][best].dev.pos, pos);
@@ -102,7 +137,9 @@ static void wo_show_offsets(struct seq_file *m, struct wo_hist_snap *neg,
 		 atomic64_read(&wo_agg->off[1][best].min));
 	mx = max(atomic64_read(&wo_agg->off[0][best].max),
 		 atomic64_read(&wo_agg->off[1][best].max));
-	seq_printf(m, "seed.offset_function: %s\n", wo_tk_name(best));
+	seq_printf(m, "seed.offset_clock: %s\n", wo_clock_name(clock));
+	seq_printf(m, "seed.offset_function: %s\n",
+		   wo_tk_name(func) ? wo_tk_name(func) : "unknown");
 	seq_printf(m, "seed.offset_median_ns: %lld\n",
 		   READ_ONCE(wo_agg->off_ref[best]) + wo_shist_median(neg, pos));
 	seq_printf(m, "seed.offset_spread_ns: %lld\n", mx - mn);
@@ -165,6 +202,7 @@ static void wo_show_cpus(struct seq_file *m, struct wo_hist_snap *snap)
 
 static void wo_show_runs(struct seq_file *m, struct wo_hist_snap *snap)
 {
+	char name[WO_SERIES_NAME];
 	unsigned int k, i, f;
 
 	seq_printf(m, "runs.max: %u\n", wo_max_runs);
@@ -195,16 +233,17 @@ static void wo_show_runs(struct seq_file *m, struct wo_hist_snap *snap)
 		wo_hist_snap(&b->tk[0], snap);
 		seq_printf(m, "run.%llu.median_ttwu_to_tkread_ns.local: %llu\n",
 			   id, wo_hist_pct(snap, 50));
-		for (f = 0; f < WO_TK_FUNCS && wo_tk_name(f); f++) {
+		for (f = 0; f < WO_OFF_SERIES; f++) {
 			s64 mn = atomic64_read(&b->off_min[f]);
 			s64 mx = -atomic64_read(&b->off_max[f]);
 
-			if (!atomic64_read(&b->off_n[f]))
+			if (!atomic64_read(&b->off_n[f]) ||
+			    !wo_series_name(f, name, sizeof(name)))
 				continue;
 			seq_printf(m, "run.%llu.offset.%s.min_ns: %lld\n", id,
-				   wo_tk_name(f), mn);
+				   name, mn);
 			seq_printf(m, "run.%llu.offset.%s.spread_ns: %lld\n",
-				   id, wo_tk_name(f), mx - mn);
+				   id, name, mx - mn);
 		}
 	}
 }

@@ -116,6 +116,9 @@ static void wo_show_correlation(struct seq_file *m,
 		   closed - sum->closed[WAKEOFF_OUT_TKREAD]);
 	seq_printf(m, "caller_flags_missed: %llu\n", sum->caller_flags_missed);
 	seq_printf(m, "transitions_lost_busy: %llu\n", sum->lost_busy);
+	seq_printf(m, "tk_skipped.cputime: %llu\n", sum->tk_skip[0]);
+	seq_printf(m, "tk_skipped.fdclock: %llu\n", sum->tk_skip[1]);
+	seq_printf(m, "tk_skipped.invalid: %llu\n", sum->tk_skip[2]);
 	seq_printf(m, "wakeups_on_rq: %llu\n", sum->on_rq);
 	seq_printf(m, "wakeups_on_rq_moved: %llu\n", sum->on_rq_moved);
 	seq_printf(m, "records.recorded: %llu\n", sum->recorded);

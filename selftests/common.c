@@ -77,6 +77,37 @@ uint64_t wo_summary_u64(const char *key)
 	return v;
 }
 
+const char *wo_summary_get_str(const char *key)
+{
+	static char buf[4][256];
+	static unsigned int next;
+	struct wo_summary s;
+	const char *v;
+	char *out = NULL;
+
+	if (wo_summary_read(&s))
+		return NULL;
+	v = wo_summary_get(&s, key);
+	if (v) {
+		out = buf[next++ % 4];
+		snprintf(out, sizeof(buf[0]), "%s", v);
+	}
+	wo_summary_free(&s);
+	return out;
+}
+
+int wo_summary_get_u64_opt(const char *key, uint64_t *v)
+{
+	struct wo_summary s;
+	int rc;
+
+	if (wo_summary_read(&s))
+		return -1;
+	rc = wo_summary_get_u64(&s, key, v);
+	wo_summary_free(&s);
+	return rc;
+}
+
 int wo_write_str(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC | O_TRUNC);

@@ -31,6 +31,14 @@ int wo_summary_read(struct wo_summary *s);
 /* One u64 from a fresh summary; aborts the test process on failure. */
 uint64_t wo_summary_u64(const char *key);
 
+/*
+ * The value of @key in a fresh summary (one of 4 rotating static
+ * buffers), or NULL when the key is missing.
+ */
+const char *wo_summary_get_str(const char *key);
+/* One u64 from a fresh summary: 0, or -1 if the key is missing. */
+int wo_summary_get_u64_opt(const char *key, uint64_t *v);
+
 /* Write a string to a file; returns 0 or -errno. */
 int wo_write_str(const char *path, const char *s);
 /* Write to the control file; returns 0 or -errno. */

@@ -182,12 +182,14 @@ TEST_F_TIMEOUT(sum, histograms_match_records, 120)
 	EXPECT_EQ(all, flagsum);
 
 	/* Offset of the syscall clock: constant up to the read's jitter. */
-	snprintf(k, sizeof(k), "offset.local.%s.count", f);
+	/* Its series: the clock_gettime(CLOCK_MONOTONIC) syscall. */
+	snprintf(k, sizeof(k), "offset.local.monotonic.%s.count", f);
 	wo_summary_get_u64(&s, k, &nl);
-	snprintf(k, sizeof(k), "offset.migrated.%s.count", f);
+	snprintf(k, sizeof(k), "offset.migrated.monotonic.%s.count", f);
 	wo_summary_get_u64(&s, k, &nm);
 	EXPECT_EQ(n[2], nl + nm);
 	EXPECT_STREQ(f, wo_summary_get(&s, "seed.offset_function") ?: "");
+	EXPECT_STREQ("monotonic", wo_summary_get(&s, "seed.offset_clock") ?: "");
 	med = strtoll(wo_summary_get(&s, "seed.offset_median_ns") ?: "0", NULL, 10);
 	/* min/max over both classes: the records do not split them. */
 	mn = INT64_MAX;
@@ -196,11 +198,11 @@ TEST_F_TIMEOUT(sum, histograms_match_records, 120)
 		const char *cls = i ? "migrated" : "local";
 		const char *vs;
 
-		snprintf(k, sizeof(k), "offset.%s.%s.min_ns", cls, f);
+		snprintf(k, sizeof(k), "offset.%s.monotonic.%s.min_ns", cls, f);
 		vs = wo_summary_get(&s, k);
 		if (vs && strtoll(vs, NULL, 10) < mn)
 			mn = strtoll(vs, NULL, 10);
-		snprintf(k, sizeof(k), "offset.%s.%s.max_ns", cls, f);
+		snprintf(k, sizeof(k), "offset.%s.monotonic.%s.max_ns", cls, f);
 		vs = wo_summary_get(&s, k);
 		if (vs && strtoll(vs, NULL, 10) > mx)
 			mx = strtoll(vs, NULL, 10);

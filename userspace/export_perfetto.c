@@ -388,6 +388,8 @@ static void emit_wakeup(struct ctx *c, const struct wakeoff_wakeup *w, size_t i)
 			json_str(out, fn, SIZE_MAX);
 		else
 			fprintf(out, "\"#%u\"", w->tk_func);
+		fprintf(out, ",\"clock\":\"%s\",\"source\":\"%s\"", wo_tk_clock_str(w),
+			wo_tk_source_str(w));
 		fprintf(out, ",\"value_ns\":%" PRIu64 ",\"offset_ns\":%" PRId64
 			",\"ttwu_to_tkread_ns\":%" PRIu64 ",\"wake_id\":%" PRIu64 ",\"run_id\":%" PRIu64 ",\"flags\":",
 			(uint64_t)w->tk_value, (int64_t)w->tk_offset,

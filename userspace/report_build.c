@@ -140,14 +140,11 @@ static uint64_t delta(uint64_t from, uint64_t to)
 	return to < from ? 0 : to - from;
 }
 
-static const char *tk_name(const struct wo_trace *t, unsigned int f,
+/* Offsets are kept per series: "clock.function" (wofile.h). */
+static const char *tk_name(const struct wo_trace *t, unsigned int series,
 			   char *buf, size_t len)
 {
-	const char *n = wo_trace_tk_name(t, f);
-
-	if (n)
-		return n;
-	snprintf(buf, len, "tk%u", f);
+	wo_trace_series_name(t, series, buf, len);
 	return buf;
 }
 
@@ -216,7 +213,7 @@ static void build_offsets(const struct wo_trace *t, struct wo_report *r,
 			  struct offs *o, size_t no)
 {
 	size_t i, j, best = 0, best_n = 0;
-	char fb[32];
+	char fb[160];
 
 	r->off = xcalloc(no, sizeof(*r->off));
 	r->noff = no;
@@ -383,7 +380,7 @@ int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
 		r->runs[j].tkreads += have[WO_RM_TK];
 
 		if (w->valid & WAKEOFF_V_TKREAD)
-			offs_add(&o, &no, mig, w->tk_func, w->tk_offset);
+			offs_add(&o, &no, mig, wo_series_of(w), w->tk_offset);
 		if ((w->valid & WAKEOFF_V_WAKEUP) && w->target_cpu < n) {
 			r->cpu[w->target_cpu].target_wakeups++;
 			if (have[WO_RM_SWITCH])
@@ -513,7 +510,7 @@ int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
 			for (k = 0; k < t->nwk; k++)
 				cnt += t->wk[k].run_id == run->id &&
 				       (t->wk[k].valid & WAKEOFF_V_TKREAD) &&
-				       t->wk[k].tk_func == o[j].func;
+				       wo_series_of(&t->wk[k]) == o[j].func;
 			if (cnt > best_n) {
 				best_n = cnt;
 				best_f = o[j].func;
@@ -526,11 +523,11 @@ int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
 				continue;
 			wo_uhist_add(&run_tk[!!(w->final_flags & wf_mig)],
 				     delta(w->ts_waking, w->ts_tkread));
-			if (w->tk_func == best_f) {
+			if (wo_series_of(w) == best_f) {
 				if (!run->off_func || w->tk_offset < run->off_min)
 					run->off_min = w->tk_offset;
 				if (!run->off_func) {
-					char fb[32];
+					char fb[160];
 
 					run->off_func = xstrdup(tk_name(t, best_f, fb, sizeof(fb)));
 					run->off_spread = 0;
@@ -545,7 +542,7 @@ int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
 				const struct wakeoff_wakeup *w = &t->wk[k];
 
 				if (w->run_id == run->id && (w->valid & WAKEOFF_V_TKREAD) &&
-				    w->tk_func == best_f && w->tk_offset > mx)
+				    wo_series_of(w) == best_f && w->tk_offset > mx)
 					mx = w->tk_offset;
 			}
 			run->off_spread = mx - run->off_min;
@@ -677,8 +674,11 @@ int wo_report_from_summary(const struct wo_summary *s, struct wo_report *r,
 	r->med_tk_local = sget(s, "seed.median_ttwu_to_tkread_ns.local");
 	v = wo_summary_get(s, "seed.offset_function");
 	if (v && strcmp(v, "none")) {
+		char series[160];
+
 		r->off_have = true;
-		r->off_func = xstrdup(v);
+		wo_summary_offset_series(s, series, sizeof(series));
+		r->off_func = xstrdup(series);
 		r->off_median = sget_s64(s, "seed.offset_median_ns");
 		r->off_spread = sget_s64(s, "seed.offset_spread_ns");
 		r->off_p1_p99 = sget_s64(s, "seed.offset_p1_p99_ns");
@@ -705,11 +705,16 @@ int wo_report_from_summary(const struct wo_summary *s, struct wo_report *r,
 	}
 	for (i = 0; i < s->n; i++) {
 		const char *k = s->kv[i].key;
-		char cls[16], func[128], tail[16], p[200];
+		char cls[16], func[128], p[200];
+		const char *tail = strrchr(k, '.');
 		int used = 0;
 
-		if (sscanf(k, "offset.%15[a-z].%127[A-Za-z0-9_].%15s%n", cls, func,
-			   tail, &used) == 3 && !k[used] && !strcmp(tail, "count")) {
+		/* offset.<class>.<clock>.<function>.count */
+		if (tail && !strcmp(tail, ".count") &&
+		    sscanf(k, "offset.%15[a-z].%n", cls, &used) == 1 && used &&
+		    tail - (k + used) > 0 && tail - (k + used) < (long)sizeof(func)) {
+			snprintf(func, sizeof(func), "%.*s", (int)(tail - (k + used)),
+				 k + used);
 			struct wo_roff *o;
 
 			r->off = xrealloc(r->off, (r->noff + 1) * sizeof(*r->off));

@@ -304,9 +304,13 @@ int cmd_stress(int argc, char **argv)
 		wo_summary_free(&s);
 		if (wo_mod_summary(&s))
 			goto restore;
-		v = wo_summary_get(&s, "seed.offset_function");
-		if (v && strcmp(v, "none"))
-			snprintf(func, sizeof(func), "%s", v);
+		{
+			char series[sizeof(func)];
+
+			wo_summary_offset_series(&s, series, sizeof(series));
+			if (*series)
+				snprintf(func, sizeof(func), "%s", series);
+		}
 		read_run(&s, &r[i], *func ? func : NULL);
 		if (!json && isatty(2))
 			fprintf(stderr, "\r[wakeoff stress] run %zu/%lu (%s)   ", i + 1,

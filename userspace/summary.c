@@ -181,3 +181,17 @@ int wo_read_file(const char *path, char **buf, size_t *len)
 	*len = n;
 	return 0;
 }
+
+void wo_summary_offset_series(const struct wo_summary *s, char *buf,
+			      size_t len)
+{
+	const char *fn = wo_summary_get(s, "seed.offset_function");
+	const char *clk = wo_summary_get(s, "seed.offset_clock");
+
+	if (!fn || !strcmp(fn, "none"))
+		snprintf(buf, len, "%s", "");
+	else if (clk)
+		snprintf(buf, len, "%s.%s", clk, fn);
+	else
+		snprintf(buf, len, "%s", fn);
+}

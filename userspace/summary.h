@@ -31,6 +31,13 @@ const char *wo_summary_get(const struct wo_summary *s, const char *key);
 int wo_summary_get_u64(const struct wo_summary *s, const char *key,
 		       uint64_t *val);
 void wo_summary_free(struct wo_summary *s);
+/*
+ * The headline offset series: "clock.function" from seed.offset_clock
+ * and seed.offset_function ("function" alone from a module without
+ * clocks); "" when there is none.
+ */
+void wo_summary_offset_series(const struct wo_summary *s, char *buf,
+			      size_t len);
 
 /* Read a whole file (also debugfs/proc files of unknown size). */
 int wo_read_file(const char *path, char **buf, size_t *len);

@@ -122,17 +122,17 @@ int cmd_timehist(int argc, char **argv)
 	}
 	wf_mig = wo_trace_flag(&t, "WF_MIGRATED");
 	if (csv)
-		puts("time_ns,wake_id,run_id,waker_cpu,pid,comm,waker_pid,waker_comm,prev_cpu,target_cpu,run_cpu,flags,waking_to_wakeup_ns,wakeup_to_switch_ns,ttwu_to_tkread_ns,tk_function,tk_value_ns,tk_offset_ns,rq_nr_running,outcome");
+		puts("time_ns,wake_id,run_id,waker_cpu,pid,comm,waker_pid,waker_comm,prev_cpu,target_cpu,run_cpu,flags,waking_to_wakeup_ns,wakeup_to_switch_ns,ttwu_to_tkread_ns,tk_function,tk_clock,tk_source,tk_value_ns,tk_offset_ns,rq_nr_running,outcome");
 	else
-		printf("%15s %5s  %-22s %-22s %-9s %-3s %-26s %10s %10s %10s  %-24s %14s  %s\n",
+		printf("%15s %5s  %-22s %-22s %-9s %-3s %-26s %10s %10s %10s  %-24s %-24s %14s  %s\n",
 		       "time", "cpu", "wakee[pid]", "waker[pid]", "prev>tgt", "ran",
 		       "wake flags", "wake>wkup", "wkup>sw", "ttwu>tk", "first clock read",
-		       "offset ns", "outcome");
+		       "clock/source", "offset ns", "outcome");
 	for (i = 0; i < t.nwk; i++) {
 		const struct wakeoff_wakeup *w = &t.wk[i];
 		char c1[WAKEOFF_COMM_LEN], c2[WAKEOFF_COMM_LEN], fl[160];
 		char a[32], b[32], c[32], who[48], waker[48], cpus[24], ran[8];
-		char off[24], nr[16];
+		char off[24], nr[16], clk[48];
 		const char *fn = "-";
 		bool have_tk = w->valid & WAKEOFF_V_TKREAD;
 
@@ -168,8 +168,10 @@ int cmd_timehist(int argc, char **argv)
 			printf(",%u,%u,", w->prev_cpu, w->target_cpu);
 			if (w->valid & WAKEOFF_V_SWITCH)
 				printf("%u", w->run_cpu);
-			printf(",%s,%s,%s,%s,%s,", fl, *a == '-' ? "" : a, *b == '-' ? "" : b,
-			       *c == '-' ? "" : c, have_tk ? fn : "");
+			printf(",%s,%s,%s,%s,%s,%s,%s,", fl, *a == '-' ? "" : a,
+			       *b == '-' ? "" : b, *c == '-' ? "" : c, have_tk ? fn : "",
+			       have_tk ? wo_tk_clock_str(w) : "",
+			       have_tk ? wo_tk_source_str(w) : "");
 			if (have_tk)
 				printf("%" PRIu64, (uint64_t)w->tk_value);
 			printf(",%s,%s,%s\n", have_tk ? off : "", *nr == '-' ? "" : nr,
@@ -185,9 +187,14 @@ int cmd_timehist(int argc, char **argv)
 			snprintf(ran, sizeof(ran), "%u", w->run_cpu);
 		else
 			snprintf(ran, sizeof(ran), "-");
-		printf("%15.6f [%03u]  %-22s %-22s %-9s %-3s %-26s %10s %10s %10s  %-24s %14s  %s\n",
+		if (have_tk)
+			snprintf(clk, sizeof(clk), "%s/%s", wo_tk_clock_str(w),
+				 wo_tk_source_str(w));
+		else
+			snprintf(clk, sizeof(clk), "-");
+		printf("%15.6f [%03u]  %-22s %-22s %-9s %-3s %-26s %10s %10s %10s  %-24s %-24s %14s  %s\n",
 		       w->ts_waking / 1e9, w->waker_cpu, who, waker, cpus, ran, fl, a, b, c,
-		       fn, off, w->outcome < WAKEOFF_OUT_NR ? outcome_names[w->outcome] : "?");
+		       fn, clk, off, w->outcome < WAKEOFF_OUT_NR ? outcome_names[w->outcome] : "?");
 	}
 	if (!csv)
 		fprintf(stderr, "wakeoff timehist: %zu of %zu wakeups shown\n", shown, t.nwk);

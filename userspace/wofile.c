@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "wofile.h"
+#include "../module/wo_clock.h"
 
 static void wof_err(char *err, size_t errlen, const char *name, size_t off,
 		    const char *fmt, ...)
@@ -593,6 +594,42 @@ const char *wo_trace_meta(const struct wo_trace *t, const char *key)
 const char *wo_trace_tk_name(const struct wo_trace *t, unsigned int idx)
 {
 	return idx < t->ntk ? t->tk_names[idx] : NULL;
+}
+
+unsigned int wo_series_of(const struct wakeoff_wakeup *w)
+{
+	unsigned int clock = w->valid & WAKEOFF_V_TK_CLOCK ? w->tk_clock : 0xff;
+
+	return (unsigned int)w->tk_func << 8 | clock;
+}
+
+void wo_trace_series_name(const struct wo_trace *t, unsigned int series,
+			  char *buf, size_t len)
+{
+	const char *fn = wo_trace_tk_name(t, series >> 8);
+	char fb[16];
+
+	if (!fn) {
+		snprintf(fb, sizeof(fb), "tk%u", series >> 8);
+		fn = fb;
+	}
+	snprintf(buf, len, "%s.%s", wo_clock_name(series & 0xff), fn);
+}
+
+const char *wo_tk_clock_str(const struct wakeoff_wakeup *w)
+{
+	return wo_clock_name(w->valid & WAKEOFF_V_TK_CLOCK ? w->tk_clock : 0xff);
+}
+
+const char *wo_tk_source_str(const struct wakeoff_wakeup *w)
+{
+	static const char *const names[WAKEOFF_TK_SRC_NR] = {
+		"unknown", "user", "syscall", "kernel",
+	};
+
+	if (!(w->valid & WAKEOFF_V_TK_CLOCK) || w->tk_source >= WAKEOFF_TK_SRC_NR)
+		return "unknown";
+	return names[w->tk_source];
 }
 
 void wo_trace_flags_str(const struct wo_trace *t, uint32_t flags, char *buf,

@@ -100,6 +100,17 @@ void wo_trace_free(struct wo_trace *t);
 const char *wo_trace_meta(const struct wo_trace *t, const char *key);
 /* Name of timekeeping function @idx, or NULL. */
 const char *wo_trace_tk_name(const struct wo_trace *t, unsigned int idx);
+/*
+ * The offset series of a read, as the module keys it: (function << 8 |
+ * clock); the clock is 0xff ("unknown") in records before ABI 1.3.
+ */
+unsigned int wo_series_of(const struct wakeoff_wakeup *w);
+/* "monotonic.__x64_sys_clock_gettime": the series' clock and function. */
+void wo_trace_series_name(const struct wo_trace *t, unsigned int series,
+			  char *buf, size_t len);
+/* The clock a read read ("monotonic"), and where it was seen ("user"). */
+const char *wo_tk_clock_str(const struct wakeoff_wakeup *w);
+const char *wo_tk_source_str(const struct wakeoff_wakeup *w);
 /* "WF_SYNC|WF_MIGRATED|0x100" with the file's table; "0" for none. */
 void wo_trace_flags_str(const struct wo_trace *t, uint32_t flags, char *buf,
 			size_t len);

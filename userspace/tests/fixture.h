@@ -79,7 +79,9 @@ static struct wakeoff_wakeup fx_wakeup(unsigned int i, unsigned int cpu,
 	w.tk_cpu = (uint16_t)cpu;
 	w.final_flags = 0x10;
 	w.valid = WAKEOFF_V_WAKEUP | WAKEOFF_V_SWITCH | WAKEOFF_V_TKREAD |
-		  WAKEOFF_V_NR_RUNNING;
+		  WAKEOFF_V_NR_RUNNING | WAKEOFF_V_TK_CLOCK;
+	w.tk_clock = 1;		/* CLOCK_MONOTONIC */
+	w.tk_source = WAKEOFF_TK_SRC_SYSCALL;
 	w.ts_waking = 1000000000ULL + i * 100000ULL;
 	w.ts_wakeup = w.ts_waking + 1000 + i;
 	w.ts_switch = w.ts_wakeup + 5000 + 10 * i;

@@ -414,7 +414,7 @@ static void test_from_trace(void)
 	TAP_OK(r.ntasks == 3 && tasks == 100, "3 tasks, wakeups add up");
 	TAP_OK(r.nstacks == 2 && r.stacks[0].count == 50 && r.stacks[0].sync_pct == 100,
 	       "stack clusters counted from records");
-	TAP_OK(r.off_have && !strcmp(r.off_func, "__x64_sys_clock_gettime") &&
+	TAP_OK(r.off_have && !strcmp(r.off_func, "monotonic.__x64_sys_clock_gettime") &&
 	       r.off_median == -20000003 && r.off_stable && r.off_p1_p99 == 6,
 	       "offset: median %" PRId64 ", p99-p1 %" PRId64, r.off_median, r.off_p1_p99);
 	TAP_OK(r.nruns == 1 && r.runs[0].wakeups == 100 && !strcmp(r.runs[0].label, "load"),
@@ -448,6 +448,106 @@ static void test_from_trace(void)
 		TAP_OK(0, "empty recording: %s", err);
 	}
 	free(buf);
+}
+
+/*
+ * Reads of two clocks (MONOTONIC and REALTIME, offsets 1.7e18 ns apart)
+ * alternate: two series, each with its own small spread, never one
+ * distribution; records before ABI 1.3 (no clock) are a series apart.
+ */
+static void test_offsets_per_clock(void)
+{
+	struct wo_trace t;
+	struct wo_report r;
+	char err[256];
+	size_t len, i, real = 0, mono = 0, old = 0;
+	char *buf = fx_build(100, &len);
+
+	if (wo_trace_parse(buf, len, "fx.wo", &t, err, sizeof(err))) {
+		TAP_OK(0, "fixture: %s", err);
+		free(buf);
+		return;
+	}
+	for (i = 0; i < t.nwk; i++) {
+		struct wakeoff_wakeup *w = (struct wakeoff_wakeup *)&t.wk[i];
+
+		if (i % 2) {
+			w->tk_clock = 0;	/* CLOCK_REALTIME */
+			w->tk_offset += 1700000000000000000LL;
+		}
+		if (i == 7)
+			w->valid &= ~WAKEOFF_V_TK_CLOCK;
+	}
+	if (wo_report_from_trace(&t, &r, err, sizeof(err))) {
+		TAP_OK(0, "report: %s", err);
+	} else {
+		int ok = 1;
+
+		for (i = 0; i < r.noff; i++) {
+			const struct wo_roff *o = &r.off[i];
+
+			ok &= o->max - o->min < 10;
+			if (!strcmp(o->func, "realtime.__x64_sys_clock_gettime"))
+				real += o->count;
+			else if (!strcmp(o->func, "monotonic.__x64_sys_clock_gettime"))
+				mono += o->count;
+			else if (!strcmp(o->func, "unknown.__x64_sys_clock_gettime"))
+				old += o->count;
+		}
+		TAP_OK(ok && real == 49 && mono == 50 && old == 1,
+		       "offsets per clock: realtime %zu, monotonic %zu, no clock %zu, no series mixed",
+		       real, mono, old);
+		TAP_OK(r.off_have && !strcmp(r.off_func, "monotonic.__x64_sys_clock_gettime") &&
+		       r.off_spread < 10, "the headline names its clock (%s)", r.off_func);
+		wo_report_free(&r);
+	}
+	wo_trace_free(&t);
+	free(buf);
+}
+
+/* The summary of a module with clocks: series keys carry the clock. */
+static void test_from_summary_clocks(void)
+{
+	static const char sum[] =
+		"wakeoff_version: 0.4.0\nkernel: 6.12.117+deb12-amd64\ncpus_possible: 2\n"
+		"wakeups: 10\nwakeups_closed: 9\nwf_migrated: 3\n"
+		"class.all.count: 9\nclass.migrated.count: 3\nclass.local.count: 6\n"
+		"seed.offset_clock: monotonic\nseed.offset_function: __x64_sys_clock_gettime\n"
+		"seed.offset_median_ns: -100\nseed.offset_spread_ns: 50\n"
+		"seed.offset_p1_p99_ns: 20\nseed.offset_stable: yes\n"
+		"offset.local.monotonic.__x64_sys_clock_gettime.count: 6\n"
+		"offset.local.monotonic.__x64_sys_clock_gettime.median_ns: -100\n"
+		"offset.local.monotonic.__x64_sys_clock_gettime.min_ns: -120\n"
+		"offset.local.monotonic.__x64_sys_clock_gettime.max_ns: -70\n"
+		"offset.local.realtime.__x64_sys_clock_gettime.count: 3\n"
+		"offset.local.realtime.__x64_sys_clock_gettime.median_ns: 1700000000000000000\n"
+		"offset.local.realtime.__x64_sys_clock_gettime.min_ns: 1700000000000000000\n"
+		"offset.local.realtime.__x64_sys_clock_gettime.max_ns: 1700000000000000010\n"
+		"run.3.label: idle\nrun.3.wakeups: 9\nrun.3.wf_migrated_pct: 33.33\n"
+		"run.3.tkreads: 8\n"
+		"run.3.offset.monotonic.__x64_sys_clock_gettime.min_ns: -120\n"
+		"run.3.offset.monotonic.__x64_sys_clock_gettime.spread_ns: 50\n";
+	struct wo_summary s;
+	struct wo_report r;
+	char err[160];
+	int rc;
+
+	rc = wo_summary_parse(sum, sizeof(sum) - 1, &s, err, sizeof(err));
+	if (!rc)
+		rc = wo_report_from_summary(&s, &r, err, sizeof(err));
+	TAP_OK(!rc, "report from a summary with clocks (%s)", rc ? err : "ok");
+	if (rc) {
+		wo_summary_free(&s);
+		return;
+	}
+	TAP_OK(r.off_have && !strcmp(r.off_func, "monotonic.__x64_sys_clock_gettime") &&
+	       r.noff == 2 && !strcmp(r.off[1].func, "realtime.__x64_sys_clock_gettime") &&
+	       r.off[1].max - r.off[1].min == 10,
+	       "offset series named clock.function");
+	TAP_OK(r.nruns == 1 && r.runs[0].off_spread == 50 && r.runs[0].off_min == -120,
+	       "run offsets of the headline series");
+	wo_report_free(&r);
+	wo_summary_free(&s);
 }
 
 static void test_from_summary(void)
@@ -510,6 +610,8 @@ int main(void)
 	test_percentiles();
 	test_from_trace();
 	test_from_summary();
+	test_offsets_per_clock();
+	test_from_summary_clocks();
 	printf("1..%d\n", tap_n);
 	return tap_fail ? 1 : 0;
 }

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Clock identity of the first timekeeping read: every read carries the
+ * clock it read, CPU-time clocks are not timekeeping reads, and offsets
+ * are kept per clock.  The workload reports every value it read itself,
+ * so the records are checked against the task's own clock values.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "common.h"
+
+#define ROUNDS	300
+
+/* What the child does after each wakeup. */
+enum mode {
+	CPUTIME_THEN_MONO,	/* thread CPU time, process CPU time, then MONOTONIC */
+	ALTERNATE,		/* REALTIME and MONOTONIC on alternate rounds */
+};
+
+struct child {
+	pid_t pid;
+	int to, from;
+};
+
+static uint64_t ns(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * 1000000000ULL + ts->tv_nsec;
+}
+
+/*
+ * The child answers each byte with the value of the timekeeping read it
+ * made (clock id and ns), all through the clock_gettime syscall: a vDSO
+ * read never enters the kernel.
+ */
+static void child_loop(int in, int out, enum mode m)
+{
+	struct { int clock; uint64_t v; } ans;
+	struct timespec ts;
+	long i = 0;
+	char c;
+
+	while (read(in, &c, 1) == 1) {
+		if (m == CPUTIME_THEN_MONO) {
+			syscall(SYS_clock_gettime, CLOCK_THREAD_CPUTIME_ID, &ts);
+			syscall(SYS_clock_gettime, CLOCK_PROCESS_CPUTIME_ID, &ts);
+			ans.clock = CLOCK_MONOTONIC;
+		} else {
+			ans.clock = i++ % 2 ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+		}
+		syscall(SYS_clock_gettime, ans.clock, &ts);
+		ans.v = ns(&ts);
+		if (write(out, &ans, sizeof(ans)) != sizeof(ans))
+			break;
+	}
+	_exit(0);
+}
+
+static int child_start(struct child *ch, enum mode m)
+{
+	int a[2], b[2];
+
+	if (pipe(a) || pipe(b))
+		return -1;
+	ch->pid = fork();
+	if (ch->pid < 0)
+		return -1;
+	if (ch->pid == 0) {
+		close(a[1]);
+		close(b[0]);
+		child_loop(a[0], b[1], m);
+	}
+	close(a[0]);
+	close(b[1]);
+	ch->to = a[1];
+	ch->from = b[0];
+	return 0;
+}
+
+FIXTURE(clk) {
+	struct child ch;
+	uint64_t val[ROUNDS];
+	int clock[ROUNDS];
+	char *buf;
+	long len;
+};
+
+FIXTURE_SETUP(clk)
+{
+	self->buf = NULL;
+	if (wo_is_loaded())
+		wo_unload();
+	ASSERT_EQ(0, wo_load(NULL));
+}
+
+FIXTURE_TEARDOWN(clk)
+{
+	free(self->buf);
+	wo_unload();
+	EXPECT_EQ(0, wo_bad_taint());
+}
+
+/* ROUNDS wakeups of a child in mode @m, recorded and drained. */
+static void run_child(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(clk) *self, enum mode m)
+{
+	struct { int clock; uint64_t v; } ans;
+	char c = 'x', cmd[64];
+	int i;
+
+	ASSERT_EQ(0, child_start(&self->ch, m));
+	snprintf(cmd, sizeof(cmd), "filter pid %d", self->ch.pid);
+	ASSERT_EQ(0, wo_control(cmd));
+	ASSERT_EQ(0, wo_control("reset"));
+	for (i = 0; i < ROUNDS; i++) {
+		ASSERT_EQ(1, write(self->ch.to, &c, 1));
+		ASSERT_EQ((ssize_t)sizeof(ans), read(self->ch.from, &ans, sizeof(ans)));
+		self->val[i] = ans.v;
+		self->clock[i] = ans.clock;
+		usleep(200);	/* let it block in read() again */
+	}
+	ASSERT_EQ(0, wo_control("stop"));
+	close(self->ch.to);
+	close(self->ch.from);
+	waitpid(self->ch.pid, NULL, 0);
+	self->len = wo_events_drain(&self->buf);
+	ASSERT_LE(0, self->len);
+}
+
+/* The value the child itself read for a record's read, or -1. */
+static int own_value(FIXTURE_DATA(clk) *self, const struct wakeoff_wakeup *w)
+{
+	int i;
+
+	for (i = 0; i < ROUNDS; i++)
+		if (self->val[i] == w->tk_value && self->clock[i] == w->tk_clock)
+			return i;
+	return -1;
+}
+
+/*
+ * Each wakeup reads two CPU-time clocks before CLOCK_MONOTONIC: the
+ * first timekeeping read is the MONOTONIC one (its value is what the
+ * task read), the CPU-time reads are counted as skipped, and the offset
+ * stays constant.
+ */
+TEST_F_TIMEOUT(clk, cputime_reads_are_not_timekeeping_reads, 120)
+{
+	const struct wakeoff_wakeup *w;
+	long off, n = 0, mono = 0, own = 0;
+	uint64_t skipped;
+
+	run_child(_metadata, self, CPUTIME_THEN_MONO);
+	for (off = 0; (w = wo_next_record(self->buf, self->len, &off,
+					  WAKEOFF_REC_WAKEUP)) != NULL;) {
+		if (w->outcome != WAKEOFF_OUT_TKREAD)
+			continue;
+		n++;
+		EXPECT_TRUE(w->valid & WAKEOFF_V_TK_CLOCK);
+		EXPECT_EQ(WAKEOFF_TK_SRC_SYSCALL, w->tk_source);
+		mono += w->tk_clock == CLOCK_MONOTONIC;
+		own += own_value(self, w) >= 0;
+	}
+	skipped = wo_summary_u64("tk_skipped.cputime");
+	TH_LOG("%ld first reads, %ld of CLOCK_MONOTONIC, %ld equal to the task's own value; %llu CPU-time reads skipped; offset stable: %s",
+	       n, mono, own, (unsigned long long)skipped,
+	       wo_summary_get_str("seed.offset_stable"));
+	ASSERT_LE(ROUNDS * 95 / 100, n);
+	EXPECT_EQ(n, mono);
+	EXPECT_EQ(n, own);
+	EXPECT_LE(2 * n, skipped);
+	EXPECT_STREQ("monotonic", wo_summary_get_str("seed.offset_clock"));
+	EXPECT_STREQ("yes", wo_summary_get_str("seed.offset_stable"));
+}
+
+/*
+ * REALTIME and MONOTONIC reads alternate: two offset series, each
+ * constant, and the difference of their medians is REALTIME - MONOTONIC
+ * as the task itself measured it (within 1 ms).
+ */
+TEST_F_TIMEOUT(clk, two_clocks_two_offset_series, 120)
+{
+	const struct wakeoff_wakeup *w;
+	long off, nreal = 0, nmono = 0, own = 0;
+	int64_t med_real = 0, med_mono = 0, task_diff, i;
+	struct timespec r, m;
+	char k[160];
+	uint64_t cnt;
+
+	run_child(_metadata, self, ALTERNATE);
+	for (off = 0; (w = wo_next_record(self->buf, self->len, &off,
+					  WAKEOFF_REC_WAKEUP)) != NULL;) {
+		if (w->outcome != WAKEOFF_OUT_TKREAD)
+			continue;
+		nreal += w->tk_clock == CLOCK_REALTIME;
+		nmono += w->tk_clock == CLOCK_MONOTONIC;
+		own += own_value(self, w) >= 0;
+	}
+	TH_LOG("%ld REALTIME and %ld MONOTONIC first reads, %ld equal to the task's own values",
+	       nreal, nmono, own);
+	ASSERT_LE(ROUNDS * 95 / 200, nreal);
+	ASSERT_LE(ROUNDS * 95 / 200, nmono);
+	EXPECT_EQ(nreal + nmono, own);
+	for (i = 0; i < 2; i++) {
+		const char *clk = i ? "realtime" : "monotonic";
+		uint64_t sum = 0;
+		int c;
+
+		for (c = 0; c < 2; c++) {
+			snprintf(k, sizeof(k), "offset.%s.%s.__x64_sys_clock_gettime.count",
+				 c ? "migrated" : "local", clk);
+			cnt = 0;
+			wo_summary_get_u64_opt(k, &cnt);
+			sum += cnt;
+		}
+		EXPECT_EQ(i ? nreal : nmono, (long)sum);
+		snprintf(k, sizeof(k), "offset.local.%s.__x64_sys_clock_gettime.median_ns", clk);
+		ASSERT_NE(NULL, wo_summary_get_str(k));
+		*(i ? &med_real : &med_mono) = strtoll(wo_summary_get_str(k), NULL, 10);
+		snprintf(k, sizeof(k), "offset.local.%s.__x64_sys_clock_gettime.spread_ns", clk);
+		TH_LOG("%s: median offset %lld ns, spread %s ns", clk,
+		       (long long)(i ? med_real : med_mono), wo_summary_get_str(k));
+	}
+	clock_gettime(CLOCK_REALTIME, &r);
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	task_diff = (int64_t)(ns(&r) - ns(&m));
+	TH_LOG("REALTIME - MONOTONIC: %lld ns from the offsets, %lld ns read by the task",
+	       (long long)(med_real - med_mono), (long long)task_diff);
+	EXPECT_GT(1000000, llabs(med_real - med_mono - task_diff));
+}
+
+TEST_HARNESS_MAIN
