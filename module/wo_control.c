@@ -23,7 +23,7 @@
 #include "wakeoff.h"
 
 struct wo_filter __rcu *wo_filter;
-bool wo_recording = true;
+bool wo_recording;	/* on once wakeoff_init() attached every hook */
 u64 wo_run_id;
 char wo_run_label[WAKEOFF_LABEL_LEN];
 

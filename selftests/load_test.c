@@ -8,10 +8,13 @@
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -198,6 +201,113 @@ TEST_F_TIMEOUT(unloaded, reload_under_load, 120)
 	for (j = 0; j < 2; j++)
 		wo_pingpong_kill(&pp[j]);
 	ASSERT_EQ(0, wo_bad_taint());
+}
+
+static void on_alarm(int sig)
+{
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The child of failed_load_never_visible: until @stop_fd reads EOF, try
+ * to open events (and block in read() on it) and stat the directory.
+ * Reports through @res_fd: 'd' the directory was seen, 'o' events opened.
+ * A read blocks at most 2 s (SIGALRM without SA_RESTART), so a load that
+ * waits for it shows up as slow instead of hanging the test.
+ */
+static void open_loop(int stop_fd, int res_fd)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct stat st;
+	char buf[4096], c;
+	int fd;
+
+	sigaction(SIGALRM, &sa, NULL);
+	for (;;) {
+		if (read(stop_fd, &c, 1) == 0)
+			_exit(0);
+		if (!stat(WO_DIR, &st) && write(res_fd, "d", 1) != 1)
+			_exit(1);
+		fd = open(WO_DIR "/events", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (write(res_fd, "o", 1) != 1)
+			_exit(1);
+		alarm(2);
+		if (read(fd, buf, sizeof(buf)) < 0 && errno != EINTR)
+			_exit(1);
+		alarm(0);
+		close(fd);
+	}
+}
+
+/*
+ * A load that fails (bad tk_hooks) never shows a file: a reader could
+ * otherwise open events on a module being freed, or make the load wait
+ * for its blocked read().  A second process tries to open events in a
+ * loop while the load fails again and again.
+ */
+TEST_F_TIMEOUT(unloaded, failed_load_never_visible, 300)
+{
+	long i, n = wo_iters(200), dir_seen = 0, opened = 0, slow = 0;
+	int stop[2], res[2];
+	pid_t child;
+	char c;
+
+	ASSERT_EQ(0, pipe(stop));
+	ASSERT_EQ(0, pipe(res));
+	ASSERT_EQ(0, fcntl(stop[0], F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(0, fcntl(res[0], F_SETFL, O_NONBLOCK));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		close(stop[1]);
+		close(res[0]);
+		open_loop(stop[0], res[1]);
+	}
+	close(stop[0]);
+	close(res[1]);
+	for (i = 0; i < n; i++) {
+		uint64_t t0 = mono_ms();
+		int rc = wo_load("tk_hooks=bogus");
+
+		if (mono_ms() - t0 > 1000)
+			slow++;
+		EXPECT_EQ(-EINVAL, rc) {
+			TH_LOG("load %ld: %s", i, strerror(-rc));
+		}
+		if (!rc)
+			wo_unload();
+		while (read(res[0], &c, 1) == 1) {
+			dir_seen += c == 'd';
+			opened += c == 'o';
+		}
+	}
+	close(stop[1]);
+	waitpid(child, NULL, 0);
+	while (read(res[0], &c, 1) == 1) {
+		dir_seen += c == 'd';
+		opened += c == 'o';
+	}
+	close(res[0]);
+	printf("# %ld failed loads: directory seen %ld times, events opened %ld times, %ld loads took over 1 s\n",
+	       n, dir_seen, opened, slow);
+	fflush(stdout);
+	EXPECT_EQ(0, dir_seen);
+	EXPECT_EQ(0, opened);
+	EXPECT_EQ(0, slow);
+	EXPECT_FALSE(wo_is_loaded());
+	ASSERT_EQ(0, wo_bad_taint());
+	/* A good load still works after all that. */
+	ASSERT_EQ(0, wo_load(NULL));
+	ASSERT_EQ(0, wo_unload());
 }
 
 /*
