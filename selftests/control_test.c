@@ -76,6 +76,12 @@ TEST_F(ctl, good_commands)
 	EXPECT_STREQ("pid=1 comm=cat", wo_summary_get(&s, "filter"));
 	wo_summary_free(&s);
 	ASSERT_EQ(0, wo_control("filter clear"));
+	/* The largest usable run id. */
+	ASSERT_EQ(0, wo_control("run 18446744073709551614 last"));
+	ASSERT_EQ(0, wo_summary_read(&s));
+	EXPECT_STREQ("18446744073709551614", wo_summary_get(&s, "run_id"));
+	EXPECT_STREQ("last", wo_summary_get(&s, "run.18446744073709551614.label"));
+	wo_summary_free(&s);
 	ASSERT_EQ(0, wo_control("reset"));
 	ASSERT_EQ(0, wo_summary_read(&s));
 	EXPECT_STREQ("recording", wo_summary_get(&s, "state"));
@@ -107,6 +113,8 @@ TEST_F(ctl, bad_commands_rejected)
 		"run", "run x", "run -1", "run 18446744073709551616", "run 1x",
 		"run 1 0123456789012345678901234567890123456789012345678901234567890123",
 		"run 1 tab\there",
+		/* The id that means "no run" inside the module. */
+		"run 18446744073709551615", "run 18446744073709551615 label",
 	};
 	char big[1024];
 	unsigned int i;
@@ -123,6 +131,14 @@ TEST_F(ctl, bad_commands_rejected)
 		}
 		free(why);
 	}
+	/* The reserved run id is named as such. */
+	EXPECT_EQ(-EINVAL, wo_control("run 18446744073709551615"));
+	why = control_value("last_error");
+	ASSERT_NE(NULL, why);
+	EXPECT_NE(NULL, strstr(why, "reserved")) {
+		TH_LOG("last_error: %s", why);
+	}
+	free(why);
 	EXPECT_EQ(-EINVAL, write_raw("start\0x", 7));
 	EXPECT_EQ(-EINVAL, write_raw("filter comm \x01", 13));
 	memset(big, 'a', sizeof(big));
