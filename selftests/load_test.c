@@ -215,6 +215,94 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* "missing (<negative errno>)" exactly. */
+static int is_missing_errno(const char *v)
+{
+	int e, n = 0;
+
+	return sscanf(v, "missing (%d)%n", &e, &n) == 1 && e < 0 &&
+	       (size_t)n == strlen(v);
+}
+
+/*
+ * The hook states have the documented forms (README, summary table and
+ * the tk_hooks file): kprobe.<fn> "attached" or "missing (<errno>)",
+ * tk_hook.<fn> "attached (missed N)" or "missing (<errno>)", and the
+ * tk_hooks file "<index> <fn> attached" or "<index> <fn> missing
+ * (<errno>)".  Every known timekeeping function is hooked, so that one
+ * this kernel cannot probe shows its errno.
+ */
+TEST_F(unloaded, hook_states_documented_form)
+{
+	static const char all[] = "tk_hooks=__x64_sys_clock_gettime,__x64_sys_gettimeofday,ktime_get,ktime_get_with_offset,ktime_get_raw,ktime_get_coarse_with_offset,ktime_get_seconds,ktime_get_real_seconds,ktime_get_ts64,ktime_get_real_ts64,ktime_get_raw_ts64,ktime_get_coarse_ts64,ktime_get_coarse_real_ts64";
+	char line[256], fn[128], key[160], rest[64];
+	long kprobes = 0, tk = 0, missing = 0, idx;
+	struct wo_summary s;
+	unsigned int missed;
+	const char *v;
+	size_t i;
+	FILE *f;
+	int n;
+
+	ASSERT_EQ(0, wo_load(all));
+	ASSERT_EQ(0, wo_summary_read(&s));
+	for (i = 0; i < s.n; i++) {
+		const char *k = s.kv[i].key;
+
+		v = s.kv[i].value;
+		if (!strncmp(k, "kprobe.", 7)) {
+			kprobes++;
+			missing += strcmp(v, "attached") != 0;
+			EXPECT_TRUE(!strcmp(v, "attached") || is_missing_errno(v)) {
+				TH_LOG("%s: %s", k, v);
+			}
+		} else if (!strncmp(k, "tk_hook.", 8)) {
+			n = 0;
+			tk++;
+			missing += strncmp(v, "attached", 8) != 0;
+			EXPECT_TRUE((sscanf(v, "attached (missed %u)%n", &missed, &n) == 1 &&
+				     (size_t)n == strlen(v)) || is_missing_errno(v)) {
+				TH_LOG("%s: %s", k, v);
+			}
+		}
+	}
+	EXPECT_EQ(2, kprobes);
+	EXPECT_EQ(13, tk);
+
+	f = fopen(WO_DIR "/tk_hooks", "re");
+	ASSERT_NE(NULL, f);
+	for (idx = 0; fgets(line, sizeof(line), f); idx++) {
+		long j;
+
+		line[strcspn(line, "\n")] = '\0';
+		n = 0;
+		ASSERT_EQ(2, sscanf(line, "%ld %127s %n", &j, fn, &n)) {
+			TH_LOG("tk_hooks: '%s'", line);
+		}
+		EXPECT_EQ(idx, j);
+		snprintf(rest, sizeof(rest), "%s", line + n);
+		EXPECT_TRUE(!strcmp(rest, "attached") || is_missing_errno(rest)) {
+			TH_LOG("tk_hooks: '%s'", line);
+		}
+		/* The file and the summary agree on the state. */
+		snprintf(key, sizeof(key), "tk_hook.%s", fn);
+		v = wo_summary_get(&s, key);
+		ASSERT_NE(NULL, v);
+		if (!strcmp(rest, "attached")) {
+			EXPECT_EQ(0, strncmp(v, "attached (", 10));
+		} else {
+			EXPECT_STREQ(rest, v);
+		}
+	}
+	fclose(f);
+	EXPECT_EQ(13, idx);
+	printf("# %ld kprobes, %ld timekeeping hooks, %ld of them missing\n",
+	       kprobes, tk, missing);
+	fflush(stdout);
+	wo_summary_free(&s);
+	ASSERT_EQ(0, wo_unload());
+}
+
 /*
  * The child of failed_load_never_visible: until @stop_fd reads EOF, try
  * to open events (and block in read() on it) and stat the directory.
