@@ -36,6 +36,10 @@ struct wo_ring {
 
 static DEFINE_PER_CPU(struct wo_ring, wo_rings);
 
+/* read() never splits a record; the uapi promises this bound. */
+static_assert(sizeof(struct wakeoff_wakeup) <= WAKEOFF_REC_MAX_SIZE);
+static_assert(sizeof(struct wakeoff_run) <= WAKEOFF_REC_MAX_SIZE);
+
 static __always_inline u64 wo_head_acquire(struct wo_ring *r)
 {
 	/* Reader: pairs with the producer's release of head (record complete). */

@@ -24,6 +24,13 @@
 
 #define WAKEOFF_COMM_LEN	16	/* TASK_COMM_LEN */
 
+/*
+ * read() of the events file never splits a record: a buffer smaller than
+ * the next record gets EINVAL.  No record of ABI major 1 is larger than
+ * this, so a buffer of this size always gets at least one record.
+ */
+#define WAKEOFF_REC_MAX_SIZE	4096
+
 /* Record types (struct wakeoff_rec_hdr.type). */
 enum wakeoff_rec_type {
 	WAKEOFF_REC_WAKEUP	= 1,	/* one closed wakeup correlation */
