@@ -43,7 +43,7 @@ struct wakeoff_rec_hdr {
 	__u8  type;		/* enum wakeoff_rec_type */
 	__u16 size;		/* bytes, header included, WAKEOFF_REC_ALIGN'ed */
 	__u16 cpu;		/* CPU whose buffer carried the record */
-	__u64 seq;		/* per-CPU sequence; a gap means drops */
+	__u64 seq;		/* per-CPU sequence; each drop is a gap */
 };
 
 /* Context of the waker at sched_waking (wakeoff_wakeup.waker_ctx). */
