@@ -61,7 +61,7 @@ enum wakeoff_outcome {
 	WAKEOFF_OUT_EXITED	= 2,	/* it exited without a read */
 	WAKEOFF_OUT_TIMEOUT	= 3,	/* no read within tk_timeout_ms */
 	WAKEOFF_OUT_REWOKEN	= 4,	/* woken again before it ever slept */
-	WAKEOFF_OUT_FLUSHED	= 5,	/* still open at stop/reset/unload */
+	WAKEOFF_OUT_FLUSHED	= 5,	/* still open at stop or reset */
 	WAKEOFF_OUT_NR,
 };
 
