@@ -8,7 +8,7 @@
  * limited).  Commands:
  *
  *   start | stop | reset
- *   run <id> [label]
+ *   run <id> [label]		(id < 2^64 - 1: WO_RUN_NONE is reserved)
  *   filter pid <pid> | filter tgid <tgid> | filter comm <name> | filter clear
  *
  * stop closes every open correlation (outcome "flushed") so that the
@@ -21,9 +21,10 @@
 #include <linux/string.h>
 
 #include "wakeoff.h"
+#include "wo_agg.h"
 
 struct wo_filter __rcu *wo_filter;
-bool wo_recording = true;
+bool wo_recording;	/* on once wakeoff_init() attached every hook */
 u64 wo_run_id;
 char wo_run_label[WAKEOFF_LABEL_LEN];
 
@@ -109,6 +110,11 @@ static int wo_cmd_run(char *rest, const char **why)
 	}
 	if (kstrtou64(id, 10, &v)) {
 		*why = "run id is not a decimal u64";
+		return -EINVAL;
+	}
+	/* The summary's "no run" mark: its block would look free. */
+	if (v == WO_RUN_NONE) {
+		*why = "run id 18446744073709551615 is reserved";
 		return -EINVAL;
 	}
 	rest = skip_spaces(rest);

@@ -79,14 +79,21 @@ static void wo_show_clocksource(struct seq_file *m, const char *cs)
 	seq_puts(m, "vdso_note: user clock_gettime() through the vDSO (tsc, kvm-clock) does not enter the kernel and is not seen; syscall and in-kernel reads are (hpet/acpi_pm or vdso=0 force syscalls)\n");
 }
 
+/* The current run, copied under the control mutex that "run" writes it under. */
+struct wo_run_snap {
+	u64 id;
+	char label[WAKEOFF_LABEL_LEN];
+};
+
 static void wo_show_correlation(struct seq_file *m,
-				const struct wo_cpu_stats *sum, const char *cs)
+				const struct wo_cpu_stats *sum, const char *cs,
+				const struct wo_run_snap *run)
 {
 	u64 closed = 0;
 	int i, cpu;
 
-	seq_printf(m, "run_id: %llu\n", READ_ONCE(wo_run_id));
-	seq_printf(m, "run_label: %s\n", wo_run_label[0] ? wo_run_label : "-");
+	seq_printf(m, "run_id: %llu\n", run->id);
+	seq_printf(m, "run_label: %s\n", run->label[0] ? run->label : "-");
 	seq_printf(m, "rq_clock: %s\n", wo_rq.valid ? "available" : "unavailable");
 	seq_printf(m, "rq_clock_detail: %s\n", wo_rq.why ? wo_rq.why : "not probed");
 	if (wo_rq.valid)
@@ -161,8 +168,21 @@ static void wo_show_filter(struct seq_file *m)
 
 static int wo_summary_show(struct seq_file *m, void *v)
 {
+	struct wo_run_snap run;
 	struct wo_cpu_stats sum;
 	int cpu, i;
+
+	/*
+	 * "run" rewrites the label in place under the mutex: a label printed
+	 * without it may be torn (half the old one, half the new one).  The
+	 * control test's run_label_never_torn did not catch it under QEMU's
+	 * single-threaded TCG (0 of 3000 reads): vCPUs switch at block
+	 * boundaries, rarely inside a 63-byte copy.
+	 */
+	mutex_lock(&wo_control_lock);
+	run.id = wo_run_id;
+	memcpy(run.label, wo_run_label, sizeof(run.label));
+	mutex_unlock(&wo_control_lock);
 
 	seq_printf(m, "wakeoff_version: %s\n", WAKEOFF_VERSION);
 	seq_printf(m, "record_abi: %d.%d\n", WAKEOFF_ABI_MAJOR,
@@ -178,7 +198,7 @@ static int wo_summary_show(struct seq_file *m, void *v)
 			   wo_tracepoint_attached(i) ? "attached" : "missing");
 
 	wo_sum_stats(&sum);
-	wo_show_correlation(m, &sum, m->private);
+	wo_show_correlation(m, &sum, m->private, &run);
 	/*
 	 * A "run" or "reset" written meanwhile would move the run ring under
 	 * the walk (a block printed twice: duplicate keys).

@@ -2,8 +2,24 @@
 /*
  * wakeoff: scheduler wakeup latency tracer -- module entry and exit.
  *
- * Load: BTF layout (optional), buffers and tables, debugfs files, then
- * the hooks.  Unload, in the order that makes it safe under full load:
+ * Load, in the order that keeps a failing load invisible:
+ *   1. BTF layout (optional), buffers, the correlation table and the
+ *      summary tables: everything a probe touches exists first;
+ *   2. the kprobes, whose tk_hooks list is parsed before anything is
+ *      registered (a bad list fails the load with nothing attached or
+ *      visible), then the tracepoints.  A probe may run as soon as it
+ *      is attached, so recording is off until all are: each returns at
+ *      once, and no wakeup is half-observed (seen at sched_waking before
+ *      the sched_switch probe exists).  No reader exists yet, so no
+ *      probe queues the reader-wakeup irq_work;
+ *   3. recording on, and the correlation sweeper;
+ *   4. the debugfs files, last: no file can be opened on a module whose
+ *      init then fails (the open file would outlive the module, which
+ *      is freed whatever its references, and a reader blocked in read()
+ *      would hang the removal of the files).
+ * A failure unwinds in the reverse order.
+ *
+ * Unload, in the order that makes it safe under full load:
  *   1. recording off (new probe calls return at once);
  *   2. unregister kprobes/kretprobes (they synchronize internally);
  *   3. unregister tracepoints, tracepoint_synchronize_unregister():
@@ -137,27 +153,30 @@ static int __init wakeoff_init(void)
 	ret = wo_agg_alloc();
 	if (ret)
 		goto err_corr;
-	ret = wo_debugfs_init();
-	if (ret) {
-		pr_err("wakeoff: cannot create debugfs files: %d\n", ret);
-		goto err_agg;
-	}
 	ret = wo_kprobes_attach();
 	if (ret)
-		goto err_debugfs;
+		goto err_agg;
 	ret = wo_tracepoints_attach();
 	if (ret)
 		goto err_kprobes;
+	WRITE_ONCE(wo_recording, true);
 	wo_corr_sweep_start();
+	ret = wo_debugfs_init();
+	if (ret) {
+		pr_err("wakeoff: cannot create debugfs files: %d\n", ret);
+		goto err_tracepoints;
+	}
 	pr_info("wakeoff: version %s loaded, record ABI %d.%d, rq clock %s\n",
 		WAKEOFF_VERSION, WAKEOFF_ABI_MAJOR, WAKEOFF_ABI_MINOR,
 		wo_rq.valid ? "available" : "unavailable");
 	return 0;
 
+err_tracepoints:
+	WRITE_ONCE(wo_recording, false);
+	wo_tracepoints_detach();
+	wo_corr_sweep_stop();
 err_kprobes:
 	wo_kprobes_detach();
-err_debugfs:
-	wo_debugfs_exit();
 err_agg:
 	wo_agg_free();
 err_corr:

@@ -7,7 +7,8 @@
  * single-producer/single-consumer byte ring with free-running u64 head
  * and tail.  The producer runs in probe context: it disables IRQs for
  * the copy, so only an NMI can nest, and a per-CPU busy flag makes such
- * a nested writer drop (and count) instead of corrupting the buffer.
+ * a nested writer drop (and count, and take a sequence number: every
+ * drop is a gap) instead of corrupting the buffer.
  * The record is published with smp_store_release(head); the reader
  * pairs with smp_load_acquire(head) and frees space with
  * smp_store_release(tail).  Readers are woken through a lazy irq_work
@@ -27,7 +28,7 @@
 struct wo_ring {
 	u64 head;		/* bytes written; producer only */
 	u64 tail;		/* bytes consumed; reader only */
-	u64 seq;		/* per-CPU record sequence, drops included */
+	u64 seq;		/* next sequence number, drops included: this_cpu ops only */
 	u8 *data;
 	u32 size;		/* power of two */
 	int busy;
@@ -35,6 +36,10 @@ struct wo_ring {
 };
 
 static DEFINE_PER_CPU(struct wo_ring, wo_rings);
+
+/* read() never splits a record; the uapi promises this bound. */
+static_assert(sizeof(struct wakeoff_wakeup) <= WAKEOFF_REC_MAX_SIZE);
+static_assert(sizeof(struct wakeoff_run) <= WAKEOFF_REC_MAX_SIZE);
 
 static __always_inline u64 wo_head_acquire(struct wo_ring *r)
 {
@@ -157,13 +162,24 @@ bool wo_ring_write(struct wakeoff_rec_hdr *hdr, u16 type, u16 size)
 	bool ok = false;
 	u64 head;
 
+	/*
+	 * Every attempt takes a sequence number, drops included, so that a
+	 * reader sees each drop as a gap.  An NMI may hit the outer writer
+	 * anywhere, also between its read and write of seq: this_cpu ops
+	 * are single instructions, so neither increment is lost.  No test
+	 * reaches the two nested paths (no probe writes a record from NMI
+	 * under QEMU TCG); reliability_test overflow_exact_per_cpu checks
+	 * gaps == drops for full buffers.
+	 */
 	if (in_nmi()) {
+		this_cpu_inc(wo_rings.seq);
 		this_cpu_inc(wo_stats.dropped_nested);
 		return false;
 	}
 	local_irq_save(flags);
 	r = this_cpu_ptr(&wo_rings);
 	if (unlikely(r->busy || !r->data)) {
+		this_cpu_inc(wo_rings.seq);
 		this_cpu_inc(wo_stats.dropped_nested);
 		goto out_restore;
 	}
@@ -173,7 +189,7 @@ bool wo_ring_write(struct wakeoff_rec_hdr *hdr, u16 type, u16 size)
 	hdr->type = type;
 	hdr->size = size;
 	hdr->cpu = smp_processor_id();
-	hdr->seq = r->seq++;
+	hdr->seq = this_cpu_inc_return(wo_rings.seq) - 1;
 	head = r->head;
 	if (head + size - wo_tail_acquire(r) > r->size) {
 		this_cpu_inc(wo_stats.dropped_full);

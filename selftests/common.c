@@ -319,13 +319,15 @@ unsigned int wo_flag(const char *name)
 int wo_tk_index(const char *name)
 {
 	FILE *f = fopen(WO_DIR "/tk_hooks", "re");
-	char fn[128], st[32];
+	char line[256], fn[128], st[32];
 	int idx, found = -1;
 
 	if (!f)
 		return -1;
-	while (fscanf(f, "%d %127s %31s", &idx, fn, st) == 3)
-		if (!strcmp(fn, name) && !strcmp(st, "attached"))
+	/* Line by line: a missing hook has more words ("missing (-2)"). */
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%d %127s %31s", &idx, fn, st) == 3 &&
+		    !strcmp(fn, name) && !strcmp(st, "attached"))
 			found = idx;
 	fclose(f);
 	return found;

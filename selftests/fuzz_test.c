@@ -123,7 +123,8 @@ static int ctl_model(const unsigned char *in, size_t len)
 		unsigned long long v;
 
 		a = tok(&rest);
-		if (!a || k_dec_u64(a, &v))
+		/* 2^64 - 1 is reserved (the summary's "no run" mark). */
+		if (!a || k_dec_u64(a, &v) || v == ~0ULL)
 			return 0;
 		while (k_isspace((unsigned char)*rest))
 			rest++;
@@ -164,7 +165,7 @@ static int ctl_model(const unsigned char *in, size_t len)
 static const char * const ctl_valid[] = {
 	"start", "stop\n", "filter pid 4242", "filter tgid 17\n",
 	"filter comm wo_fuzz", "filter clear", "run 1", "run 2 fuzz label",
-	"run 3 \tx", "filter  pid\t+9", "run 18446744073709551615 max",
+	"run 3 \tx", "filter  pid\t+9", "run 18446744073709551614 max",
 	"filter comm 0123456789abcde", "reset",
 };
 #define NVALID (sizeof(ctl_valid) / sizeof(ctl_valid[0]))

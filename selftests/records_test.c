@@ -437,6 +437,46 @@ TEST_F(rec, events_file_semantics)
 }
 
 /*
+ * read() hands out whole records only: a buffer that holds a header but
+ * not the next record gets EINVAL, and one of exactly the record's size
+ * gets that one record (README, events).
+ */
+TEST_F(rec, read_smaller_than_next_record)
+{
+	char buf[sizeof(struct wakeoff_wakeup)];
+	const struct wakeoff_rec_hdr *h = (const void *)buf;
+	struct wo_pingpong pp;
+	ssize_t r;
+	int fd;
+
+	ASSERT_EQ(216, sizeof(struct wakeoff_wakeup));
+	ASSERT_EQ(0, wo_control("stop"));
+	ASSERT_EQ(0, wo_control("reset"));
+	/* Only wakeup records from here: no run command is written. */
+	ASSERT_EQ(0, wo_control("start"));
+	ASSERT_EQ(0, wo_pingpong_start(&pp, 50));
+	wo_pingpong_go(&pp);
+	ASSERT_EQ(0, wo_pingpong_wait(&pp));
+	ASSERT_EQ(0, wo_control("stop"));
+	ASSERT_LT(0, wo_summary_u64("records.recorded"));
+
+	fd = open(WO_DIR "/events", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	r = read(fd, buf, sizeof(struct wakeoff_rec_hdr) + 8);
+	EXPECT_EQ(-1, r);
+	EXPECT_EQ(EINVAL, errno);
+	r = read(fd, buf, sizeof(buf) - 8);
+	EXPECT_EQ(-1, r);
+	EXPECT_EQ(EINVAL, errno);
+	r = read(fd, buf, sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf), r);
+	EXPECT_EQ(WAKEOFF_REC_MAGIC, h->magic);
+	EXPECT_EQ(WAKEOFF_REC_WAKEUP, h->type);
+	EXPECT_EQ(sizeof(buf), h->size);
+	close(fd);
+}
+
+/*
  * A read nested in a hooked read counts once, as the outermost function:
  * with ktime_get_ts64 (which clock_gettime(CLOCK_MONOTONIC) calls) hooked
  * as well, every first read is still the syscall, and its value is the

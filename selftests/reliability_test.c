@@ -262,7 +262,7 @@ static long reader_loop(int fd, int stop_fd, char **out)
 
 struct seen {
 	uint64_t count[MAXCPU];
-	uint64_t max_seq[MAXCPU];
+	uint64_t min_seq[MAXCPU], max_seq[MAXCPU];
 	unsigned char *bits[MAXCPU];	/* seq bitmap per CPU */
 	size_t nbits;
 	long dups, bad, wakeups, badcpu;
@@ -276,8 +276,10 @@ static void seen_init(struct seen *s, size_t nbits)
 	memset(s, 0, sizeof(*s));
 	s->nbits = nbits;
 	s->ncpu = sysconf(_SC_NPROCESSORS_CONF);
-	for (c = 0; c < MAXCPU; c++)
+	for (c = 0; c < MAXCPU; c++) {
 		s->bits[c] = calloc(nbits / 8 + 1, 1);
+		s->min_seq[c] = UINT64_MAX;
+	}
 }
 
 static void seen_free(struct seen *s)
@@ -324,6 +326,8 @@ static void seen_add(struct seen *s, const char *buf, long len)
 		}
 		if (h->seq > s->max_seq[h->cpu])
 			s->max_seq[h->cpu] = h->seq;
+		if (h->seq < s->min_seq[h->cpu])
+			s->min_seq[h->cpu] = h->seq;
 		off += h->size;
 	}
 	if (off != len)
@@ -583,6 +587,45 @@ TEST_F_TIMEOUT(unloaded, overflow_exact_per_cpu, 300)
 	       (unsigned long long)closed, (unsigned long long)recorded,
 	       (unsigned long long)dropped, (unsigned long long)cpus_dropping);
 	fflush(stdout);
+
+	/*
+	 * Drops are sequence gaps (README): one run record written on each
+	 * CPU closes its range, and the numbers missing from each CPU's
+	 * sequence are its dropped count.
+	 */
+	for (cpu = 0; cpu < ncpu && cpu < MAXCPU; cpu++) {
+		char cmd[32];
+
+		ASSERT_EQ(0, wo_pin(0, (int)cpu, -1));
+		snprintf(cmd, sizeof(cmd), "run %ld", cpu + 1);
+		ASSERT_EQ(0, wo_control(cmd));
+	}
+	len = wo_events_drain(&buf);
+	ASSERT_LT(0, len);
+	seen_add(&seen, buf, len);
+	free(buf);
+	EXPECT_EQ(0, seen.dups);
+	EXPECT_EQ(0, seen.bad);
+	ASSERT_EQ(0, wo_summary_read(&s));
+	for (cpu = 0; cpu < ncpu && cpu < MAXCPU; cpu++) {
+		uint64_t d = cpu_key(&s, cpu, "dropped");
+		uint64_t gaps;
+
+		ASSERT_LE(1, seen.count[cpu]);
+		gaps = seen.max_seq[cpu] - seen.min_seq[cpu] + 1 - seen.count[cpu];
+		EXPECT_EQ(d, gaps) {
+			TH_LOG("cpu%ld: %llu dropped, %llu sequence numbers missing",
+			       cpu, (unsigned long long)d,
+			       (unsigned long long)gaps);
+		}
+		printf("# cpu%ld: seq %llu..%llu, %llu records, %llu dropped\n",
+		       cpu, (unsigned long long)seen.min_seq[cpu],
+		       (unsigned long long)seen.max_seq[cpu],
+		       (unsigned long long)seen.count[cpu],
+		       (unsigned long long)d);
+	}
+	fflush(stdout);
+	wo_summary_free(&s);
 	seen_free(&seen);
 }
 

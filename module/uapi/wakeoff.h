@@ -24,6 +24,13 @@
 
 #define WAKEOFF_COMM_LEN	16	/* TASK_COMM_LEN */
 
+/*
+ * read() of the events file never splits a record: a buffer smaller than
+ * the next record gets EINVAL.  No record of ABI major 1 is larger than
+ * this, so a buffer of this size always gets at least one record.
+ */
+#define WAKEOFF_REC_MAX_SIZE	4096
+
 /* Record types (struct wakeoff_rec_hdr.type). */
 enum wakeoff_rec_type {
 	WAKEOFF_REC_WAKEUP	= 1,	/* one closed wakeup correlation */
@@ -36,7 +43,7 @@ struct wakeoff_rec_hdr {
 	__u8  type;		/* enum wakeoff_rec_type */
 	__u16 size;		/* bytes, header included, WAKEOFF_REC_ALIGN'ed */
 	__u16 cpu;		/* CPU whose buffer carried the record */
-	__u64 seq;		/* per-CPU sequence; a gap means drops */
+	__u64 seq;		/* per-CPU sequence; each drop is a gap */
 };
 
 /* Context of the waker at sched_waking (wakeoff_wakeup.waker_ctx). */
@@ -54,7 +61,7 @@ enum wakeoff_outcome {
 	WAKEOFF_OUT_EXITED	= 2,	/* it exited without a read */
 	WAKEOFF_OUT_TIMEOUT	= 3,	/* no read within tk_timeout_ms */
 	WAKEOFF_OUT_REWOKEN	= 4,	/* woken again before it ever slept */
-	WAKEOFF_OUT_FLUSHED	= 5,	/* still open at stop/reset/unload */
+	WAKEOFF_OUT_FLUSHED	= 5,	/* still open at stop or reset */
 	/*
 	 * ABI 1.3: a new wakeup of the same task found this one still open
 	 * under another pid (a non-leader exec() took the leader's pid, or
