@@ -264,7 +264,7 @@ TEST_F(loaded, summary_keys_in_readme)
 	ASSERT_EQ(0, wo_clock_child_rounds(&cc, 50, 0));
 	wo_clock_child_stop(&cc);
 	ASSERT_EQ(0, wo_summary_read(&s));
-	EXPECT_TRUE(readme_documents("run.7.offset.ktime_get.min_ns"));
+	EXPECT_TRUE(readme_documents("run.7.offset.monotonic.ktime_get.min_ns"));
 	EXPECT_FALSE(readme_documents("no_such_key"));
 	for (i = 0; i < s.n; i++) {
 		if (readme_documents(s.kv[i].key))
