@@ -9,7 +9,7 @@
 #include "wo_hist.h"
 
 #define WO_FLAG_CLASSES	16
-#define WO_TK_FUNCS	16	/* >= the number of known tk hooks */
+#define WO_TK_FUNCS	32	/* >= known tk hooks + user hooks (8) */
 #define WO_MATRIX_MAX	64	/* prev->target matrix up to this many CPUs */
 #define WO_RUN_NONE	(~0ULL)	/* a run block being recycled */
 
