@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * User clock hooks (module/wo_uprobes.c): a task's clock_gettime()
+ * through the C library -- the vDSO on tsc, the syscall fallback on hpet
+ * -- is the first read of its wakeup, seen at source "user", with the
+ * value the task itself got; breakpoints go only into traced processes
+ * and none is left after "uprobe clear" or rmmod; bad commands attach
+ * nothing.
+ *
+ * The guest has no libc.so (static busybox initramfs), so the hook is on
+ * this test's own statically linked clock_gettime(), which is glibc's
+ * vDSO caller like the shared one.  Uprobes need a page-cache file: the
+ * test copies itself to /tmp and runs the reader children from the copy.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "common.h"
+#include "../userspace/elfsym.h"
+
+#define COPY	"/tmp/wo_uclock"
+#define CS_PATH	"/sys/devices/system/clocksource/clocksource0/current_clocksource"
+#define ROUNDS	300
+
+/* Child mode (argv[1] == "reader"): one libc clock read per byte read. */
+static int reader_main(void)
+{
+	struct timespec ts;
+	uint64_t v;
+	char c;
+
+	while (read(0, &c, 1) == 1) {
+		if (clock_gettime(CLOCK_MONOTONIC, &ts))
+			return 1;
+		v = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+		if (write(1, &v, sizeof(v)) != sizeof(v))
+			return 1;
+	}
+	return 0;
+}
+
+struct reader {
+	pid_t pid;
+	int to, from;
+};
+
+static int copy_self(void)
+{
+	char buf[65536];
+	int in, out, ret = 0;
+	ssize_t n;
+
+	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	unlink(COPY);
+	out = open(COPY, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (in < 0 || out < 0)
+		return -1;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			ret = -1;
+	close(in);
+	close(out);
+	return n < 0 ? -1 : ret;
+}
+
+static int reader_start(struct reader *r)
+{
+	int a[2], b[2];
+
+	if (pipe2(a, O_CLOEXEC) || pipe2(b, O_CLOEXEC))
+		return -1;
+	r->pid = fork();
+	if (r->pid == 0) {
+		dup2(a[0], 0);
+		dup2(b[1], 1);
+		execl(COPY, COPY, "reader", (char *)NULL);
+		_exit(127);
+	}
+	close(a[0]);
+	close(b[1]);
+	r->to = a[1];
+	r->from = b[0];
+	return r->pid > 0 ? 0 : -1;
+}
+
+/* Wait until @pid sleeps (state S), at most ~2 s. */
+static void wait_sleeping(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	int i, fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	for (i = 0; i < 20000; i++) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return;
+		buf[n] = '\0';
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return;
+		usleep(100);
+	}
+}
+
+/* One round: wake the reader; returns the value it read, 0 on error. */
+static uint64_t reader_round(struct reader *r)
+{
+	uint64_t v = 0;
+	char c = 'x';
+
+	wait_sleeping(r->pid);
+	if (write(r->to, &c, 1) != 1 || read(r->from, &v, sizeof(v)) != sizeof(v))
+		return 0;
+	return v;
+}
+
+static void reader_stop(struct reader *r)
+{
+	close(r->to);
+	close(r->from);
+	waitpid(r->pid, NULL, 0);
+}
+
+/* The byte at file offset @off of COPY in @pid's memory, or -1. */
+static int text_byte(pid_t pid, uint64_t off)
+{
+	char path[64], line[512], file[256];
+	unsigned long start, end, moff;
+	unsigned char b;
+	uint64_t addr = 0;
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		file[0] = '\0';
+		if (sscanf(line, "%lx-%lx %*s %lx %*s %*s %255s", &start, &end,
+			   &moff, file) == 4 && !strcmp(file, COPY) &&
+		    off >= moff && off - moff < end - start) {
+			addr = start + (off - moff);
+			break;
+		}
+	}
+	fclose(f);
+	if (!addr)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &b, 1, addr) != 1)
+		b = 0, addr = 0;
+	close(fd);
+	return addr ? b : -1;
+}
+
+static uint64_t clock_off(void)
+{
+	char err[256];
+	uint64_t off = 0;
+
+	if (wo_elf_sym_offset(COPY, "clock_gettime", &off, err, sizeof(err)))
+		fprintf(stderr, "# %s\n", err);
+	return off;
+}
+
+static int uprobe_add(uint64_t off, const char *opt)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "uprobe add %s 0x%llx clock_gettime%s%s",
+		 COPY, (unsigned long long)off, opt ? " " : "", opt ? opt : "");
+	return wo_control(cmd);
+}
+
+static char *summary_str(const char *key)
+{
+	struct wo_summary s;
+	char *v = NULL;
+
+	if (wo_summary_read(&s))
+		return NULL;
+	if (wo_summary_get(&s, key))
+		v = strdup(wo_summary_get(&s, key));
+	wo_summary_free(&s);
+	return v;
+}
+
+FIXTURE(uc) {
+	uint64_t off;
+};
+
+FIXTURE_SETUP(uc)
+{
+	char cs[64] = "unknown";
+	FILE *f = fopen(CS_PATH, "re");
+
+	if (f) {
+		if (!fgets(cs, sizeof(cs), f))
+			strcpy(cs, "unknown\n");
+		fclose(f);
+	}
+	printf("# clocksource: %s", cs);
+	if (wo_is_loaded())
+		wo_unload();
+	ASSERT_EQ(0, copy_self());
+	self->off = clock_off();
+	ASSERT_NE(0, self->off);
+	ASSERT_EQ(0, wo_load(NULL));
+}
+
+FIXTURE_TEARDOWN(uc)
+{
+	wo_unload();
+}
+
+/* (a) 300 wakeups, each followed by a libc read: closed as user reads. */
+TEST_F(uc, libc_read_is_first_read)
+{
+	uint64_t *vals = calloc(ROUNDS, sizeof(*vals));
+	long len, pos = 0, n_rec = 0, n_user = 0, n_equal = 0, n_mono = 0;
+	const struct wakeoff_wakeup *w;
+	struct reader r;
+	char cmd[64], name[256], *buf;
+	int i, j, idx;
+
+	ASSERT_NE(NULL, vals);
+	ASSERT_EQ(0, reader_start(&r));
+	snprintf(cmd, sizeof(cmd), "filter tgid %d", r.pid);
+	ASSERT_EQ(0, wo_control(cmd));
+	ASSERT_EQ(0, uprobe_add(self->off, NULL));
+	snprintf(name, sizeof(name), "%s:clock_gettime", COPY);
+	idx = wo_tk_index(name);
+	ASSERT_LE(0, idx);
+	reader_round(&r);	/* exec done, first fault-ins */
+	ASSERT_EQ(0, wo_control("reset"));
+	for (i = 0; i < ROUNDS; i++) {
+		vals[i] = reader_round(&r);
+		ASSERT_NE(0, vals[i]);
+	}
+	wait_sleeping(r.pid);
+	ASSERT_EQ(0, wo_control("stop"));
+	len = wo_events_drain(&buf);
+	ASSERT_LT(0, len);
+	while ((w = wo_next_record(buf, len, &pos, WAKEOFF_REC_WAKEUP))) {
+		if (w->pid != r.pid)
+			continue;
+		n_rec++;
+		if (w->outcome != WAKEOFF_OUT_TKREAD || w->tk_func != idx ||
+		    w->tk_source != WAKEOFF_TK_SRC_USER)
+			continue;
+		n_user++;
+		n_mono += w->tk_clock == CLOCK_MONOTONIC;
+		for (j = 0; j < ROUNDS; j++)
+			if (vals[j] == w->tk_value) {
+				n_equal++;
+				break;
+			}
+	}
+	printf("# records %ld, user reads %ld, monotonic %ld, value equal %ld of %d rounds\n",
+	       n_rec, n_user, n_mono, n_equal, ROUNDS);
+	EXPECT_LE(ROUNDS * 95 / 100, n_user);
+	EXPECT_EQ(n_user, n_mono);
+	EXPECT_LE(n_user * 95 / 100, n_equal);
+	/* Each read counts once: no record of a nested syscall read. */
+	EXPECT_GE(ROUNDS + 2, n_rec);
+	free(buf);
+	reader_stop(&r);
+	EXPECT_EQ(0, wo_control("uprobe clear"));
+	free(vals);
+}
+
+/* (b) only the traced process's text holds the breakpoint. */
+TEST_F(uc, untraced_process_untouched)
+{
+	struct reader a, b;
+	char cmd[64], *v;
+	int ba, bb;
+
+	ASSERT_EQ(0, reader_start(&a));
+	ASSERT_EQ(0, reader_start(&b));
+	reader_round(&a);
+	reader_round(&b);
+	snprintf(cmd, sizeof(cmd), "filter tgid %d", a.pid);
+	ASSERT_EQ(0, wo_control(cmd));
+	ASSERT_EQ(0, uprobe_add(self->off, NULL));
+	ba = text_byte(a.pid, self->off);
+	bb = text_byte(b.pid, self->off);
+	printf("# traced byte 0x%x, untraced byte 0x%x\n", ba, bb);
+	EXPECT_EQ(0xcc, ba);
+	EXPECT_LE(0, bb);
+	EXPECT_NE(0xcc, bb);
+	v = summary_str("uprobes.scope");
+	snprintf(cmd, sizeof(cmd), "tgid %d", a.pid);
+	EXPECT_STREQ(cmd, v ? v : "");
+	free(v);
+	EXPECT_NE(0, reader_round(&a));
+	EXPECT_NE(0, reader_round(&b));
+	/* A process that starts later, outside the scope: untouched. */
+	{
+		struct reader c;
+
+		ASSERT_EQ(0, reader_start(&c));
+		reader_round(&c);
+		bb = text_byte(c.pid, self->off);
+		EXPECT_LE(0, bb);
+		EXPECT_NE(0xcc, bb);
+		reader_stop(&c);
+	}
+	EXPECT_EQ(0, wo_control("uprobe clear"));
+	reader_stop(&a);
+	reader_stop(&b);
+}
+
+/* (c) "uprobe clear" and rmmod leave no breakpoint; the process runs on. */
+TEST_F(uc, clear_and_unload_remove_breakpoints)
+{
+	struct reader a;
+	char cmd[64];
+
+	ASSERT_EQ(0, reader_start(&a));
+	reader_round(&a);
+	snprintf(cmd, sizeof(cmd), "filter tgid %d", a.pid);
+	ASSERT_EQ(0, wo_control(cmd));
+	ASSERT_EQ(0, uprobe_add(self->off, NULL));
+	EXPECT_EQ(0xcc, text_byte(a.pid, self->off));
+	EXPECT_NE(0, reader_round(&a));
+	ASSERT_EQ(0, wo_control("uprobe clear"));
+	EXPECT_EQ(0, wo_summary_u64("uprobes.attached"));
+	EXPECT_NE(0xcc, text_byte(a.pid, self->off));
+	EXPECT_NE(0, reader_round(&a));
+
+	ASSERT_EQ(0, uprobe_add(self->off, NULL));
+	EXPECT_EQ(1, wo_summary_u64("uprobes.attached"));
+	EXPECT_EQ(0xcc, text_byte(a.pid, self->off));
+	/* rmmod while the traced process sleeps inside ... and after a read. */
+	EXPECT_NE(0, reader_round(&a));
+	ASSERT_EQ(0, wo_unload());
+	EXPECT_NE(0xcc, text_byte(a.pid, self->off));
+	EXPECT_LE(0, text_byte(a.pid, self->off));
+	EXPECT_NE(0, reader_round(&a));
+	EXPECT_NE(0, reader_round(&a));
+	reader_stop(&a);
+	ASSERT_EQ(0, wo_load(NULL));
+}
+
+static void expect_einval(struct __test_metadata *_metadata, const char *cmd,
+			  const char *why_part)
+{
+	char *buf, *p;
+	size_t len;
+
+	EXPECT_EQ(-EINVAL, wo_control(cmd));
+	ASSERT_EQ(0, wo_read_file(WO_CONTROL, &buf, &len));
+	p = strstr(buf, "last_error: ");
+	EXPECT_NE(NULL, p);
+	if (p) {
+		printf("# '%s': %.*s\n", cmd, (int)strcspn(p, "\n"), p);
+		EXPECT_NE(NULL, strstr(p, why_part));
+	}
+	free(buf);
+	EXPECT_EQ(0, wo_summary_u64("uprobes.attached"));
+}
+
+/* (d) bad input: EINVAL, a reason, nothing attached. */
+TEST_F(uc, bad_commands_attach_nothing)
+{
+	char cmd[256];
+	int fd;
+
+	expect_einval(_metadata, "uprobe add " COPY " 0x10 clock_gettime",
+		      "filter");
+	ASSERT_EQ(0, wo_control("filter tgid 1"));
+	expect_einval(_metadata, "uprobe add /nonexistent 0x10 clock_gettime",
+		      "cannot be opened");
+	expect_einval(_metadata, "uprobe add " COPY " 0x7fffffff clock_gettime",
+		      "beyond");
+	fd = open("/tmp/wo_notelf", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(4096, write(fd, memset(malloc(4096), 'x', 4096), 4096));
+	close(fd);
+	expect_einval(_metadata, "uprobe add /tmp/wo_notelf 0x10 clock_gettime",
+		      "not an ELF");
+	expect_einval(_metadata, "uprobe add /tmp 0x10 clock_gettime",
+		      "regular");
+	snprintf(cmd, sizeof(cmd), "uprobe add %s 0x%llx clock_settime", COPY,
+		 (unsigned long long)self->off);
+	expect_einval(_metadata, cmd, "kind");
+	snprintf(cmd, sizeof(cmd), "uprobe add %s 0x%llx clock_gettime every",
+		 COPY, (unsigned long long)self->off);
+	expect_einval(_metadata, cmd, "all");
+	expect_einval(_metadata, "uprobe add " COPY " zz clock_gettime", "number");
+	expect_einval(_metadata, "uprobe add tmp/x 0x10 clock_gettime", "absolute");
+	expect_einval(_metadata, "uprobe remove", "add, clear");
+	expect_einval(_metadata, "uprobe clear now", "no argument");
+	/* A good one after the bad ones, then a second scope is refused. */
+	ASSERT_EQ(0, uprobe_add(self->off, NULL));
+	EXPECT_EQ(-EINVAL, uprobe_add(self->off + 4, "all"));
+	EXPECT_EQ(-EINVAL, uprobe_add(self->off, NULL));	/* twice */
+	EXPECT_EQ(1, wo_summary_u64("uprobes.attached"));
+	EXPECT_EQ(0, wo_control("uprobe clear"));
+	EXPECT_EQ(0, wo_summary_u64("uprobes.attached"));
+	unlink("/tmp/wo_notelf");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "reader"))
+		return reader_main();
+	return test_harness_run(argc, argv);
+}
