@@ -141,7 +141,7 @@ int wo_cmd_uprobe(char **rest, const char **why);
 void wo_uprobes_clear(void);
 void wo_uprobes_show(struct seq_file *m);
 void wo_uprobes_tk_show(struct seq_file *m, unsigned int first);
-const char *wo_uprobe_name(unsigned int slot);	/* NULL: unused */
+const char *wo_uprobe_name(unsigned int slot);	/* summary key; NULL: unused */
 
 /* wo_flags.c: the running kernel's wake_flags. */
 extern const struct wo_flag_name {

@@ -30,8 +30,9 @@
  * Hooks are removed together: "uprobe clear" and module exit (after
  * recording is off, before the tracepoints go).  Each hook's record
  * index (tk_func) is wo_tk_kernel_nr() + its slot; the tk_hooks file
- * lists it as "<index> <path>:<kind> attached|missing", and a cleared
- * slot keeps its name until a new hook takes it.
+ * lists it as "<index> <path>:<kind> attached|missing", the summary's
+ * per-function keys as "uprobe<slot>_<kind>", and a cleared slot keeps
+ * its names until a new hook takes it.
  */
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -72,7 +73,8 @@ struct wo_up_hook {
 	enum wo_up_kind kind;
 	unsigned int index;	/* the record's tk_func */
 	bool attached;
-	char name[WO_UP_NAME];
+	char name[WO_UP_NAME];	/* tk_hooks: "<path>:<kind>" */
+	char key[32];		/* summary keys: "uprobe<slot>_<kind>" */
 };
 
 static DEFINE_MUTEX(wo_up_lock);	/* hooks and scope: add, clear, show */
@@ -386,6 +388,7 @@ static int wo_up_add(char **rest, const char **why)
 		goto put;
 	}
 	snprintf(h->name, sizeof(h->name), "%s:%s", path, kind);
+	snprintf(h->key, sizeof(h->key), "uprobe%u_%s", wo_up_nr, kind);
 	h->attached = true;
 	wo_up_nr++;
 	wo_up_named = max(wo_up_named, wo_up_nr);
@@ -461,8 +464,12 @@ void wo_uprobes_tk_show(struct seq_file *m, unsigned int first)
 	mutex_unlock(&wo_up_lock);
 }
 
-/* The name of user hook @slot (static storage, never freed), or NULL. */
+/*
+ * The summary's name of user hook @slot, "uprobe<slot>_<kind>" (a path
+ * does not fit in a summary key; the "uprobe.<slot>:" line maps it), in
+ * static storage that is never freed; NULL if the slot was never used.
+ */
 const char *wo_uprobe_name(unsigned int slot)
 {
-	return slot < READ_ONCE(wo_up_named) ? wo_up[slot].name : NULL;
+	return slot < READ_ONCE(wo_up_named) ? wo_up[slot].key : NULL;
 }
