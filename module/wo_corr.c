@@ -62,8 +62,8 @@ struct wo_slot {
 	u8 in_outer;	/* inside a hooked clock syscall: inner reads skip */
 	u8 u_func;	/* in_outer == WO_OUTER_USER: the user hook's index */
 	s8 u_clock;	/* ... the clock it reads */
-	pid_t pid;
-	unsigned long u_ptr;	/* ... the user pointer it fills */	/* at wo_open(): tells "rewoken" from "replaced" */
+	pid_t pid;	/* at wo_open(): tells "rewoken" from "replaced" */
+	unsigned long u_ptr;	/* in_outer == WO_OUTER_USER: the user pointer it fills */
 	struct wakeoff_wakeup rec;
 };
 

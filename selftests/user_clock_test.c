@@ -32,6 +32,7 @@
 #define COPY	"/tmp/wo_uclock"
 #define CS_PATH	"/sys/devices/system/clocksource/clocksource0/current_clocksource"
 #define ROUNDS	300
+#define BENCH	20000
 
 /* Child mode (argv[1] == "reader"): one libc clock read per byte read. */
 static int reader_main(void)
@@ -44,6 +45,15 @@ static int reader_main(void)
 		if (clock_gettime(CLOCK_MONOTONIC, &ts))
 			return 1;
 		v = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+		if (c == 'b') {	/* cost: BENCH calls, the time they took */
+			struct timespec t2;
+			int i;
+
+			for (i = 0; i < BENCH; i++)
+				clock_gettime(CLOCK_MONOTONIC, &t2);
+			clock_gettime(CLOCK_MONOTONIC, &t2);
+			v = (uint64_t)t2.tv_sec * 1000000000ULL + t2.tv_nsec - v;
+		}
 		if (write(1, &v, sizeof(v)) != sizeof(v))
 			return 1;
 	}
@@ -118,16 +128,20 @@ static void wait_sleeping(pid_t pid)
 	}
 }
 
-/* One round: wake the reader; returns the value it read, 0 on error. */
-static uint64_t reader_round(struct reader *r)
+/* One round: wake the reader with @c; returns what it sent, 0 on error. */
+static uint64_t reader_send(struct reader *r, char c)
 {
 	uint64_t v = 0;
-	char c = 'x';
 
 	wait_sleeping(r->pid);
 	if (write(r->to, &c, 1) != 1 || read(r->from, &v, sizeof(v)) != sizeof(v))
 		return 0;
 	return v;
+}
+
+static uint64_t reader_round(struct reader *r)
+{
+	return reader_send(r, 'x');
 }
 
 static void reader_stop(struct reader *r)
@@ -219,7 +233,7 @@ FIXTURE_SETUP(uc)
 			strcpy(cs, "unknown\n");
 		fclose(f);
 	}
-	printf("# clocksource: %s", cs);
+	fprintf(stderr, "# clocksource: %s", cs);
 	if (wo_is_loaded())
 		wo_unload();
 	ASSERT_EQ(0, copy_self());
@@ -276,7 +290,7 @@ TEST_F(uc, libc_read_is_first_read)
 				break;
 			}
 	}
-	printf("# records %ld, user reads %ld, monotonic %ld, value equal %ld of %d rounds\n",
+	fprintf(stderr, "# records %ld, user reads %ld, monotonic %ld, value equal %ld of %d rounds\n",
 	       n_rec, n_user, n_mono, n_equal, ROUNDS);
 	EXPECT_LE(ROUNDS * 95 / 100, n_user);
 	EXPECT_EQ(n_user, n_mono);
@@ -305,7 +319,7 @@ TEST_F(uc, untraced_process_untouched)
 	ASSERT_EQ(0, uprobe_add(self->off, NULL));
 	ba = text_byte(a.pid, self->off);
 	bb = text_byte(b.pid, self->off);
-	printf("# traced byte 0x%x, untraced byte 0x%x\n", ba, bb);
+	fprintf(stderr, "# traced byte 0x%x, untraced byte 0x%x\n", ba, bb);
 	EXPECT_EQ(0xcc, ba);
 	EXPECT_LE(0, bb);
 	EXPECT_NE(0xcc, bb);
@@ -363,6 +377,29 @@ TEST_F(uc, clear_and_unload_remove_breakpoints)
 	ASSERT_EQ(0, wo_load(NULL));
 }
 
+/* (e) the cost of a hooked call, against the same call unhooked. */
+TEST_F(uc, cost_of_a_hooked_call)
+{
+	uint64_t plain, hooked;
+	struct reader a;
+	char cmd[64];
+
+	ASSERT_EQ(0, reader_start(&a));
+	reader_round(&a);
+	plain = reader_send(&a, 'b');
+	snprintf(cmd, sizeof(cmd), "filter tgid %d", a.pid);
+	ASSERT_EQ(0, wo_control(cmd));
+	ASSERT_EQ(0, uprobe_add(self->off, NULL));
+	hooked = reader_send(&a, 'b');
+	ASSERT_NE(0, plain);
+	ASSERT_NE(0, hooked);
+	fprintf(stderr, "# cost: clock_gettime %.1f ns plain, %.1f ns hooked (x%.1f), %d calls\n",
+		(double)plain / BENCH, (double)hooked / BENCH,
+		(double)hooked / plain, BENCH);
+	EXPECT_EQ(0, wo_control("uprobe clear"));
+	reader_stop(&a);
+}
+
 static void expect_einval(struct __test_metadata *_metadata, const char *cmd,
 			  const char *why_part)
 {
@@ -374,7 +411,7 @@ static void expect_einval(struct __test_metadata *_metadata, const char *cmd,
 	p = strstr(buf, "last_error: ");
 	EXPECT_NE(NULL, p);
 	if (p) {
-		printf("# '%s': %.*s\n", cmd, (int)strcspn(p, "\n"), p);
+		fprintf(stderr, "# '%s': %.*s\n", cmd, (int)strcspn(p, "\n"), p);
 		EXPECT_NE(NULL, strstr(p, why_part));
 	}
 	free(buf);
