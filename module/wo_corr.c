@@ -59,7 +59,7 @@ struct wo_slot {
 	atomic_t busy;
 	u8 stage;
 	u8 on_rq;	/* still queued at sched_waking */
-	u8 in_outer;	/* inside a hooked clock syscall: inner reads skip */
+	u8 in_outer;	/* in a hooked syscall/user clock call: inner reads skip */
 	u8 u_func;	/* in_outer == WO_OUTER_USER: the user hook's index */
 	s8 u_clock;	/* ... the clock it reads */
 	pid_t pid;	/* at wo_open(): tells "rewoken" from "replaced" */
