@@ -27,9 +27,10 @@
  * (wo_task_matches()); a hit in a process outside the scope (another
  * consumer's breakpoint) asks uprobes to remove ours there.
  *
- * Hooks are removed together: "uprobe clear" and module exit (after
- * recording is off, before the tracepoints go).  Each hook's record
- * index (tk_func) is wo_tk_kernel_nr() + its slot; the tk_hooks file
+ * Each hook holds a reference on its file's path (so the file system
+ * cannot be unmounted under it).  Hooks are removed together: "uprobe
+ * clear" and module exit (after recording is off, before the
+ * tracepoints go).  Each hook's record index (tk_func) is wo_tk_kernel_nr() + its slot; the tk_hooks file
  * lists it as "<index> <path>:<kind> attached|missing", the summary's
  * per-function keys as "uprobe<slot>_<kind>", and a cleared slot keeps
  * its names until a new hook takes it.
@@ -70,6 +71,7 @@ enum wo_up_scope_type { WO_UP_NONE, WO_UP_TGID, WO_UP_PID, WO_UP_ALL };
 struct wo_up_hook {
 	struct uprobe_consumer uc;
 	struct wo_uprobe_ref ref;
+	struct path path;	/* pins the inode and its mount (no umount) */
 	enum wo_up_kind kind;
 	unsigned int index;	/* the record's tk_func */
 	bool attached;
@@ -205,12 +207,12 @@ static void wo_up_detach_all(void)
 	}
 	if (n)
 		wo_uprobe_unregister_sync();
-	/* No handler runs now: the inodes can go. */
+	/* No handler runs now: the files can go. */
 	for (i = 0; i < wo_up_nr; i++) {
 		if (!wo_up[i].attached)
 			continue;
 		wo_up[i].attached = false;
-		iput(wo_up[i].ref.inode);
+		path_put(&wo_up[i].path);
 		wo_up[i].ref.inode = NULL;
 	}
 	wo_up_nr = 0;
@@ -257,9 +259,13 @@ static int wo_up_want_scope(bool all, int *type, pid_t *id, const char **why)
 	return 0;
 }
 
-/* A regular ELF file with @offset inside; takes an inode reference. */
-static int wo_up_inode(const char *path, u64 offset, struct inode **out,
-		       const char **why)
+/*
+ * A regular ELF file with @offset inside; takes a reference on its path
+ * (dentry and mount, as trace_uprobe does: an inode reference alone would
+ * let the file system be unmounted under the uprobe).
+ */
+static int wo_up_open(const char *path, u64 offset, struct path *out,
+		      const char **why)
 {
 	static const char elfmag[4] = { 0x7f, 'E', 'L', 'F' };
 	struct file *f;
@@ -291,12 +297,9 @@ static int wo_up_inode(const char *path, u64 offset, struct inode **out,
 		*why = "uprobe path is not an ELF file";
 		goto bad;
 	}
-	*out = igrab(inode);
+	*out = f->f_path;
+	path_get(out);
 	filp_close(f, NULL);
-	if (!*out) {
-		*why = "uprobe path's inode is going away";
-		return -EINVAL;
-	}
 	return 0;
 bad:
 	filp_close(f, NULL);
@@ -309,6 +312,7 @@ static int wo_up_add(char **rest, const char **why)
 	char *path = wo_next_token(rest), *off, *kind, *opt;
 	struct wo_up_hook *h;
 	struct inode *inode;
+	struct path fpath;
 	int type, k, ret;
 	bool all = false;
 	u64 offset;
@@ -355,9 +359,10 @@ static int wo_up_add(char **rest, const char **why)
 		ret = -EINVAL;
 		goto out;
 	}
-	ret = wo_up_inode(path, offset, &inode, why);
+	ret = wo_up_open(path, offset, &fpath, why);
 	if (ret)
 		goto out;
+	inode = d_inode(fpath.dentry);
 	for (k = 0; k < wo_up_nr; k++) {
 		if (wo_up[k].ref.inode == inode && wo_up[k].ref.offset == offset) {
 			*why = "uprobe already attached at this offset";
@@ -370,6 +375,7 @@ static int wo_up_add(char **rest, const char **why)
 	h->uc.handler = wo_up_handler;
 	h->uc.ret_handler = wo_up_ret_handler;
 	h->uc.filter = wo_uprobe_filter;
+	h->path = fpath;
 	h->ref.inode = inode;
 	h->ref.offset = offset;
 	h->kind = match_string(wo_up_kind_names, WO_UP_KINDS, kind);
@@ -394,7 +400,7 @@ static int wo_up_add(char **rest, const char **why)
 	wo_up_named = max(wo_up_named, wo_up_nr);
 	goto out;
 put:
-	iput(inode);
+	path_put(&fpath);
 out:
 	mutex_unlock(&wo_up_lock);
 	return ret;
