@@ -84,7 +84,8 @@ static int copy_self(void)
 	return n < 0 ? -1 : ret;
 }
 
-static int reader_start(struct reader *r)
+/* Start @argv (NULL: this test's copy as a reader) on a pipe pair. */
+static int reader_exec(struct reader *r, char *const *argv)
 {
 	int a[2], b[2];
 
@@ -94,7 +95,10 @@ static int reader_start(struct reader *r)
 	if (r->pid == 0) {
 		dup2(a[0], 0);
 		dup2(b[1], 1);
-		execl(COPY, COPY, "reader", (char *)NULL);
+		if (argv)
+			execv(argv[0], argv);
+		else
+			execl(COPY, COPY, "reader", (char *)NULL);
 		_exit(127);
 	}
 	close(a[0]);
@@ -102,6 +106,11 @@ static int reader_start(struct reader *r)
 	r->to = a[1];
 	r->from = b[0];
 	return r->pid > 0 ? 0 : -1;
+}
+
+static int reader_start(struct reader *r)
+{
+	return reader_exec(r, NULL);
 }
 
 /* Wait until @pid sleeps (state S), at most ~2 s. */
@@ -151,8 +160,8 @@ static void reader_stop(struct reader *r)
 	waitpid(r->pid, NULL, 0);
 }
 
-/* The byte at file offset @off of COPY in @pid's memory, or -1. */
-static int text_byte(pid_t pid, uint64_t off)
+/* The byte at file offset @off of @file in @pid's memory, or -1. */
+static int file_byte(pid_t pid, const char *want, uint64_t off)
 {
 	char path[64], line[512], file[256];
 	unsigned long start, end, moff;
@@ -168,7 +177,7 @@ static int text_byte(pid_t pid, uint64_t off)
 	while (fgets(line, sizeof(line), f)) {
 		file[0] = '\0';
 		if (sscanf(line, "%lx-%lx %*s %lx %*s %*s %255s", &start, &end,
-			   &moff, file) == 4 && !strcmp(file, COPY) &&
+			   &moff, file) == 4 && !strcmp(file, want) &&
 		    off >= moff && off - moff < end - start) {
 			addr = start + (off - moff);
 			break;
@@ -187,6 +196,11 @@ static int text_byte(pid_t pid, uint64_t off)
 	return addr ? b : -1;
 }
 
+static int text_byte(pid_t pid, uint64_t off)
+{
+	return file_byte(pid, COPY, off);
+}
+
 static uint64_t clock_off(void)
 {
 	char err[256];
@@ -197,13 +211,18 @@ static uint64_t clock_off(void)
 	return off;
 }
 
-static int uprobe_add(uint64_t off, const char *opt)
+static int uprobe_add_file(const char *file, uint64_t off, const char *opt)
 {
 	char cmd[256];
 
 	snprintf(cmd, sizeof(cmd), "uprobe add %s 0x%llx clock_gettime%s%s",
-		 COPY, (unsigned long long)off, opt ? " " : "", opt ? opt : "");
+		 file, (unsigned long long)off, opt ? " " : "", opt ? opt : "");
 	return wo_control(cmd);
+}
+
+static int uprobe_add(uint64_t off, const char *opt)
+{
+	return uprobe_add_file(COPY, off, opt);
 }
 
 static char *summary_str(const char *key)
@@ -248,8 +267,8 @@ FIXTURE_TEARDOWN(uc)
 }
 
 /* (a) 300 wakeups, each followed by a libc read: closed as user reads. */
-static void libc_reads(struct __test_metadata *_metadata,
-		       FIXTURE_DATA(uc) *self)
+static void libc_reads(struct __test_metadata *_metadata, const char *file,
+		       uint64_t off, char *const *argv)
 {
 	uint64_t *vals = calloc(ROUNDS, sizeof(*vals));
 	long len, pos = 0, n_rec = 0, n_user = 0, n_equal = 0, n_mono = 0;
@@ -259,14 +278,15 @@ static void libc_reads(struct __test_metadata *_metadata,
 	int i, j, idx;
 
 	ASSERT_NE(NULL, vals);
-	ASSERT_EQ(0, reader_start(&r));
+	ASSERT_EQ(0, reader_exec(&r, argv));
 	snprintf(cmd, sizeof(cmd), "filter tgid %d", r.pid);
 	ASSERT_EQ(0, wo_control(cmd));
-	ASSERT_EQ(0, uprobe_add(self->off, NULL));
-	snprintf(name, sizeof(name), "%s:clock_gettime", COPY);
+	ASSERT_EQ(0, uprobe_add_file(file, off, NULL));
+	snprintf(name, sizeof(name), "%s:clock_gettime", file);
 	idx = wo_tk_index(name);
 	ASSERT_LE(0, idx);
 	reader_round(&r);	/* exec done, first fault-ins */
+	EXPECT_EQ(0xcc, file_byte(r.pid, file, off));
 	ASSERT_EQ(0, wo_control("reset"));
 	for (i = 0; i < ROUNDS; i++) {
 		vals[i] = reader_round(&r);
@@ -306,7 +326,62 @@ static void libc_reads(struct __test_metadata *_metadata,
 
 TEST_F(uc, libc_read_is_first_read)
 {
-	libc_reads(_metadata, self);
+	libc_reads(_metadata, COPY, self->off, NULL);
+}
+
+#define DYN_DIR	"/tmp/wo_dyn"
+
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+	char buf[65536];
+	int in, out, ret = 0;
+	ssize_t n;
+
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	unlink(to);
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (in < 0 || out < 0)
+		return -1;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			ret = -1;
+	close(in);
+	close(out);
+	return n < 0 ? -1 : ret;
+}
+
+/*
+ * The real shared libc: a dynamic program run by ld.so with the host's
+ * libc.so.6, all copied from the share (SHARE/dyn) to a page-cache file
+ * system; the hook is on libc.so.6's clock_gettime, resolved from its
+ * .dynsym (default version clock_gettime@@GLIBC_2.17).
+ */
+TEST_F(uc, shared_libc_read_is_first_read)
+{
+	static const char *const files[] = {
+		"wo_dyn_reader", "libc.so.6", "ld-linux-x86-64.so.2",
+	};
+	const char *src = getenv("WAKEOFF_DYN") ? getenv("WAKEOFF_DYN") : "/mnt/dyn";
+	char from[256], to[256], err[256];
+	char *argv[] = { DYN_DIR "/ld-linux-x86-64.so.2", "--library-path",
+			 DYN_DIR, DYN_DIR "/wo_dyn_reader", NULL };
+	uint64_t off;
+	unsigned int i;
+
+	snprintf(from, sizeof(from), "%s/libc.so.6", src);
+	if (access(from, R_OK))
+		SKIP(return, "no %s (the VM share's dyn/: wo_share_dyn)", from);
+	mkdir(DYN_DIR, 0755);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(from, sizeof(from), "%s/%s", src, files[i]);
+		snprintf(to, sizeof(to), "%s/%s", DYN_DIR, files[i]);
+		ASSERT_EQ(0, copy_file(from, to, 0755));
+	}
+	ASSERT_EQ(0, wo_elf_sym_offset(DYN_DIR "/libc.so.6", "clock_gettime",
+				       &off, err, sizeof(err)));
+	fprintf(stderr, "# libc.so.6 clock_gettime at file offset 0x%llx\n",
+		(unsigned long long)off);
+	libc_reads(_metadata, DYN_DIR "/libc.so.6", off, argv);
 }
 
 /*
@@ -332,7 +407,7 @@ TEST_F(uc, libc_read_on_the_other_clocksource)
 		SKIP(return, "clocksource %s not available (%s)", other, avail);
 	ASSERT_EQ(0, wo_write_str(CS_PATH, other));
 	fprintf(stderr, "# switched clocksource to %s\n", other);
-	libc_reads(_metadata, self);
+	libc_reads(_metadata, COPY, self->off, NULL);
 	cur[strcspn(cur, "\n")] = '\0';
 	EXPECT_EQ(0, wo_write_str(CS_PATH, cur));
 }
