@@ -30,10 +30,11 @@
  * Each hook holds a reference on its file's path (so the file system
  * cannot be unmounted under it).  Hooks are removed together: "uprobe
  * clear" and module exit (after recording is off, before the
- * tracepoints go).  Each hook's record index (tk_func) is wo_tk_kernel_nr() + its slot; the tk_hooks file
- * lists it as "<index> <path>:<kind> attached|missing", the summary's
- * per-function keys as "uprobe<slot>_<kind>", and a cleared slot keeps
- * its names until a new hook takes it.
+ * tracepoints go).  Each hook's record index (tk_func) is
+ * wo_tk_kernel_nr() + its slot; the tk_hooks file lists it as
+ * "<index> <path>:<kind> attached|missing", the summary's per-function
+ * keys as "uprobe<slot>_<kind>", and a cleared slot keeps its names
+ * until a new hook takes it.
  */
 #include <linux/fs.h>
 #include <linux/kernel.h>
