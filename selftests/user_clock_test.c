@@ -356,27 +356,43 @@ static int copy_file(const char *from, const char *to, mode_t mode)
  * system; the hook is on libc.so.6's clock_gettime, resolved from its
  * .dynsym (default version clock_gettime@@GLIBC_2.17).
  */
-TEST_F(uc, shared_libc_read_is_first_read)
+static char *dyn_argv[] = {
+	DYN_DIR "/ld-linux-x86-64.so.2", "--library-path", DYN_DIR,
+	DYN_DIR "/wo_dyn_reader", NULL
+};
+
+/* Copy the dynamic reader, libc and ld.so; 1 if done, 0 if absent, -1. */
+static int dyn_prepare(void)
 {
 	static const char *const files[] = {
 		"wo_dyn_reader", "libc.so.6", "ld-linux-x86-64.so.2",
 	};
 	const char *src = getenv("WAKEOFF_DYN") ? getenv("WAKEOFF_DYN") : "/mnt/dyn";
-	char from[256], to[256], err[256];
-	char *argv[] = { DYN_DIR "/ld-linux-x86-64.so.2", "--library-path",
-			 DYN_DIR, DYN_DIR "/wo_dyn_reader", NULL };
-	uint64_t off;
+	char from[256], to[256];
 	unsigned int i;
 
 	snprintf(from, sizeof(from), "%s/libc.so.6", src);
 	if (access(from, R_OK))
-		SKIP(return, "no %s (the VM share's dyn/: wo_share_dyn)", from);
+		return 0;
 	mkdir(DYN_DIR, 0755);
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(from, sizeof(from), "%s/%s", src, files[i]);
 		snprintf(to, sizeof(to), "%s/%s", DYN_DIR, files[i]);
-		ASSERT_EQ(0, copy_file(from, to, 0755));
+		if (copy_file(from, to, 0755))
+			return -1;
 	}
+	return 1;
+}
+
+TEST_F(uc, shared_libc_read_is_first_read)
+{
+	char **argv = dyn_argv, err[256];
+	uint64_t off;
+	int ret = dyn_prepare();
+
+	if (!ret)
+		SKIP(return, "no libc.so.6 in the VM share's dyn/ (wo_share_dyn)");
+	ASSERT_EQ(1, ret);
 	ASSERT_EQ(0, wo_elf_sym_offset(DYN_DIR "/libc.so.6", "clock_gettime",
 				       &off, err, sizeof(err)));
 	fprintf(stderr, "# libc.so.6 clock_gettime at file offset 0x%llx\n",
@@ -410,6 +426,75 @@ TEST_F(uc, libc_read_on_the_other_clocksource)
 	libc_reads(_metadata, COPY, self->off, NULL);
 	cur[strcspn(cur, "\n")] = '\0';
 	EXPECT_EQ(0, wo_write_str(CS_PATH, cur));
+}
+
+/*
+ * "wakeoff record --tgid PID" hooks the libc that PID maps for the
+ * recording, with that scope, and removes the hook at the end.
+ */
+TEST_F(uc, record_hooks_the_traced_libc)
+{
+	const char *cli = getenv("WAKEOFF_CLI") ? getenv("WAKEOFF_CLI") : "/mnt/wakeoff";
+	char tgid[16], scope[32], *v, err[256];
+	struct reader r;
+	uint64_t off, n = 0;
+	int i, st, ret = dyn_prepare();
+	pid_t rec;
+
+	if (!ret || access(cli, X_OK))
+		SKIP(return, "no dynamic reader or no %s", cli);
+	ASSERT_EQ(1, ret);
+	ASSERT_EQ(0, wo_elf_sym_offset(DYN_DIR "/libc.so.6", "clock_gettime",
+				       &off, err, sizeof(err)));
+	ASSERT_EQ(0, reader_exec(&r, dyn_argv));
+	reader_round(&r);
+	snprintf(tgid, sizeof(tgid), "%d", r.pid);
+	rec = fork();
+	ASSERT_LE(0, rec);
+	if (rec == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 1);
+		execl(cli, cli, "record", "--tgid", tgid, "-d", "4", "-q", "-o",
+		      "/tmp/wo_uclock.wo", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 300 && !n; i++) {
+		usleep(10000);
+		n = wo_summary_u64("uprobes.attached");
+	}
+	EXPECT_EQ(1, n);
+	v = summary_str("uprobes.scope");
+	snprintf(scope, sizeof(scope), "tgid %d", r.pid);
+	EXPECT_STREQ(scope, v ? v : "");
+	free(v);
+	EXPECT_EQ(0xcc, file_byte(r.pid, DYN_DIR "/libc.so.6", off));
+	for (i = 0; i < 50; i++)
+		EXPECT_NE(0, reader_round(&r));
+	ASSERT_EQ(rec, waitpid(rec, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	EXPECT_EQ(0, wo_summary_u64("uprobes.attached"));
+	EXPECT_NE(0xcc, file_byte(r.pid, DYN_DIR "/libc.so.6", off));
+	EXPECT_NE(0, reader_round(&r));
+	reader_stop(&r);
+	/* The file names the hook: its reads are the libc's. */
+	{
+		char cmd[512], line[1024];
+		long user = 0;
+		FILE *f;
+
+		snprintf(cmd, sizeof(cmd), "%s timehist --csv --pid %d /tmp/wo_uclock.wo",
+			 cli, r.pid);
+		f = popen(cmd, "r");
+		ASSERT_NE(NULL, f);
+		while (fgets(line, sizeof(line), f))
+			user += !!strstr(line, "," DYN_DIR "/libc.so.6:clock_gettime,");
+		EXPECT_EQ(0, pclose(f));
+		fprintf(stderr, "# record file: %ld reads through %s/libc.so.6 of 50 rounds\n",
+			user, DYN_DIR);
+		EXPECT_LE(45, user);
+	}
+	unlink("/tmp/wo_uclock.wo");
 }
 
 /* (b) only the traced process's text holds the breakpoint. */
