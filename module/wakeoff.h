@@ -119,6 +119,9 @@ bool wo_corr_tk_enter(bool outer);
 void wo_corr_tk_leave(void);
 bool wo_corr_tk_clock(int clockid);
 void wo_corr_tkread(unsigned int func, u64 value_ns, u8 clock, u8 source);
+bool wo_corr_tk_enter_user(unsigned int func, unsigned long uptr, int clock);
+bool wo_corr_tk_user_pending(unsigned int func, unsigned long *uptr,
+			     int *clock);
 void wo_corr_free_task(struct task_struct *p);
 void wo_corr_flush(void);
 void wo_corr_sweep_start(void);
@@ -131,6 +134,14 @@ void wo_kprobes_detach(void);
 void wo_kprobes_show(struct seq_file *m);
 void wo_tk_hooks_show(struct seq_file *m);
 const char *wo_tk_name(unsigned int index);	/* NULL past the end */
+unsigned int wo_tk_kernel_nr(void);	/* kernel hooks: indices below */
+
+/* wo_uprobes.c: user clock hooks (uprobes on libc's clock functions). */
+int wo_cmd_uprobe(char **rest, const char **why);
+void wo_uprobes_clear(void);
+void wo_uprobes_show(struct seq_file *m);
+void wo_uprobes_tk_show(struct seq_file *m, unsigned int first);
+const char *wo_uprobe_name(unsigned int slot);	/* summary key; NULL: unused */
 
 /* wo_flags.c: the running kernel's wake_flags. */
 extern const struct wo_flag_name {
@@ -167,6 +178,7 @@ void wo_stacks_show_all(struct seq_file *m);
 int wo_filter_set(const struct wo_filter *tmpl);
 void wo_filter_free(void);
 ssize_t wo_control_parse(char *buf, const char **why);
+char *wo_next_token(char **s);
 void wo_stop_and_flush(void);
 
 /* wo_debugfs.c */

@@ -14,6 +14,7 @@
  * claimed by its first read.  Two clocks never share a distribution.
  */
 #define WO_OFF_SERIES	16
+#define WO_TK_FUNCS	32	/* >= known tk hooks + user hooks (8) */
 #define WO_MATRIX_MAX	64	/* prev->target matrix up to this many CPUs */
 #define WO_RUN_NONE	(~0ULL)	/* a run block being recycled */
 

@@ -10,6 +10,7 @@
  *   start | stop | reset
  *   run <id> [label]		(id < 2^64 - 1: WO_RUN_NONE is reserved)
  *   filter pid <pid> | filter tgid <tgid> | filter comm <name> | filter clear
+ *   uprobe add <path> <offset> <kind> [all] | uprobe clear  (wo_uprobes.c)
  *
  * stop closes every open correlation (outcome "flushed") so that the
  * counters conserve exactly once recording is off.
@@ -77,7 +78,7 @@ static void wo_counters_reset(void)
 }
 
 /* Split off the next blank-separated token; NULL at the end. */
-static char *wo_next_token(char **s)
+char *wo_next_token(char **s)
 {
 	char *p = *s, *tok;
 
@@ -248,6 +249,8 @@ ssize_t wo_control_parse(char *buf, const char **why)
 		return wo_cmd_filter(&rest, why);
 	if (!strcmp(cmd, "run"))
 		return wo_cmd_run(rest, why);
+	if (!strcmp(cmd, "uprobe"))
+		return wo_cmd_uprobe(&rest, why);
 
 	if (wo_next_token(&rest)) {
 		*why = "trailing argument";
@@ -260,7 +263,7 @@ ssize_t wo_control_parse(char *buf, const char **why)
 	} else if (!strcmp(cmd, "reset")) {
 		wo_counters_reset();
 	} else {
-		*why = "unknown command (start, stop, reset, run, filter)";
+		*why = "unknown command (start, stop, reset, run, filter, uprobe)";
 		return -EINVAL;
 	}
 	return 0;

@@ -45,6 +45,8 @@
 #include "wo_compat.h"
 
 #define WO_WINDOW	8	/* keys probed per lookup: one cache line */
+#define WO_OUTER_KERNEL	1	/* in_outer: a hooked clock syscall */
+#define WO_OUTER_USER	2	/* in_outer: a hooked user clock function */
 
 enum wo_stage {
 	WO_ST_FREE,
@@ -57,8 +59,11 @@ struct wo_slot {
 	atomic_t busy;
 	u8 stage;
 	u8 on_rq;	/* still queued at sched_waking */
-	u8 in_outer;	/* inside a hooked clock syscall: inner reads skip */
+	u8 in_outer;	/* in a hooked syscall/user clock call: inner reads skip */
+	u8 u_func;	/* in_outer == WO_OUTER_USER: the user hook's index */
+	s8 u_clock;	/* ... the clock it reads */
 	pid_t pid;	/* at wo_open(): tells "rewoken" from "replaced" */
+	unsigned long u_ptr;	/* in_outer == WO_OUTER_USER: the user pointer it fills */
 	struct wakeoff_wakeup rec;
 };
 
@@ -514,7 +519,7 @@ bool wo_corr_tk_enter(bool outer)
 		return false;
 	ok = s->stage == WO_ST_RUNNING;
 	if (ok)
-		s->in_outer = 1;
+		s->in_outer = WO_OUTER_KERNEL;
 	wo_unlock(s);
 	return ok;
 }
@@ -689,4 +694,56 @@ u64 wo_corr_inflight(void)
 		if (READ_ONCE(wo_keys[i]))
 			n++;
 	return n;
+}
+
+/*
+ * User clock hooks (wo_uprobes.c), preemption disabled.  A hooked user
+ * clock function is the outer read: its entry marks the slot, so that
+ * the syscall fallback under it (hpet, vdso=0) and the kernel functions
+ * that serve it do not count again, and keeps what its return needs:
+ * the hook's index (@func), the clock and the user pointer (@uptr) the
+ * function fills.  Closing the slot drops them with the mark.
+ */
+bool wo_corr_tk_enter_user(unsigned int func, unsigned long uptr, int clock)
+{
+	struct wo_slot *s;
+	bool ok;
+
+	if (!wo_corr_tk_armed())
+		return false;
+	s = wo_lock_task(current);
+	if (!s)
+		return false;
+	ok = s->stage == WO_ST_RUNNING && !s->in_outer;
+	if (ok) {
+		s->in_outer = WO_OUTER_USER;
+		s->u_func = func;
+		s->u_clock = clock;
+		s->u_ptr = uptr;
+	}
+	wo_unlock(s);
+	return ok;
+}
+
+/*
+ * The user hook @func returns: did its entry mark current's slot?  Then
+ * *@uptr and *@clock are what the entry kept; the caller ends the read
+ * with wo_corr_tkread() or wo_corr_tk_leave().
+ */
+bool wo_corr_tk_user_pending(unsigned int func, unsigned long *uptr,
+			     int *clock)
+{
+	struct wo_slot *s = wo_lock_task(current);
+	bool ok;
+
+	if (!s)
+		return false;
+	ok = s->stage == WO_ST_RUNNING && s->in_outer == WO_OUTER_USER &&
+	     s->u_func == func;
+	if (ok) {
+		*uptr = s->u_ptr;
+		*clock = s->u_clock;
+	}
+	wo_unlock(s);
+	return ok;
 }

@@ -76,7 +76,7 @@ static void wo_read_clocksource(char *cs, size_t len)
 static void wo_show_clocksource(struct seq_file *m, const char *cs)
 {
 	seq_printf(m, "clocksource: %s\n", cs);
-	seq_puts(m, "vdso_note: user clock_gettime() through the vDSO (tsc, kvm-clock) does not enter the kernel and is not seen; syscall and in-kernel reads are (hpet/acpi_pm or vdso=0 force syscalls)\n");
+	seq_puts(m, "vdso_note: user clock_gettime() through the vDSO (tsc, kvm-clock) does not enter the kernel and is seen only through user clock hooks (uprobes); syscall and in-kernel reads are (hpet/acpi_pm or vdso=0 force syscalls)\n");
 }
 
 /* The current run, copied under the control mutex that "run" writes it under. */
@@ -101,6 +101,7 @@ static void wo_show_correlation(struct seq_file *m,
 			   wo_rq.clock_off, wo_rq.cpu_off,
 			   wo_rq.nr_running_off, wo_rq.size);
 	wo_kprobes_show(m);
+	wo_uprobes_show(m);
 	wo_show_clocksource(m, cs);
 	seq_puts(m, "wake_flags_table:");
 	for (i = 0; wo_wake_flags[i].name; i++)

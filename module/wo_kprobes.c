@@ -356,7 +356,10 @@ void wo_kprobes_show(struct seq_file *m)
 	}
 }
 
-/* The tk_hooks file: "<index> <function> attached | missing (<errno>)". */
+/*
+ * The tk_hooks file: "<index> <function> attached" or "<index> <function>
+ * missing (<errno>)", the user hooks' function being "<path>:<kind>".
+ */
 void wo_tk_hooks_show(struct seq_file *m)
 {
 	unsigned int i;
@@ -369,9 +372,18 @@ void wo_tk_hooks_show(struct seq_file *m)
 			seq_printf(m, "%u %s missing (%d)\n", i,
 				   wo_tk[i].krp.kp.symbol_name, wo_tk[i].err);
 	}
+	wo_uprobes_tk_show(m, wo_tk_nr);
 }
 
+/* Kernel hooks first, then the user hooks (wo_uprobes.c). */
 const char *wo_tk_name(unsigned int index)
 {
-	return index < wo_tk_nr ? wo_tk[index].krp.kp.symbol_name : NULL;
+	if (index < wo_tk_nr)
+		return wo_tk[index].krp.kp.symbol_name;
+	return wo_uprobe_name(index - wo_tk_nr);
+}
+
+unsigned int wo_tk_kernel_nr(void)
+{
+	return wo_tk_nr;
 }

@@ -21,7 +21,9 @@
  *
  * Unload, in the order that makes it safe under full load:
  *   1. recording off (new probe calls return at once);
- *   2. unregister kprobes/kretprobes (they synchronize internally);
+ *   2. remove the user clock hooks (uprobes: no breakpoint stays in any
+ *      process; 6.12 waits once for all handlers), then unregister
+ *      kprobes/kretprobes (they synchronize internally);
  *   3. unregister tracepoints, tracepoint_synchronize_unregister():
  *      no probe body runs or will run after this; then stop the
  *      correlation sweeper (it closes records too);
@@ -190,6 +192,7 @@ err_rings:
 static void __exit wakeoff_exit(void)
 {
 	WRITE_ONCE(wo_recording, false);
+	wo_uprobes_clear();
 	wo_kprobes_detach();
 	wo_tracepoints_detach();
 	wo_corr_sweep_stop();

@@ -116,6 +116,7 @@ for rel in $rels; do
 	fi
 	cp "$WO_BUILD"/selftests/*_test "$share/tests/"
 	cp "$WO_BUILD/userspace/wakeoff" "$share/"
+	wo_share_dyn "$share"
 	cp selftests/vm/guest.sh "$share/guest.sh"
 	initrd=$WO_CACHE/initrd-$rel-$initrd_sig.gz
 	[ -f "$initrd" ] || selftests/vm/initramfs.sh "$rel" "$initrd" ||

@@ -7,5 +7,14 @@ int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_timehist(int argc, char **argv);
 int cmd_stress(int argc, char **argv);
+int cmd_uprobe(int argc, char **argv);
+
+/* uprobe.c: user clock hooks; 0 or -1 (message on stderr). */
+#include <stdbool.h>
+#include <sys/types.h>
+int wo_uprobe_add(const char *path, const char *sym, const char *kind,
+		  bool all);
+int wo_find_libc(pid_t pid, char *out, size_t len);
+int wo_uprobe_libc(pid_t pid, bool all);
 
 #endif

@@ -57,7 +57,10 @@ static void usage(FILE *f)
 		"  -o, --output FILE   record file (\"-\" is not allowed: it is binary)\n"
 		"  -d, --duration S    stop after S seconds (decimals allowed)\n"
 		"      --pid/--tgid/--comm   set the module's filter for the recording\n"
-		"                      (cleared again at the end)\n"
+		"                      (cleared again at the end); with --pid or --tgid\n"
+		"                      the process's libc clock_gettime() is hooked too\n"
+		"                      (user reads through the vDSO; removed at the end)\n"
+		"      --no-uprobe     do not hook libc\n"
 		"      --run ID        tag the recording with run ID (u64)\n"
 		"      --label LABEL   and a label (< 64 printable bytes, no spaces)\n"
 		"  -q, --quiet         no live progress on stderr\n"
@@ -180,6 +183,7 @@ int cmd_record(int argc, char **argv)
 		{ "run", required_argument, NULL, 'r' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-uprobe", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -190,6 +194,7 @@ int cmd_record(int argc, char **argv)
 	uint64_t *got = NULL, bad = 0, total = 0, last_total = 0, bytes = 0;
 	struct wo_summary s0 = { 0 }, s1 = { 0 };
 	bool quiet = false, started = false, filtered = false, progress;
+	bool uprobe = true, uprobed = false;
 	bool pressured;
 	unsigned int reads;
 	struct tbuf meta = { 0 }, cnts = { 0 };
@@ -237,6 +242,9 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'U':
+			uprobe = false;
 			break;
 		case 'h':
 			usage(stdout);
@@ -320,6 +328,17 @@ int cmd_record(int argc, char **argv)
 			if (wo_mod_control(cmd))
 				goto out;
 		}
+	}
+	/*
+	 * User reads through the vDSO never enter the kernel: hook the
+	 * traced process's libc (before the header, so that TKHK names
+	 * it).  Not fatal: a static or exited process has none.
+	 */
+	if (uprobe && (pid || tgid)) {
+		if (wo_uprobe_libc((pid_t)atoi(tgid ? tgid : pid), false))
+			fprintf(stderr, "wakeoff record: libc not hooked: user clock reads through the vDSO are not seen (--no-uprobe silences this)\n");
+		else
+			uprobed = true;
 	}
 	if (run) {
 		char cmd[160];
@@ -553,6 +572,8 @@ out:
 	}
 	if (started)
 		wo_mod_control("stop");
+	if (uprobed)
+		wo_mod_control("uprobe clear");
 	if (filtered)
 		wo_mod_control("filter clear");
 	if (efd >= 0)

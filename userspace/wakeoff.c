@@ -32,6 +32,8 @@ static void usage(FILE *f)
 		"  summary    print the module's summary, or the values of KEYs\n"
 		"  control    send a command: start, stop, reset, run <id> [label],\n"
 		"             filter pid|tgid|comm <value>, filter clear\n"
+		"  uprobe     add [--all] PATH:SYMBOL [KIND] | libc [--pid PID] | clear:\n"
+		"             user clock hooks (clock_gettime through the vDSO)\n"
 		"\n"
 		"Live commands need the module (insmod wakeoff.ko) and debugfs mounted;\n"
 		"WAKEOFF_DIR overrides %s.\n",
@@ -116,6 +118,7 @@ static const struct {
 	{ "plot", cmd_plot },
 	{ "summary", cmd_summary },
 	{ "control", cmd_control },
+	{ "uprobe", cmd_uprobe },
 };
 
 int main(int argc, char **argv)

@@ -10,6 +10,19 @@ WO_CACHE=${WAKEOFF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wakeoff}
 # new ABI in the archive is picked up and an old one never pinned.
 WO_KERNEL_METAS=${WAKEOFF_KERNELS:-"linux-image-amd64 linux-image-6.12-amd64"}
 
+# wo_share_dyn SHARE: user_clock_test's dynamic reader with the host's
+# libc and ld.so (the guest's initramfs has none), in SHARE/dyn.
+wo_share_dyn() {
+	local d=$1/dyn f
+	[ -x "$WO_BUILD/selftests/wo_dyn_reader" ] || return 0
+	mkdir -p "$d"
+	cp "$WO_BUILD/selftests/wo_dyn_reader" "$d/"
+	for f in /lib/x86_64-linux-gnu/libc.so.6 /lib64/ld-linux-x86-64.so.2; do
+		[ -e "$f" ] && cp -L "$f" "$d/"
+	done
+	return 0
+}
+
 wo_log() { printf '[wakeoff] %s\n' "$*" >&2; }
 wo_die() { printf '[wakeoff] error: %s\n' "$*" >&2; exit 1; }
 

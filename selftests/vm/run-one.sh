@@ -21,6 +21,7 @@ make -s -C selftests >&2 || exit 1
 cp "$src/module/wakeoff.ko" "$share/"
 cp "$WO_BUILD/selftests/$test" "$share/tests/"
 [ -x "$WO_BUILD/userspace/wakeoff" ] && cp "$WO_BUILD/userspace/wakeoff" "$share/"
+wo_share_dyn "$share"
 {
 	echo 'cd /mnt; export WAKEOFF_KO=/mnt/wakeoff.ko; mkdir -p results'
 	printf '"tests/%s"' "$test"
