@@ -44,22 +44,22 @@
 
 #include "wakeoff.h"
 #include "wo_hist.h"
+#include "wo_stack_table.h"
 
-#define WO_STACK_DEPTH	12
 #define WO_STACK_SAVE	(WO_STACK_DEPTH + 8)	/* room for our own frames */
-#define WO_STACKS	64
-#define WO_STACK_PROBE	8
 
+/* What is counted into a cluster; its frames are in the key. */
 struct wo_stack {
-	u32 hash;			/* 0: free */
-	int ready;
-	unsigned int nr;
-	unsigned long ip[WO_STACK_DEPTH];
 	atomic64_t count, sync, migrated;
 	struct wo_hist lat;		/* wakeup -> switch-in, ns */
 };
 
-static struct wo_stack *wo_stacks;
+struct wo_stacks_mem {
+	struct wo_stack_key key[WO_STACKS];
+	struct wo_stack st[WO_STACKS];
+};
+
+static struct wo_stacks_mem *wo_stacks;
 static atomic64_t wo_stacks_overflow;
 bool wo_stacks_enabled = true;
 
@@ -222,8 +222,8 @@ size_t wo_stacks_alloc(void)
 #ifdef CONFIG_UNWINDER_ORC
 	wo_find_syscall_entry();
 #endif
-	wo_stacks = vzalloc(array_size(WO_STACKS, sizeof(*wo_stacks)));
-	return wo_stacks ? WO_STACKS * sizeof(*wo_stacks) : 0;
+	wo_stacks = vzalloc(sizeof(*wo_stacks));
+	return wo_stacks ? sizeof(*wo_stacks) : 0;
 }
 
 void wo_stacks_free(void)
@@ -238,7 +238,7 @@ void wo_stacks_reset(void)
 	int cpu;
 
 	if (wo_stacks)
-		memset(wo_stacks, 0, WO_STACKS * sizeof(*wo_stacks));
+		memset(wo_stacks, 0, sizeof(*wo_stacks));
 	atomic64_set(&wo_stacks_overflow, 0);
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(&wo_stack_stats, cpu), 0,
@@ -251,31 +251,13 @@ void wo_stacks_reset(void)
 /* The cluster of @n frames: found or inserted; 0 if the table is full. */
 static u32 wo_stack_find(const unsigned long *ip, unsigned int n)
 {
-	struct wo_stack *c;
-	unsigned int i;
-	u32 h, slot, cur;
+	u32 id;
 
-	h = jhash(ip, n * sizeof(ip[0]), 0) | 1;
-	for (i = 0; i < WO_STACK_PROBE; i++) {
-		slot = (h + i) % WO_STACKS;
-		c = &wo_stacks[slot];
-		cur = READ_ONCE(c->hash);
-		if (!cur) {
-			cur = cmpxchg(&c->hash, 0, h);
-			if (!cur) {
-				memcpy(c->ip, ip, n * sizeof(ip[0]));
-				c->nr = n;
-				/* Frames written before readers see "ready". */
-				smp_store_release(&c->ready, 1);
-				return slot + 1;
-			}
-		}
-		/* Also when another CPU just inserted the same stack. */
-		if (cur == h)
-			return slot + 1;
-	}
-	atomic64_inc(&wo_stacks_overflow);
-	return 0;
+	id = wo_stack_table_find(wo_stacks->key,
+				 jhash(ip, n * sizeof(ip[0]), 0) | 1, ip, n);
+	if (!id)
+		atomic64_inc(&wo_stacks_overflow);
+	return id;
 }
 
 /* Probe context (sched_waking): the cluster id of current's stack. */
@@ -340,7 +322,7 @@ void wo_stack_account(u32 id, bool sync, bool migrated, bool switched,
 
 	if (!id || id > WO_STACKS || !wo_stacks)
 		return;
-	c = &wo_stacks[id - 1];
+	c = &wo_stacks->st[id - 1];
 	atomic64_inc(&c->count);
 	if (sync)
 		atomic64_inc(&c->sync);
@@ -370,8 +352,8 @@ void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 	if (!wo_stacks)
 		return;
 	for (i = 0; i < WO_STACKS; i++)
-		/* Pairs with the release in wo_stack_capture(). */
-		nclusters += !!smp_load_acquire(&wo_stacks[i].ready);
+		/* Pairs with the release in wo_stack_table_find(). */
+		nclusters += !!smp_load_acquire(&wo_stacks->key[i].ready);
 	seq_printf(m, "stacks.enabled: %s\n",
 		   READ_ONCE(wo_stacks_enabled) ? "yes" : "no");
 	seq_printf(m, "stacks.clusters: %u\n", nclusters);
@@ -391,10 +373,10 @@ void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 		u64 bc = 0, cnt;
 
 		for (i = 0; i < WO_STACKS; i++) {
-			struct wo_stack *c = &wo_stacks[i];
+			struct wo_stack *c = &wo_stacks->st[i];
 
-			/* Pairs with the release in wo_stack_capture(). */
-			if (used[i] || !smp_load_acquire(&c->ready))
+			/* Pairs with the release in wo_stack_table_find(). */
+			if (used[i] || !smp_load_acquire(&wo_stacks->key[i].ready))
 				continue;
 			cnt = atomic64_read(&c->count);
 			if (!best || cnt > bc) {
@@ -416,9 +398,9 @@ void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 		seq_printf(m, "stack.%u.median_wakeup_to_switch_ns: %llu\n",
 			   rank, wo_hist_pct(snap, 50));
 		seq_printf(m, "stack.%u.frames:", rank);
-		for (i = 0; i < best->nr; i++)
+		for (i = 0; i < wo_stacks->key[j].nr; i++)
 			seq_printf(m, "%s%ps", i ? " < " : " ",
-				   (void *)best->ip[i]);
+				   (void *)wo_stacks->key[j].ip[i]);
 		seq_putc(m, '\n');
 	}
 }
@@ -431,17 +413,18 @@ void wo_stacks_show_all(struct seq_file *m)
 	if (!wo_stacks)
 		return;
 	for (i = 0; i < WO_STACKS; i++) {
-		struct wo_stack *c = &wo_stacks[i];
+		struct wo_stack_key *k = &wo_stacks->key[i];
+		struct wo_stack *c = &wo_stacks->st[i];
 		u64 cnt;
 
-		/* Pairs with the release in wo_stack_capture(). */
-		if (!smp_load_acquire(&c->ready))
+		/* Pairs with the release in wo_stack_table_find(). */
+		if (!smp_load_acquire(&k->ready))
 			continue;
 		cnt = atomic64_read(&c->count);
 		seq_printf(m, "cluster %u: count %llu wf_sync %llu wf_migrated %llu\n",
 			   i + 1, cnt, atomic64_read(&c->sync),
 			   atomic64_read(&c->migrated));
-		for (f = 0; f < c->nr; f++)
-			seq_printf(m, "  %pS\n", (void *)c->ip[f]);
+		for (f = 0; f < k->nr; f++)
+			seq_printf(m, "  %pS\n", (void *)k->ip[f]);
 	}
 }
