@@ -16,8 +16,8 @@
 #define WO_STACK_PROBE	8
 
 struct wo_stack_key {
-	u32 hash;			/* 0: free */
-	int ready;
+	u64 hash;			/* 0: free */
+	int ready;			/* nr and ip are written */
 	unsigned int nr;
 	unsigned long ip[WO_STACK_DEPTH];
 };
@@ -25,9 +25,12 @@ struct wo_stack_key {
 /*
  * The cluster id (1..WO_STACKS) of the @n frames at @ip, whose hash (not
  * 0) is @hash, in the table @tab of WO_STACKS keys: found or inserted;
- * 0 if no slot of its probe window is free.
+ * 0 if no slot of its probe window is free.  A cluster is found by its
+ * frames, not its hash alone: *@collisions is set to the number of
+ * clusters passed over that had the same hash and other frames.
  */
-u32 wo_stack_table_find(struct wo_stack_key *tab, u32 hash,
-			const unsigned long *ip, unsigned int n);
+u32 wo_stack_table_find(struct wo_stack_key *tab, u64 hash,
+			const unsigned long *ip, unsigned int n,
+			unsigned int *collisions);
 
 #endif

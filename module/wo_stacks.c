@@ -2,9 +2,9 @@
 /*
  * wakeoff: waker stack clusters.  At sched_waking the waker's kernel
  * stack is saved (stack_trace_save(), as ftrace's stacktrace trigger
- * does), hashed, and found or inserted in a fixed table by cmpxchg on
- * the hash, so probes never lock.  A cluster's frames are written once,
- * by its inserter, and published with a release store of "ready".
+ * does), hashed (64-bit siphash), and found by its frames or inserted in
+ * a fixed table by cmpxchg on the hash, so probes never lock
+ * (wo_stack_table.c).
  * A full table counts the wakeup in "stacks.overflow" (cluster id 0).
  * A waker in interrupt or exception context is cut at the entry frame:
  * what the interrupt happened to hit is not part of who woke the task.
@@ -31,9 +31,10 @@
  * entry, no rethook/ftrace trampoline, no unwind error); anything else
  * just takes the full path.
  */
-#include <linux/jhash.h>
 #include <linux/kallsyms.h>
 #include <linux/module.h>
+#include <linux/random.h>
+#include <linux/siphash.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -61,12 +62,18 @@ struct wo_stacks_mem {
 
 static struct wo_stacks_mem *wo_stacks;
 static atomic64_t wo_stacks_overflow;
+/* The key of the stacks' 64-bit hash, random per load. */
+static siphash_key_t wo_stack_hkey;
 bool wo_stacks_enabled = true;
 
-/* Per CPU: captures that unwound, and those answered by the cache. */
+/*
+ * Per CPU: captures that unwound, those answered by the cache, and
+ * clusters passed over for having the same hash but other frames.
+ */
 struct wo_stack_stats {
 	u64 unwound;
 	u64 cached;
+	u64 collisions;
 };
 
 static DEFINE_PER_CPU(struct wo_stack_stats, wo_stack_stats);
@@ -222,6 +229,7 @@ size_t wo_stacks_alloc(void)
 #ifdef CONFIG_UNWINDER_ORC
 	wo_find_syscall_entry();
 #endif
+	get_random_bytes(&wo_stack_hkey, sizeof(wo_stack_hkey));
 	wo_stacks = vzalloc(sizeof(*wo_stacks));
 	return wo_stacks ? sizeof(*wo_stacks) : 0;
 }
@@ -251,10 +259,13 @@ void wo_stacks_reset(void)
 /* The cluster of @n frames: found or inserted; 0 if the table is full. */
 static u32 wo_stack_find(const unsigned long *ip, unsigned int n)
 {
+	u64 h = siphash(ip, n * sizeof(ip[0]), &wo_stack_hkey) | 1;
+	unsigned int coll;
 	u32 id;
 
-	id = wo_stack_table_find(wo_stacks->key,
-				 jhash(ip, n * sizeof(ip[0]), 0) | 1, ip, n);
+	id = wo_stack_table_find(wo_stacks->key, h, ip, n, &coll);
+	if (unlikely(coll))
+		this_cpu_add(wo_stack_stats.collisions, coll);
 	if (!id)
 		atomic64_inc(&wo_stacks_overflow);
 	return id;
@@ -346,7 +357,7 @@ void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 {
 	bool used[WO_STACKS] = { };
 	unsigned int rank, i, j = 0, nclusters = 0;
-	u64 unwound = 0, cached = 0;
+	u64 unwound = 0, cached = 0, collisions = 0;
 	int cpu;
 
 	if (!wo_stacks)
@@ -365,9 +376,11 @@ void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 
 		unwound += READ_ONCE(st->unwound);
 		cached += READ_ONCE(st->cached);
+		collisions += READ_ONCE(st->collisions);
 	}
 	seq_printf(m, "stacks.unwound: %llu\n", unwound);
 	seq_printf(m, "stacks.cached: %llu\n", cached);
+	seq_printf(m, "stacks.collisions: %llu\n", collisions);
 	for (rank = 1; rank <= top; rank++) {
 		struct wo_stack *best = NULL;
 		u64 bc = 0, cnt;
