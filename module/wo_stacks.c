@@ -349,8 +349,29 @@ static unsigned int wo_pct(u64 part, u64 whole)
 }
 
 /*
+ * One frame as %pS (@offset) or %ps prints it, but "[unknown]" where they
+ * print the address: a frame that resolves to no symbol (of a module
+ * unloaded since, a BPF program or trampoline).  sprint_symbol*() print
+ * "0x<address>" then (and nothing without kallsyms); no symbol name
+ * starts with "0x".
+ */
+static void wo_seq_frame(struct seq_file *m, const char *pre,
+			 unsigned long ip, bool offset)
+{
+	char sym[KSYM_SYMBOL_LEN];
+
+	if (offset)
+		sprint_symbol(sym, ip);
+	else
+		sprint_symbol_no_offset(sym, ip);
+	seq_puts(m, pre);
+	seq_puts(m, sym[0] && strncmp(sym, "0x", 2) ? sym : "[unknown]");
+}
+
+/*
  * The top clusters by count, for the summary: scalars per line.  Frames
- * are printed as symbols (%ps), never as addresses.
+ * are printed as symbols (%ps), never as addresses: "[unknown]" for a
+ * frame without one.
  */
 void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 			struct wo_hist_snap *snap)
@@ -412,13 +433,16 @@ void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 			   rank, wo_hist_pct(snap, 50));
 		seq_printf(m, "stack.%u.frames:", rank);
 		for (i = 0; i < wo_stacks->key[j].nr; i++)
-			seq_printf(m, "%s%ps", i ? " < " : " ",
-				   (void *)wo_stacks->key[j].ip[i]);
+			wo_seq_frame(m, i ? " < " : " ",
+				     wo_stacks->key[j].ip[i], false);
 		seq_putc(m, '\n');
 	}
 }
 
-/* The stacks file: every cluster, its counts and symbolized frames. */
+/*
+ * The stacks file: every cluster, its counts and symbolized frames (%pS,
+ * "[unknown]" for a frame without a symbol).
+ */
 void wo_stacks_show_all(struct seq_file *m)
 {
 	unsigned int i, f;
@@ -437,7 +461,9 @@ void wo_stacks_show_all(struct seq_file *m)
 		seq_printf(m, "cluster %u: count %llu wf_sync %llu wf_migrated %llu\n",
 			   i + 1, cnt, atomic64_read(&c->sync),
 			   atomic64_read(&c->migrated));
-		for (f = 0; f < k->nr; f++)
-			seq_printf(m, "  %pS\n", (void *)k->ip[f]);
+		for (f = 0; f < k->nr; f++) {
+			wo_seq_frame(m, "  ", k->ip[f], true);
+			seq_putc(m, '\n');
+		}
 	}
 }
