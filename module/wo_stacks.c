@@ -2,9 +2,9 @@
 /*
  * wakeoff: waker stack clusters.  At sched_waking the waker's kernel
  * stack is saved (stack_trace_save(), as ftrace's stacktrace trigger
- * does), hashed, and found or inserted in a fixed table by cmpxchg on
- * the hash, so probes never lock.  A cluster's frames are written once,
- * by its inserter, and published with a release store of "ready".
+ * does), hashed (64-bit siphash), and found by its frames or inserted in
+ * a fixed table by cmpxchg on the hash, so probes never lock
+ * (wo_stack_table.c).
  * A full table counts the wakeup in "stacks.overflow" (cluster id 0).
  * A waker in interrupt or exception context is cut at the entry frame:
  * what the interrupt happened to hit is not part of who woke the task.
@@ -31,9 +31,10 @@
  * entry, no rethook/ftrace trampoline, no unwind error); anything else
  * just takes the full path.
  */
-#include <linux/jhash.h>
 #include <linux/kallsyms.h>
 #include <linux/module.h>
+#include <linux/random.h>
+#include <linux/siphash.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -44,29 +45,35 @@
 
 #include "wakeoff.h"
 #include "wo_hist.h"
+#include "wo_stack_table.h"
 
-#define WO_STACK_DEPTH	12
 #define WO_STACK_SAVE	(WO_STACK_DEPTH + 8)	/* room for our own frames */
-#define WO_STACKS	64
-#define WO_STACK_PROBE	8
 
+/* What is counted into a cluster; its frames are in the key. */
 struct wo_stack {
-	u32 hash;			/* 0: free */
-	int ready;
-	unsigned int nr;
-	unsigned long ip[WO_STACK_DEPTH];
 	atomic64_t count, sync, migrated;
 	struct wo_hist lat;		/* wakeup -> switch-in, ns */
 };
 
-static struct wo_stack *wo_stacks;
+struct wo_stacks_mem {
+	struct wo_stack_key key[WO_STACKS];
+	struct wo_stack st[WO_STACKS];
+};
+
+static struct wo_stacks_mem *wo_stacks;
 static atomic64_t wo_stacks_overflow;
+/* The key of the stacks' 64-bit hash, random per load. */
+static siphash_key_t wo_stack_hkey;
 bool wo_stacks_enabled = true;
 
-/* Per CPU: captures that unwound, and those answered by the cache. */
+/*
+ * Per CPU: captures that unwound, those answered by the cache, and
+ * clusters passed over for having the same hash but other frames.
+ */
 struct wo_stack_stats {
 	u64 unwound;
 	u64 cached;
+	u64 collisions;
 };
 
 static DEFINE_PER_CPU(struct wo_stack_stats, wo_stack_stats);
@@ -222,8 +229,9 @@ size_t wo_stacks_alloc(void)
 #ifdef CONFIG_UNWINDER_ORC
 	wo_find_syscall_entry();
 #endif
-	wo_stacks = vzalloc(array_size(WO_STACKS, sizeof(*wo_stacks)));
-	return wo_stacks ? WO_STACKS * sizeof(*wo_stacks) : 0;
+	get_random_bytes(&wo_stack_hkey, sizeof(wo_stack_hkey));
+	wo_stacks = vzalloc(sizeof(*wo_stacks));
+	return wo_stacks ? sizeof(*wo_stacks) : 0;
 }
 
 void wo_stacks_free(void)
@@ -238,7 +246,7 @@ void wo_stacks_reset(void)
 	int cpu;
 
 	if (wo_stacks)
-		memset(wo_stacks, 0, WO_STACKS * sizeof(*wo_stacks));
+		memset(wo_stacks, 0, sizeof(*wo_stacks));
 	atomic64_set(&wo_stacks_overflow, 0);
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(&wo_stack_stats, cpu), 0,
@@ -251,31 +259,16 @@ void wo_stacks_reset(void)
 /* The cluster of @n frames: found or inserted; 0 if the table is full. */
 static u32 wo_stack_find(const unsigned long *ip, unsigned int n)
 {
-	struct wo_stack *c;
-	unsigned int i;
-	u32 h, slot, cur;
+	u64 h = siphash(ip, n * sizeof(ip[0]), &wo_stack_hkey) | 1;
+	unsigned int coll;
+	u32 id;
 
-	h = jhash(ip, n * sizeof(ip[0]), 0) | 1;
-	for (i = 0; i < WO_STACK_PROBE; i++) {
-		slot = (h + i) % WO_STACKS;
-		c = &wo_stacks[slot];
-		cur = READ_ONCE(c->hash);
-		if (!cur) {
-			cur = cmpxchg(&c->hash, 0, h);
-			if (!cur) {
-				memcpy(c->ip, ip, n * sizeof(ip[0]));
-				c->nr = n;
-				/* Frames written before readers see "ready". */
-				smp_store_release(&c->ready, 1);
-				return slot + 1;
-			}
-		}
-		/* Also when another CPU just inserted the same stack. */
-		if (cur == h)
-			return slot + 1;
-	}
-	atomic64_inc(&wo_stacks_overflow);
-	return 0;
+	id = wo_stack_table_find(wo_stacks->key, h, ip, n, &coll);
+	if (unlikely(coll))
+		this_cpu_add(wo_stack_stats.collisions, coll);
+	if (!id)
+		atomic64_inc(&wo_stacks_overflow);
+	return id;
 }
 
 /* Probe context (sched_waking): the cluster id of current's stack. */
@@ -340,7 +333,7 @@ void wo_stack_account(u32 id, bool sync, bool migrated, bool switched,
 
 	if (!id || id > WO_STACKS || !wo_stacks)
 		return;
-	c = &wo_stacks[id - 1];
+	c = &wo_stacks->st[id - 1];
 	atomic64_inc(&c->count);
 	if (sync)
 		atomic64_inc(&c->sync);
@@ -356,22 +349,43 @@ static unsigned int wo_pct(u64 part, u64 whole)
 }
 
 /*
+ * One frame as %pS (@offset) or %ps prints it, but "[unknown]" where they
+ * print the address: a frame that resolves to no symbol (of a module
+ * unloaded since, a BPF program or trampoline).  sprint_symbol*() print
+ * "0x<address>" then (and nothing without kallsyms); no symbol name
+ * starts with "0x".
+ */
+static void wo_seq_frame(struct seq_file *m, const char *pre,
+			 unsigned long ip, bool offset)
+{
+	char sym[KSYM_SYMBOL_LEN];
+
+	if (offset)
+		sprint_symbol(sym, ip);
+	else
+		sprint_symbol_no_offset(sym, ip);
+	seq_puts(m, pre);
+	seq_puts(m, sym[0] && strncmp(sym, "0x", 2) ? sym : "[unknown]");
+}
+
+/*
  * The top clusters by count, for the summary: scalars per line.  Frames
- * are printed as symbols (%ps), never as addresses.
+ * are printed as symbols (%ps), never as addresses: "[unknown]" for a
+ * frame without one.
  */
 void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 			struct wo_hist_snap *snap)
 {
 	bool used[WO_STACKS] = { };
 	unsigned int rank, i, j = 0, nclusters = 0;
-	u64 unwound = 0, cached = 0;
+	u64 unwound = 0, cached = 0, collisions = 0;
 	int cpu;
 
 	if (!wo_stacks)
 		return;
 	for (i = 0; i < WO_STACKS; i++)
-		/* Pairs with the release in wo_stack_capture(). */
-		nclusters += !!smp_load_acquire(&wo_stacks[i].ready);
+		/* Pairs with the release in wo_stack_table_find(). */
+		nclusters += !!smp_load_acquire(&wo_stacks->key[i].ready);
 	seq_printf(m, "stacks.enabled: %s\n",
 		   READ_ONCE(wo_stacks_enabled) ? "yes" : "no");
 	seq_printf(m, "stacks.clusters: %u\n", nclusters);
@@ -383,18 +397,20 @@ void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 
 		unwound += READ_ONCE(st->unwound);
 		cached += READ_ONCE(st->cached);
+		collisions += READ_ONCE(st->collisions);
 	}
 	seq_printf(m, "stacks.unwound: %llu\n", unwound);
 	seq_printf(m, "stacks.cached: %llu\n", cached);
+	seq_printf(m, "stacks.collisions: %llu\n", collisions);
 	for (rank = 1; rank <= top; rank++) {
 		struct wo_stack *best = NULL;
 		u64 bc = 0, cnt;
 
 		for (i = 0; i < WO_STACKS; i++) {
-			struct wo_stack *c = &wo_stacks[i];
+			struct wo_stack *c = &wo_stacks->st[i];
 
-			/* Pairs with the release in wo_stack_capture(). */
-			if (used[i] || !smp_load_acquire(&c->ready))
+			/* Pairs with the release in wo_stack_table_find(). */
+			if (used[i] || !smp_load_acquire(&wo_stacks->key[i].ready))
 				continue;
 			cnt = atomic64_read(&c->count);
 			if (!best || cnt > bc) {
@@ -416,14 +432,17 @@ void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 		seq_printf(m, "stack.%u.median_wakeup_to_switch_ns: %llu\n",
 			   rank, wo_hist_pct(snap, 50));
 		seq_printf(m, "stack.%u.frames:", rank);
-		for (i = 0; i < best->nr; i++)
-			seq_printf(m, "%s%ps", i ? " < " : " ",
-				   (void *)best->ip[i]);
+		for (i = 0; i < wo_stacks->key[j].nr; i++)
+			wo_seq_frame(m, i ? " < " : " ",
+				     wo_stacks->key[j].ip[i], false);
 		seq_putc(m, '\n');
 	}
 }
 
-/* The stacks file: every cluster, its counts and symbolized frames. */
+/*
+ * The stacks file: every cluster, its counts and symbolized frames (%pS,
+ * "[unknown]" for a frame without a symbol).
+ */
 void wo_stacks_show_all(struct seq_file *m)
 {
 	unsigned int i, f;
@@ -431,17 +450,20 @@ void wo_stacks_show_all(struct seq_file *m)
 	if (!wo_stacks)
 		return;
 	for (i = 0; i < WO_STACKS; i++) {
-		struct wo_stack *c = &wo_stacks[i];
+		struct wo_stack_key *k = &wo_stacks->key[i];
+		struct wo_stack *c = &wo_stacks->st[i];
 		u64 cnt;
 
-		/* Pairs with the release in wo_stack_capture(). */
-		if (!smp_load_acquire(&c->ready))
+		/* Pairs with the release in wo_stack_table_find(). */
+		if (!smp_load_acquire(&k->ready))
 			continue;
 		cnt = atomic64_read(&c->count);
 		seq_printf(m, "cluster %u: count %llu wf_sync %llu wf_migrated %llu\n",
 			   i + 1, cnt, atomic64_read(&c->sync),
 			   atomic64_read(&c->migrated));
-		for (f = 0; f < c->nr; f++)
-			seq_printf(m, "  %pS\n", (void *)c->ip[f]);
+		for (f = 0; f < k->nr; f++) {
+			wo_seq_frame(m, "  ", k->ip[f], true);
+			seq_putc(m, '\n');
+		}
 	}
 }

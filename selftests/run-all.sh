@@ -114,6 +114,13 @@ for rel in $rels; do
 			make -C "/lib/modules/$other/build" M="$fsrc" modules &&
 			cp "$fsrc/module/wakeoff.ko" "$share/wakeoff-foreign.ko"
 	fi
+	# The test module whose frames reliability_test sees unresolved once
+	# it is unloaded.
+	tsrc=$WO_BUILD/kernels/$rel/testmod
+	rm -rf "$tsrc" && mkdir -p "$tsrc" && cp -a selftests/modules/. "$tsrc/"
+	step "$rel: the test module wo_test_waker builds clean with W=1 -Werror" \
+		make -C "$kdir" M="$tsrc" W=1 KCFLAGS=-Werror modules &&
+		cp "$tsrc/wo_test_waker.ko" "$share/"
 	cp "$WO_BUILD"/selftests/*_test "$share/tests/"
 	cp "$WO_BUILD/userspace/wakeoff" "$share/"
 	wo_share_dyn "$share"

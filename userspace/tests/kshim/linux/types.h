@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Host build of module code: see ../kshim.h. */
+#include "../kshim.h"
