@@ -135,12 +135,14 @@ void wo_kprobes_show(struct seq_file *m);
 void wo_tk_hooks_show(struct seq_file *m);
 const char *wo_tk_name(unsigned int index);	/* NULL past the end */
 unsigned int wo_tk_kernel_nr(void);	/* kernel hooks: indices below */
+void wo_tk_sources(bool *syscall, bool *kernel);	/* attached kinds */
 
 /* wo_uprobes.c: user clock hooks (uprobes on libc's clock functions). */
 int wo_cmd_uprobe(char **rest, const char **why);
 void wo_uprobes_clear(void);
 void wo_uprobes_show(struct seq_file *m);
 void wo_uprobes_tk_show(struct seq_file *m, unsigned int first);
+unsigned int wo_uprobes_nr(void);
 const char *wo_uprobe_name(unsigned int slot);	/* summary key; NULL: unused */
 
 /* wo_flags.c: the running kernel's wake_flags. */

@@ -73,10 +73,44 @@ static void wo_read_clocksource(char *cs, size_t len)
 	vfree(buf);
 }
 
+/* Clocksources the vDSO reads itself: user clock reads skip the kernel. */
+static bool wo_vdso_clocksource(const char *cs)
+{
+	static const char * const vdso_cs[] = {
+		"tsc", "kvm-clock", "arch_sys_counter",
+		"hyperv_clocksource_tsc_page",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vdso_cs); i++)
+		if (!strcmp(cs, vdso_cs[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Which first reads can be seen now: the sources with hooks attached,
+ * and what stays invisible with this clocksource.
+ */
 static void wo_show_clocksource(struct seq_file *m, const char *cs)
 {
+	unsigned int user = wo_uprobes_nr();
+	bool sys, kern, vdso = wo_vdso_clocksource(cs);
+
+	wo_tk_sources(&sys, &kern);
 	seq_printf(m, "clocksource: %s\n", cs);
-	seq_puts(m, "vdso_note: user clock_gettime() through the vDSO (tsc, kvm-clock) does not enter the kernel and is seen only through user clock hooks (uprobes); syscall and in-kernel reads are (hpet/acpi_pm or vdso=0 force syscalls)\n");
+	seq_printf(m, "tk_sources:%s%s%s%s\n", user ? " user" : "",
+		   sys ? " syscall" : "", kern ? " kernel" : "",
+		   user || sys || kern ? "" : " none");
+	if (!vdso)
+		seq_printf(m, "vdso_note: %s has no vDSO mode: every user clock_gettime() is a system call and is seen%s\n",
+			   cs, user ? " once, as the user read" : "");
+	else if (!user)
+		seq_printf(m, "vdso_note: %s: user clock_gettime() through the vDSO does not enter the kernel and is NOT seen; add user clock hooks (wakeoff uprobe libc --pid PID, or record --pid/--tgid); seen: system calls (CPU-time clocks always are), in-kernel reads\n",
+			   cs);
+	else
+		seq_printf(m, "vdso_note: %s: user reads are seen through %u user clock hook%s; not seen: programs that call no hooked function (a static binary or another C library without its own hook, Go's time.Now, raw rdtsc)\n",
+			   cs, user, user == 1 ? "" : "s");
 }
 
 /* The current run, copied under the control mutex that "run" writes it under. */

@@ -376,6 +376,24 @@ void wo_tk_hooks_show(struct seq_file *m)
 }
 
 /* Kernel hooks first, then the user hooks (wo_uprobes.c). */
+/* Is a syscall hook attached, and an in-kernel function's? */
+void wo_tk_sources(bool *syscall, bool *kernel)
+{
+	unsigned int i;
+
+	*syscall = false;
+	*kernel = false;
+	for (i = 0; i < wo_tk_nr; i++) {
+		if (!wo_tk[i].attached)
+			continue;
+		if (wo_tk[i].kind == WO_TK_SYS_GETTIME ||
+		    wo_tk[i].kind == WO_TK_SYS_GETTOD)
+			*syscall = true;
+		else
+			*kernel = true;
+	}
+}
+
 const char *wo_tk_name(unsigned int index)
 {
 	if (index < wo_tk_nr)

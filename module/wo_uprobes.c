@@ -458,6 +458,12 @@ void wo_uprobes_show(struct seq_file *m)
 	mutex_unlock(&wo_up_lock);
 }
 
+/* User hooks attached now (a racy snapshot, for the summary). */
+unsigned int wo_uprobes_nr(void)
+{
+	return READ_ONCE(wo_up_nr);
+}
+
 /* tk_hooks lines for the user hooks, numbered from @first. */
 void wo_uprobes_tk_show(struct seq_file *m, unsigned int first)
 {

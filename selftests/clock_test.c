@@ -239,4 +239,34 @@ TEST_F_TIMEOUT(clk, two_clocks_two_offset_series, 120)
 	EXPECT_GT(1000000, llabs(med_real - med_mono - task_diff));
 }
 
+/*
+ * The summary says which reads it can see, from the clocksource that
+ * sysfs names: with the default hooks, system calls and in-kernel reads;
+ * with a vDSO clocksource and no user hook, user reads are not seen.
+ */
+TEST_F(clk, vdso_note_follows_the_clocksource)
+{
+	const char *cs_path =
+		"/sys/devices/system/clocksource/clocksource0/current_clocksource";
+	const char *note, *src;
+	char *cs;
+	size_t len;
+
+	ASSERT_EQ(0, wo_read_file(cs_path, &cs, &len));
+	cs[strcspn(cs, "\n")] = '\0';
+	note = wo_summary_get_str("vdso_note");
+	src = wo_summary_get_str("tk_sources");
+	TH_LOG("clocksource %s; tk_sources:%s; vdso_note: %s", cs, src, note);
+	ASSERT_NE(NULL, note);
+	ASSERT_NE(NULL, src);
+	EXPECT_STREQ(cs, wo_summary_get_str("clocksource"));
+	EXPECT_STREQ("syscall kernel", src);
+	EXPECT_EQ(0, strncmp(note, cs, strlen(cs)));
+	if (!strcmp(cs, "tsc") || !strcmp(cs, "kvm-clock"))
+		EXPECT_NE(NULL, strstr(note, "NOT seen"));
+	else if (!strcmp(cs, "hpet") || !strcmp(cs, "acpi_pm"))
+		EXPECT_NE(NULL, strstr(note, "every user clock_gettime() is a system call"));
+	free(cs);
+}
+
 TEST_HARNESS_MAIN
