@@ -262,10 +262,11 @@ TEST_F(clk, vdso_note_follows_the_clocksource)
 	EXPECT_STREQ(cs, wo_summary_get_str("clocksource"));
 	EXPECT_STREQ("syscall kernel", src);
 	EXPECT_EQ(0, strncmp(note, cs, strlen(cs)));
-	if (!strcmp(cs, "tsc") || !strcmp(cs, "kvm-clock"))
+	if (!strcmp(cs, "tsc") || !strcmp(cs, "kvm-clock")) {
 		EXPECT_NE(NULL, strstr(note, "NOT seen"));
-	else if (!strcmp(cs, "hpet") || !strcmp(cs, "acpi_pm"))
+	} else if (!strcmp(cs, "hpet") || !strcmp(cs, "acpi_pm")) {
 		EXPECT_NE(NULL, strstr(note, "every user clock_gettime() is a system call"));
+	}
 	free(cs);
 }
 
