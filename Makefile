@@ -10,7 +10,7 @@
 #                         kernel built once from linux-source-6.1 (~35 min)
 #   make demo             boot a Debian kernel under QEMU, load wakeoff, run
 #                         an idle then a loaded phase, print the report, then
-#                         run the seed's recipe (wakeoff stress) and its table
+#                         run the idle-vs-load recipe (wakeoff stress) and its table
 #   make lint             sparse (C=2) and checkpatch on the module
 #   make bench            overhead of wakeoff vs ftrace and perf, per Debian
 #                         kernel under QEMU (tables + JSON in build/bench/)

@@ -11,7 +11,7 @@
  *    timekeeping function: min, max, and a median from histograms of the
  *    distance to a reference (the function's first offset);
  *  - per target CPU: wakeups and wakeup->switch-in; a prev->target matrix;
- *  - per run id: the last max_runs runs, with the seed's numbers.
+ *  - per run id: the last max_runs runs, with the three numbers.
  *
  * Probes only do atomic increments on preallocated memory.  Reset and
  * the recycling of a run block happen with no probe able to write them

@@ -13,7 +13,7 @@
 #include "wo_clock.h"
 #include "wo_compat.h"
 
-#define WO_SEED_STABLE_NS	1000000	/* offset spread called "stable" */
+#define WO_OFFSET_STABLE_NS	1000000	/* offset spread called "stable" */
 #define WO_SERIES_NAME		96	/* "clock.function" */
 #define WO_TOP_STACKS		5
 
@@ -123,9 +123,9 @@ static void wo_show_offsets(struct seq_file *m, struct wo_hist_snap *neg,
 	/* The third number: the most used series, both classes. */
 	best = wo_best_series();
 	if (best < 0) {
-		seq_puts(m, "seed.offset_clock: none\n");
-		seq_puts(m, "seed.offset_function: none\n");
-		seq_puts(m, "seed.offset_stable: n/a\n");
+		seq_puts(m, "headline.offset_clock: none\n");
+		seq_puts(m, "headline.offset_function: none\n");
+		seq_puts(m, "headline.offset_stable: n/a\n");
 		return;
 	}
 	wo_series_key(best, &func, &clock);
@@ -137,38 +137,38 @@ static void wo_show_offsets(struct seq_file *m, struct wo_hist_snap *neg,
 		 atomic64_read(&wo_agg->off[1][best].min));
 	mx = max(atomic64_read(&wo_agg->off[0][best].max),
 		 atomic64_read(&wo_agg->off[1][best].max));
-	seq_printf(m, "seed.offset_clock: %s\n", wo_clock_name(clock));
-	seq_printf(m, "seed.offset_function: %s\n",
+	seq_printf(m, "headline.offset_clock: %s\n", wo_clock_name(clock));
+	seq_printf(m, "headline.offset_function: %s\n",
 		   wo_tk_name(func) ? wo_tk_name(func) : "unknown");
-	seq_printf(m, "seed.offset_median_ns: %lld\n",
+	seq_printf(m, "headline.offset_median_ns: %lld\n",
 		   READ_ONCE(wo_agg->off_ref[best]) + wo_shist_median(neg, pos));
-	seq_printf(m, "seed.offset_spread_ns: %lld\n", mx - mn);
+	seq_printf(m, "headline.offset_spread_ns: %lld\n", mx - mn);
 	/*
 	 * The offset is taken when the hooked function returns: a task
 	 * preempted inside clock_gettime() after the read shows one tick
 	 * more.  Judge stability on the central 98%, robust to such reads.
 	 */
 	robust = wo_shist_pct(neg, pos, 99) - wo_shist_pct(neg, pos, 1);
-	seq_printf(m, "seed.offset_p1_p99_ns: %lld\n", robust);
-	seq_printf(m, "seed.offset_stable: %s\n",
-		   robust <= WO_SEED_STABLE_NS ? "yes" : "no");
-	seq_printf(m, "seed.offset_stable_rule: p99 - p1 <= %d ns\n",
-		   WO_SEED_STABLE_NS);
+	seq_printf(m, "headline.offset_p1_p99_ns: %lld\n", robust);
+	seq_printf(m, "headline.offset_stable: %s\n",
+		   robust <= WO_OFFSET_STABLE_NS ? "yes" : "no");
+	seq_printf(m, "headline.offset_stable_rule: p99 - p1 <= %d ns\n",
+		   WO_OFFSET_STABLE_NS);
 }
 
-static void wo_show_seed(struct seq_file *m, struct wo_hist_snap *snap)
+static void wo_show_headline(struct seq_file *m, struct wo_hist_snap *snap)
 {
 	const struct wo_class *all = &wo_agg->fixed[WO_C_ALL];
 	const struct wo_class *mig = &wo_agg->fixed[WO_C_MIGRATED];
 	const struct wo_class *loc = &wo_agg->fixed[WO_C_LOCAL];
 
-	seq_puts(m, "seed.wf_migrated_pct: ");
+	seq_puts(m, "headline.wf_migrated_pct: ");
 	wo_show_pct(m, atomic64_read(&mig->count), atomic64_read(&all->count));
 	wo_hist_snap(&mig->h[WO_M_TTWU_TKREAD], snap);
-	seq_printf(m, "seed.median_ttwu_to_tkread_ns.migrated: %llu\n",
+	seq_printf(m, "headline.median_ttwu_to_tkread_ns.migrated: %llu\n",
 		   wo_hist_pct(snap, 50));
 	wo_hist_snap(&loc->h[WO_M_TTWU_TKREAD], snap);
-	seq_printf(m, "seed.median_ttwu_to_tkread_ns.local: %llu\n",
+	seq_printf(m, "headline.median_ttwu_to_tkread_ns.local: %llu\n",
 		   wo_hist_pct(snap, 50));
 }
 
@@ -266,7 +266,7 @@ void wo_agg_show(struct seq_file *m)
 		   WAKEOFF_HIST_SUB);
 	seq_printf(m, "agg.negative_deltas: %lld\n",
 		   atomic64_read(&wo_agg->negative));
-	wo_show_seed(m, snap);
+	wo_show_headline(m, snap);
 	wo_show_offsets(m, &snap[0], &snap[1]);
 	for (i = 0; i < WO_C_FIXED; i++) {
 		snprintf(name, sizeof(name), "class.%s", wo_class_names[i]);

@@ -135,7 +135,7 @@ MODULE_PARM_DESC(max_inflight, "Open wakeup correlations tracked at once (64..10
 module_param_cb(tk_timeout_ms, &wo_timeout_ops, &wo_tk_timeout_ms, 0644);
 MODULE_PARM_DESC(tk_timeout_ms, "Close a correlation without a timekeeping read after this long (ms, default 1000)");
 module_param_cb(max_runs, &wo_runs_ops, &wo_max_runs, 0444);
-MODULE_PARM_DESC(max_runs, "Per-run summary blocks kept, the oldest recycled (1..4096, default 80: the seed's 40 idle + 40 load runs)");
+MODULE_PARM_DESC(max_runs, "Per-run summary blocks kept, the oldest recycled (1..4096, default 80: the idle-vs-load experiment's 40 idle + 40 load runs)");
 module_param_cb(stacks, &wo_stacks_ops, &wo_stacks_enabled, 0644);
 MODULE_PARM_DESC(stacks, "Capture and cluster the waker's kernel stack at each wakeup (0 or 1, default 1)");
 module_param_named(tk_hooks, wo_tk_hooks_param, charp, 0444);

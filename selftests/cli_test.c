@@ -3,7 +3,7 @@
  * The wakeoff CLI on a live module: record drains every CPU into a file
  * that accounts for every record, report on that file agrees with the
  * module's own summary of the same wakeups, timehist has a line per
- * wakeup, stress produces the seed's table, the reader never traces
+ * wakeup, stress produces the three numbers' table, the reader never traces
  * itself, and errors (busy events file, truncated file) are clean.
  * The CLI binary is $WAKEOFF_CLI, else /mnt/wakeoff (the VM share).
  */
@@ -211,7 +211,7 @@ TEST_F(cli, record_accounts_and_reports_like_the_module)
 	/* The commands on the file. */
 	EXPECT_EQ(0, run_cli("report " REC_FILE, "/tmp/cli.out"));
 	out = slurp("/tmp/cli.out");
-	EXPECT_NE(NULL, strstr(out, "The seed's numbers"));
+	EXPECT_NE(NULL, strstr(out, "The three numbers of the idle-vs-load experiment"));
 	EXPECT_NE(NULL, strstr(out, "Per task"));
 	EXPECT_NE(NULL, strstr(out, "cli_test:"));
 	free(out);
@@ -308,8 +308,8 @@ TEST_F(cli, record_refuses_a_busy_events_file)
 	EXPECT_EQ(0, run_cli("record --help", "/tmp/cli.out"));
 }
 
-/* The seed's recipe, small: 2 idle + 2 load runs. */
-TEST_F_TIMEOUT(cli, stress_makes_the_seed_table, 180)
+/* The idle-vs-load recipe, small: 2 idle + 2 load runs. */
+TEST_F_TIMEOUT(cli, stress_makes_the_idle_vs_load_table, 180)
 {
 	struct wo_summary s;
 	char *out;

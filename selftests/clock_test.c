@@ -171,8 +171,8 @@ TEST_F_TIMEOUT(clk, cputime_reads_are_not_timekeeping_reads, 120)
 		own += own_value(self, w) >= 0;
 	}
 	wo_summary_get_u64_opt("tk_skipped.cputime", &skipped);
-	stable = wo_summary_get_str("seed.offset_stable") ?: "?";
-	clock = wo_summary_get_str("seed.offset_clock") ?: "?";
+	stable = wo_summary_get_str("headline.offset_stable") ?: "?";
+	clock = wo_summary_get_str("headline.offset_clock") ?: "?";
 	TH_LOG("%ld first reads, %ld of CLOCK_MONOTONIC by the syscall, %ld equal to the task's own value; %llu CPU-time reads skipped; offset of %s stable: %s",
 	       n, mono, own, (unsigned long long)skipped, clock, stable);
 	ASSERT_LE(ROUNDS * 95 / 100, n);

@@ -659,11 +659,11 @@ static const char * const bad_cmds[] = {
 };
 
 /* Several writers on control at once, each checking its own results. */
-static int control_writer(unsigned int seed, long n)
+static int control_writer(unsigned int rng_init, long n)
 {
 	long i;
 
-	srand(seed);
+	srand(rng_init);
 	for (i = 0; i < n; i++) {
 		int bad = rand() % 3 == 0, rc;
 

@@ -188,9 +188,9 @@ TEST_F_TIMEOUT(sum, histograms_match_records, 120)
 	snprintf(k, sizeof(k), "offset.migrated.monotonic.%s.count", f);
 	wo_summary_get_u64(&s, k, &nm);
 	EXPECT_EQ(n[2], nl + nm);
-	EXPECT_STREQ(f, wo_summary_get(&s, "seed.offset_function") ?: "");
-	EXPECT_STREQ("monotonic", wo_summary_get(&s, "seed.offset_clock") ?: "");
-	med = strtoll(wo_summary_get(&s, "seed.offset_median_ns") ?: "0", NULL, 10);
+	EXPECT_STREQ(f, wo_summary_get(&s, "headline.offset_function") ?: "");
+	EXPECT_STREQ("monotonic", wo_summary_get(&s, "headline.offset_clock") ?: "");
+	med = strtoll(wo_summary_get(&s, "headline.offset_median_ns") ?: "0", NULL, 10);
 	/* min/max over both classes: the records do not split them. */
 	mn = INT64_MAX;
 	mx = INT64_MIN;
@@ -226,7 +226,7 @@ TEST_F_TIMEOUT(sum, histograms_match_records, 120)
 	TH_LOG("records: offset p1..p99 %lld..%lld ns", (long long)p1,
 	       (long long)p99);
 	EXPECT_LT(p99 - p1, 1000000);
-	EXPECT_STREQ("yes", wo_summary_get(&s, "seed.offset_stable") ?: "");
+	EXPECT_STREQ("yes", wo_summary_get(&s, "headline.offset_stable") ?: "");
 	free(offs);
 	wo_summary_free(&s);
 }
@@ -263,7 +263,7 @@ TEST_F_TIMEOUT(sum, stack_clusters_name_pipe_write, 120)
 	EXPECT_LT(0, wo_summary_u64("stack.1.count"));
 }
 
-/* One block per run id; the seed's numbers differ as they must. */
+/* One block per run id; the three numbers differ as they must. */
 TEST_F_TIMEOUT(sum, run_blocks, 150)
 {
 	struct wo_clock_child cc;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wakeoff report [FILE]: the seed's analysis of a record file, or of the
+ * wakeoff report [FILE]: the idle-vs-load analysis of a record file, or of the
  * live module's summary when no FILE is given.
  */
 #include <getopt.h>

@@ -76,7 +76,7 @@ struct wo_report {
 	unsigned int ncpus;
 	bool from_records;
 	uint64_t wakeups, closed, recorded, dropped, untracked, migrated;
-	/* The seed's three numbers. */
+	/* The idle-vs-load experiment's three numbers. */
 	double migrated_pct;
 	uint64_t med_tk_migrated, med_tk_local;
 	char *off_func;
@@ -98,7 +98,7 @@ struct wo_report {
 	bool have_matrix;
 };
 
-/* The seed's stability rule, the module's too: p99 - p1 <= 1 ms. */
+/* The offset stability rule, the module's too: p99 - p1 <= 1 ms. */
 #define WO_OFFSET_STABLE_NS	1000000
 
 int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,

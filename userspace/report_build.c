@@ -231,7 +231,7 @@ static void build_offsets(const struct wo_trace *t, struct wo_report *r,
 		d->p99 = wo_pct_s64(v, o[i].n, 99);
 		d->have_p1_p99 = true;
 	}
-	/* The seed's offset: the most used function, both classes merged. */
+	/* The headline offset: the most used function, both classes merged. */
 	for (i = 0; i < no; i++) {
 		size_t n = 0;
 
@@ -496,7 +496,7 @@ int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
 	}
 	r->migrated_pct = r->closed ? 100.0 * r->migrated / r->closed : 0;
 
-	/* Runs: the seed's numbers per run. */
+	/* Runs: the three numbers per run. */
 	for (i = 0; i < r->nruns; i++) {
 		struct wo_rrun *run = &r->runs[i];
 		size_t best_n = 0;
@@ -612,6 +612,14 @@ static int64_t sget_s64(const struct wo_summary *s, const char *key)
 	return v ? strtoll(v, NULL, 10) : 0;
 }
 
+/* A headline figure (wo_summary_headline(): old key names too). */
+static int64_t hget(const struct wo_summary *s, const char *name)
+{
+	const char *v = wo_summary_headline(s, name);
+
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
 static void class_from_summary(const struct wo_summary *s, struct wo_rclass *c,
 			       const char *prefix)
 {
@@ -668,21 +676,21 @@ int wo_report_from_summary(const struct wo_summary *s, struct wo_report *r,
 	r->untracked = sget(s, "wakeups_untracked_table_full") +
 		       sget(s, "wakeups_untracked_busy");
 	r->migrated = sget(s, "wf_migrated");
-	v = wo_summary_get(s, "seed.wf_migrated_pct");
+	v = wo_summary_headline(s, "wf_migrated_pct");
 	r->migrated_pct = v ? strtod(v, NULL) : 0;
-	r->med_tk_migrated = sget(s, "seed.median_ttwu_to_tkread_ns.migrated");
-	r->med_tk_local = sget(s, "seed.median_ttwu_to_tkread_ns.local");
-	v = wo_summary_get(s, "seed.offset_function");
+	r->med_tk_migrated = hget(s, "median_ttwu_to_tkread_ns.migrated");
+	r->med_tk_local = hget(s, "median_ttwu_to_tkread_ns.local");
+	v = wo_summary_headline(s, "offset_function");
 	if (v && strcmp(v, "none")) {
 		char series[160];
 
 		r->off_have = true;
 		wo_summary_offset_series(s, series, sizeof(series));
 		r->off_func = xstrdup(series);
-		r->off_median = sget_s64(s, "seed.offset_median_ns");
-		r->off_spread = sget_s64(s, "seed.offset_spread_ns");
-		r->off_p1_p99 = sget_s64(s, "seed.offset_p1_p99_ns");
-		v = wo_summary_get(s, "seed.offset_stable");
+		r->off_median = hget(s, "offset_median_ns");
+		r->off_spread = hget(s, "offset_spread_ns");
+		r->off_p1_p99 = hget(s, "offset_p1_p99_ns");
+		v = wo_summary_headline(s, "offset_stable");
 		r->off_stable = v && !strcmp(v, "yes");
 	}
 	for (i = 0; i < 4; i++) {

@@ -117,7 +117,7 @@ static void print_text(const struct wo_report *r, unsigned int top, FILE *out)
 			r->wakeups, r->untracked);
 	fprintf(out, "; records dropped: %" PRIu64 "\n", r->dropped);
 
-	fprintf(out, "\nThe seed's numbers\n");
+	fprintf(out, "\nThe three numbers of the idle-vs-load experiment\n");
 	fprintf(out, "  WF_MIGRATED share          %.2f %%\n", r->migrated_pct);
 	wo_fmt_ns(a, sizeof(a), r->med_tk_migrated);
 	wo_fmt_ns(b, sizeof(b), r->med_tk_local);
@@ -302,15 +302,15 @@ static void print_csv(const struct wo_report *r, FILE *out)
 	csv_u64(out, "totals", "migrated", "value", r->migrated);
 	csv_u64(out, "totals", "dropped", "value", r->dropped);
 	snprintf(b, sizeof(b), "%.2f", r->migrated_pct);
-	csv_row(out, "seed", "wf_migrated_pct", "value", b);
-	csv_u64(out, "seed", "median_ttwu_to_tkread_ns", "migrated", r->med_tk_migrated);
-	csv_u64(out, "seed", "median_ttwu_to_tkread_ns", "local", r->med_tk_local);
+	csv_row(out, "headline", "wf_migrated_pct", "value", b);
+	csv_u64(out, "headline", "median_ttwu_to_tkread_ns", "migrated", r->med_tk_migrated);
+	csv_u64(out, "headline", "median_ttwu_to_tkread_ns", "local", r->med_tk_local);
 	if (r->off_have) {
-		csv_row(out, "seed", "offset", "function", r->off_func);
-		csv_s64(out, "seed", "offset", "median_ns", r->off_median);
-		csv_s64(out, "seed", "offset", "p1_p99_ns", r->off_p1_p99);
-		csv_s64(out, "seed", "offset", "spread_ns", r->off_spread);
-		csv_row(out, "seed", "offset", "stable", r->off_stable ? "yes" : "no");
+		csv_row(out, "headline", "offset", "function", r->off_func);
+		csv_s64(out, "headline", "offset", "median_ns", r->off_median);
+		csv_s64(out, "headline", "offset", "p1_p99_ns", r->off_p1_p99);
+		csv_s64(out, "headline", "offset", "spread_ns", r->off_spread);
+		csv_row(out, "headline", "offset", "stable", r->off_stable ? "yes" : "no");
 	}
 	for (i = 0; i < r->ncls; i++) {
 		const struct wo_rclass *c = &r->cls[i];
@@ -427,7 +427,7 @@ static void print_json(const struct wo_report *r, FILE *out)
 		", \"untracked\": %" PRIu64 ", \"migrated\": %" PRIu64 ", \"recorded\": %"
 		PRIu64 ", \"dropped\": %" PRIu64 "},\n", r->wakeups, r->closed,
 		r->untracked, r->migrated, r->recorded, r->dropped);
-	fprintf(out, "  \"seed\": {\"wf_migrated_pct\": %.2f, \"median_ttwu_to_tkread_ns\": {\"migrated\": %"
+	fprintf(out, "  \"headline\": {\"wf_migrated_pct\": %.2f, \"median_ttwu_to_tkread_ns\": {\"migrated\": %"
 		PRIu64 ", \"local\": %" PRIu64 "}, \"offset\": ",
 		r->migrated_pct, r->med_tk_migrated, r->med_tk_local);
 	if (r->off_have) {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wakeoff stress: the seed's measurement recipe.  N idle runs and N runs
+ * wakeoff stress: the idle-vs-load measurement recipe.  N idle runs and N runs
  * under the controlled load (a ping-pong pair allowed on two CPUs, a
  * third CPU kept busy), one run id each, filtered to the workload's own
- * tasks; then the table of the three numbers the seed asks others to
+ * tasks; then the table of the three numbers the experiment's author asks others to
  * send: the WF_MIGRATED share, the median ttwu -> first timekeeping read
  * per class, and whether the clock offset stays constant.
  *
@@ -44,7 +44,7 @@ static void usage(FILE *f)
 		"Usage: wakeoff stress [-n RUNS] [-d SECONDS] [--cpus A,B] [--busy C]\n"
 		"                      [--json] [-v]\n"
 		"\n"
-		"The seed's recipe: RUNS idle runs (default 40: a task sleeping 1 ms and\n"
+		"The idle-vs-load recipe: RUNS idle runs (default 40: a task sleeping 1 ms and\n"
 		"reading the clock after every wakeup) and RUNS runs under load (a pipe\n"
 		"ping-pong pair allowed on CPUs A and B, default 0,1, reading the clock\n"
 		"after every wakeup, while CPU C, default 2, is kept busy), each run\n"

@@ -182,11 +182,27 @@ int wo_read_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
+const char *wo_summary_headline(const struct wo_summary *s, const char *name)
+{
+	static const char *const prefix[] = { "headline.", "seed." };
+	char key[128];
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(key, sizeof(key), "%s%s", prefix[i], name);
+		v = wo_summary_get(s, key);
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
 void wo_summary_offset_series(const struct wo_summary *s, char *buf,
 			      size_t len)
 {
-	const char *fn = wo_summary_get(s, "seed.offset_function");
-	const char *clk = wo_summary_get(s, "seed.offset_clock");
+	const char *fn = wo_summary_headline(s, "offset_function");
+	const char *clk = wo_summary_headline(s, "offset_clock");
 
 	if (!fn || !strcmp(fn, "none"))
 		snprintf(buf, len, "%s", "");

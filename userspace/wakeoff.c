@@ -26,7 +26,7 @@ static void usage(FILE *f)
 		"  report     per-class latency, clock offset, runs, tasks, CPUs, stacks\n"
 		"             of a record file or of the live module (--csv/--json/--prometheus)\n"
 		"  timehist   one line per wakeup of a record file\n"
-		"  stress     the seed's recipe: idle and loaded runs, then the table\n"
+		"  stress     the idle-vs-load recipe: idle and loaded runs, then the table\n"
 		"  export     --perfetto OUT.json FILE: Chrome trace-event JSON\n"
 		"  plot       FILE -o report.html: one self-contained HTML page\n"
 		"  summary    print the module's summary, or the values of KEYs\n"

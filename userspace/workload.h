@@ -5,7 +5,7 @@
  *
  *  idle: one task sleeps 1 ms and reads the clock with the
  *        clock_gettime syscall after every wakeup (an idle machine);
- *  load: the seed's controlled load, a pipe ping-pong pair allowed on
+ *  load: the experiment's controlled load, a pipe ping-pong pair allowed on
  *        CPUs a and b, each side reading the clock after every wakeup,
  *        while a spinner keeps CPU busy busy.
  *

@@ -3,9 +3,9 @@
 #
 # demo.sh -- `make demo`: on a machine that cannot load modules, boot a
 # Debian kernel under QEMU, insmod wakeoff, run an idle phase and then
-# the seed's controlled load (a pipe ping-pong pair on CPUs 0-1, CPU 2
+# the experiment's controlled load (a pipe ping-pong pair on CPUs 0-1, CPU 2
 # kept busy), each as its own run id, and print the report of the live
-# summary; then the seed's recipe (`wakeoff stress`, 40 idle + 40 loaded
+# summary; then the idle-vs-load recipe (`wakeoff stress`, 40 idle + 40 loaded
 # runs) and its table.
 # WAKEOFF_KERNELS picks the kernel (default: linux-image-amd64).
 set -euo pipefail
@@ -40,7 +40,7 @@ echo "=== run 2: loaded (3 s): ping-pong on CPUs 0-1, CPU 2 busy ==="
 ./wo_workload load 3 0 1 2
 ./wakeoff control stop
 ./wakeoff report
-echo "=== the seed's recipe: wakeoff stress -n 40 -d 0.5 ==="
+echo "=== the idle-vs-load recipe: wakeoff stress -n 40 -d 0.5 ==="
 ./wakeoff control reset
 ./wakeoff stress -n 40 -d 0.5
 rmmod wakeoff

@@ -322,7 +322,7 @@ static void test_formats(struct wo_report *r)
 
 	s = render(r, WO_FMT_JSON);
 	TAP_OK(json_valid(s), "--json output is valid JSON (%zu bytes)", strlen(s));
-	TAP_OK(strstr(s, "\"wf_migrated_pct\": 20.00") != NULL, "JSON carries the seed's share");
+	TAP_OK(strstr(s, "\"wf_migrated_pct\": 20.00") != NULL, "JSON carries the WF_MIGRATED share");
 	free(s);
 
 	s = render(r, WO_FMT_CSV);
@@ -369,7 +369,7 @@ static void test_formats(struct wo_report *r)
 	TAP_OK(strstr(s, "WF_MIGRATED share          20.00 %") &&
 	       strstr(s, "Per task") && strstr(s, "prev CPU -> target CPU") &&
 	       strstr(s, "pipe_write+0x1/0x2 < vfs_write+0x3/0x4"),
-	       "text report has the seed's numbers, tasks, matrix, stacks");
+	       "text report has the three numbers, tasks, matrix, stacks");
 	free(s);
 }
 
@@ -512,9 +512,9 @@ static void test_from_summary_clocks(void)
 		"wakeoff_version: 0.4.0\nkernel: 6.12.117+deb12-amd64\ncpus_possible: 2\n"
 		"wakeups: 10\nwakeups_closed: 9\nwf_migrated: 3\n"
 		"class.all.count: 9\nclass.migrated.count: 3\nclass.local.count: 6\n"
-		"seed.offset_clock: monotonic\nseed.offset_function: __x64_sys_clock_gettime\n"
-		"seed.offset_median_ns: -100\nseed.offset_spread_ns: 50\n"
-		"seed.offset_p1_p99_ns: 20\nseed.offset_stable: yes\n"
+		"headline.offset_clock: monotonic\nheadline.offset_function: __x64_sys_clock_gettime\n"
+		"headline.offset_median_ns: -100\nheadline.offset_spread_ns: 50\n"
+		"headline.offset_p1_p99_ns: 20\nheadline.offset_stable: yes\n"
 		"offset.local.monotonic.__x64_sys_clock_gettime.count: 6\n"
 		"offset.local.monotonic.__x64_sys_clock_gettime.median_ns: -100\n"
 		"offset.local.monotonic.__x64_sys_clock_gettime.min_ns: -120\n"
