@@ -162,6 +162,7 @@ void wo_agg_run_begin(u64 id, const char *label);
 void wo_agg_close(const struct wakeoff_wakeup *rec);
 void wo_agg_negative_delta(void);
 void wo_agg_show(struct seq_file *m);
+void wo_agg_show_headline(struct seq_file *m);
 
 /* wo_stacks.c: waker stack clusters. */
 struct wo_hist_snap;

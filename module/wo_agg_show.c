@@ -101,13 +101,13 @@ static int wo_best_series(void)
 static void wo_show_offsets(struct seq_file *m, struct wo_hist_snap *neg,
 			    struct wo_hist_snap *pos)
 {
-	unsigned int mig, i, func, clock;
+	unsigned int mig, i;
 	char name[WO_SERIES_NAME];
-	int best;
-	s64 mn, mx, robust;
 
 	seq_printf(m, "offset.series_overflow: %lld\n",
 		   atomic64_read(&wo_agg->series_overflow));
+	seq_printf(m, "headline.offset_stable_rule: p99 - p1 <= %d ns\n",
+		   WO_OFFSET_STABLE_NS);
 	for (mig = 0; mig < 2; mig++) {
 		for (i = 0; i < WO_OFF_SERIES; i++) {
 			const struct wo_off *o = &wo_agg->off[mig][i];
@@ -119,8 +119,17 @@ static void wo_show_offsets(struct seq_file *m, struct wo_hist_snap *neg,
 				       READ_ONCE(wo_agg->off_ref[i]), neg, pos);
 		}
 	}
+}
 
-	/* The third number: the most used series, both classes. */
+/* The third number: the most used series, both classes, is it constant? */
+static void wo_show_offset_verdict(struct seq_file *m,
+				   struct wo_hist_snap *neg,
+				   struct wo_hist_snap *pos)
+{
+	unsigned int func, clock;
+	int best;
+	s64 mn, mx, robust;
+
 	best = wo_best_series();
 	if (best < 0) {
 		seq_puts(m, "headline.offset_clock: none\n");
@@ -152,8 +161,6 @@ static void wo_show_offsets(struct seq_file *m, struct wo_hist_snap *neg,
 	seq_printf(m, "headline.offset_p1_p99_ns: %lld\n", robust);
 	seq_printf(m, "headline.offset_stable: %s\n",
 		   robust <= WO_OFFSET_STABLE_NS ? "yes" : "no");
-	seq_printf(m, "headline.offset_stable_rule: p99 - p1 <= %d ns\n",
-		   WO_OFFSET_STABLE_NS);
 }
 
 static void wo_show_headline(struct seq_file *m, struct wo_hist_snap *snap)
@@ -170,6 +177,38 @@ static void wo_show_headline(struct seq_file *m, struct wo_hist_snap *snap)
 	wo_hist_snap(&loc->h[WO_M_TTWU_TKREAD], snap);
 	seq_printf(m, "headline.median_ttwu_to_tkread_ns.local: %llu\n",
 		   wo_hist_pct(snap, 50));
+}
+
+/*
+ * The summary's first screen: the three numbers of the idle-vs-load
+ * experiment (the WF_MIGRATED share, the median ttwu -> first read per
+ * class, whether the offset of the named clock is constant) and the
+ * latency percentiles of every closed wakeup, one line per metric.
+ */
+void wo_agg_show_headline(struct seq_file *m)
+{
+	const struct wo_class *all;
+	struct wo_hist_snap *snap;
+	unsigned int i;
+
+	if (!wo_agg)
+		return;
+	snap = kmalloc_array(2, sizeof(*snap), GFP_KERNEL);
+	if (!snap) {
+		seq_puts(m, "headline: out of memory for the snapshot\n");
+		return;
+	}
+	wo_show_headline(m, snap);
+	wo_show_offset_verdict(m, &snap[0], &snap[1]);
+	all = &wo_agg->fixed[WO_C_ALL];
+	for (i = 0; i < WO_M_NR; i++) {
+		wo_hist_snap(&all->h[i], snap);
+		seq_printf(m, "latency.%s: n %llu p50 %llu p90 %llu p99 %llu max %llu\n",
+			   wo_metric_names[i], snap->n, wo_hist_pct(snap, 50),
+			   wo_hist_pct(snap, 90), wo_hist_pct(snap, 99),
+			   snap->max);
+	}
+	kfree(snap);
 }
 
 static void wo_show_cpus(struct seq_file *m, struct wo_hist_snap *snap)
@@ -266,7 +305,6 @@ void wo_agg_show(struct seq_file *m)
 		   WAKEOFF_HIST_SUB);
 	seq_printf(m, "agg.negative_deltas: %lld\n",
 		   atomic64_read(&wo_agg->negative));
-	wo_show_headline(m, snap);
 	wo_show_offsets(m, &snap[0], &snap[1]);
 	for (i = 0; i < WO_C_FIXED; i++) {
 		snprintf(name, sizeof(name), "class.%s", wo_class_names[i]);

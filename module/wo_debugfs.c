@@ -50,6 +50,12 @@ static const char * const wo_outcome_names[WAKEOFF_OUT_NR] = {
 	[WAKEOFF_OUT_REPLACED]	= "replaced",
 };
 
+/*
+ * The summary's layout version.  Keys are only ever added within one
+ * format; a key that changes meaning or goes away bumps it (README).
+ */
+#define WO_SUMMARY_FORMAT	1
+
 #define WO_CS_PATH "/sys/devices/system/clocksource/clocksource0/current_clocksource"
 
 /*
@@ -113,6 +119,33 @@ static void wo_show_clocksource(struct seq_file *m, const char *cs)
 			   cs, user, user == 1 ? "" : "s");
 }
 
+/*
+ * The first lines of the summary: is the recording complete, and its
+ * counts.  Anything that makes the figures incomplete is named here.
+ */
+static void wo_show_health(struct seq_file *m, const struct wo_cpu_stats *sum)
+{
+	u64 closed = 0, untracked, dropped;
+	int i;
+
+	for (i = 0; i < WAKEOFF_OUT_NR; i++)
+		closed += sum->closed[i];
+	untracked = sum->untracked_full + sum->untracked_busy;
+	dropped = sum->dropped_full + sum->dropped_nested;
+	seq_printf(m, "wakeups: %llu\n", sum->observed);
+	seq_printf(m, "wakeups_closed: %llu\n", closed);
+	seq_printf(m, "wakeups_inflight: %llu\n", wo_corr_inflight());
+	seq_printf(m, "wakeups_untracked_table_full: %llu\n", sum->untracked_full);
+	seq_printf(m, "wakeups_untracked_busy: %llu\n", sum->untracked_busy);
+	if (!untracked && !dropped && !sum->lost_busy) {
+		seq_puts(m, "completeness: complete\n");
+		return;
+	}
+	seq_printf(m, "completeness: incomplete: %llu wakeups untracked (table full %llu, slot busy %llu), %llu records dropped, %llu transitions lost\n",
+		   untracked, sum->untracked_full, sum->untracked_busy,
+		   dropped, sum->lost_busy);
+}
+
 /* The current run, copied under the control mutex that "run" writes it under. */
 struct wo_run_snap {
 	u64 id;
@@ -145,11 +178,6 @@ static void wo_show_correlation(struct seq_file *m,
 
 	for (i = 0; i < WAKEOFF_OUT_NR; i++)
 		closed += sum->closed[i];
-	seq_printf(m, "wakeups: %llu\n", sum->observed);
-	seq_printf(m, "wakeups_untracked_table_full: %llu\n", sum->untracked_full);
-	seq_printf(m, "wakeups_untracked_busy: %llu\n", sum->untracked_busy);
-	seq_printf(m, "wakeups_inflight: %llu\n", wo_corr_inflight());
-	seq_printf(m, "wakeups_closed: %llu\n", closed);
 	seq_printf(m, "wf_migrated: %llu\n", sum->migrated);
 	for (i = 0; i < WAKEOFF_OUT_NR; i++)
 		seq_printf(m, "closed.%s: %llu\n", wo_outcome_names[i],
@@ -219,12 +247,18 @@ static int wo_summary_show(struct seq_file *m, void *v)
 	memcpy(run.label, wo_run_label, sizeof(run.label));
 	mutex_unlock(&wo_control_lock);
 
+	/* First screen: health and the three numbers (README, summary). */
+	seq_printf(m, "summary_format: %d\n", WO_SUMMARY_FORMAT);
 	seq_printf(m, "wakeoff_version: %s\n", WAKEOFF_VERSION);
+	seq_printf(m, "state: %s\n",
+		   READ_ONCE(wo_recording) ? "recording" : "stopped");
+	wo_sum_stats(&sum);
+	wo_show_health(m, &sum);
+	wo_agg_show_headline(m);
+
 	seq_printf(m, "record_abi: %d.%d\n", WAKEOFF_ABI_MAJOR,
 		   WAKEOFF_ABI_MINOR);
 	seq_printf(m, "kernel: %s\n", init_utsname()->release);
-	seq_printf(m, "state: %s\n",
-		   READ_ONCE(wo_recording) ? "recording" : "stopped");
 	seq_printf(m, "cpus_possible: %u\n", num_possible_cpus());
 	seq_printf(m, "cpus_online: %u\n", num_online_cpus());
 	wo_show_filter(m);
@@ -232,7 +266,6 @@ static int wo_summary_show(struct seq_file *m, void *v)
 		seq_printf(m, "hook.%s: %s\n", wo_event_names[i],
 			   wo_tracepoint_attached(i) ? "attached" : "missing");
 
-	wo_sum_stats(&sum);
 	wo_show_correlation(m, &sum, m->private, &run);
 	/*
 	 * A "run" or "reset" written meanwhile would move the run ring under

@@ -428,4 +428,45 @@ TEST_F_TIMEOUT(sum, summary_reads_while_recording, 180)
 	EXPECT_EQ(0, wo_summary_u64("wakeups_inflight"));
 }
 
+/*
+ * The first screen of "cat summary" (24 lines) answers the experiment:
+ * health, the WF_MIGRATED share, both medians, the offset verdict with
+ * its clock, and the latency percentiles.
+ */
+TEST_F_TIMEOUT(sum, first_screen_has_the_three_numbers, 120)
+{
+	static const char *const want[] = {
+		"summary_format", "state", "wakeups", "completeness",
+		"headline.wf_migrated_pct",
+		"headline.median_ttwu_to_tkread_ns.migrated",
+		"headline.median_ttwu_to_tkread_ns.local",
+		"headline.offset_clock", "headline.offset_stable",
+		"latency.ttwu_to_tkread_ns",
+	};
+	struct wo_clock_child cc;
+	char *buf, *line, *save = NULL;
+	size_t len, i, n = 0;
+	char first[24][80];
+
+	ASSERT_EQ(0, wo_clock_child_start(&cc));
+	ASSERT_EQ(0, wo_clock_child_rounds(&cc, 100, 0));
+	wo_clock_child_stop(&cc);
+	ASSERT_EQ(0, wo_read_file(WO_SUMMARY, &buf, &len));
+	for (line = strtok_r(buf, "\n", &save); line && n < 24;
+	     line = strtok_r(NULL, "\n", &save), n++)
+		snprintf(first[n], sizeof(first[n]), "%.*s",
+			 (int)strcspn(line, ":"), line);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		size_t k;
+
+		for (k = 0; k < n && strcmp(first[k], want[i]); k++)
+			;
+		if (k == n)
+			TH_LOG("%s is not in the first 24 lines", want[i]);
+		EXPECT_LT(k, n);
+	}
+	free(buf);
+	EXPECT_STREQ("monotonic", wo_summary_get_str("headline.offset_clock") ?: "");
+}
+
 TEST_HARNESS_MAIN
