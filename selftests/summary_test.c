@@ -453,9 +453,11 @@ TEST_F_TIMEOUT(sum, first_screen_has_the_three_numbers, 120)
 	wo_clock_child_stop(&cc);
 	ASSERT_EQ(0, wo_read_file(WO_SUMMARY, &buf, &len));
 	for (line = strtok_r(buf, "\n", &save); line && n < 24;
-	     line = strtok_r(NULL, "\n", &save), n++)
+	     line = strtok_r(NULL, "\n", &save), n++) {
 		snprintf(first[n], sizeof(first[n]), "%.*s",
 			 (int)strcspn(line, ":"), line);
+		printf("# | %s\n", line);
+	}
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		size_t k;
 
