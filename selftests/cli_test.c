@@ -320,8 +320,15 @@ TEST_F_TIMEOUT(cli, stress_makes_the_idle_vs_load_table, 180)
 	EXPECT_NE(NULL, strstr(out, "\nidle       2 "));
 	EXPECT_NE(NULL, strstr(out, "\nload       2 "));
 	EXPECT_EQ(NULL, strstr(out, "(no timekeeping read seen)"));
+	/* Reads through the C library, seen by a hook on the CLI's own. */
+	EXPECT_NE(NULL, strstr(out, "clock reads through the C library (user clock hook)"));
+	EXPECT_NE(NULL, strstr(out, "offset of monotonic.uprobe"));
 	free(out);
 	ASSERT_EQ(0, wo_summary_read(&s));
+	EXPECT_LT(0, strtoll(wo_summary_get(&s, "run.1.tkreads") ?: "0", NULL, 10));
+	EXPECT_LT(0, strtoll(wo_summary_get(&s, "run.4.tkreads") ?: "0", NULL, 10));
+	/* The hook went with the recipe. */
+	EXPECT_STREQ("0", wo_summary_get(&s, "uprobes.attached") ?: "");
 	/* Each run left its block; the filter is gone again. */
 	EXPECT_LT(0, strtoll(wo_summary_get(&s, "run.1.wakeups") ?: "0", NULL, 10));
 	EXPECT_LT(0, strtoll(wo_summary_get(&s, "run.4.wakeups") ?: "0", NULL, 10));

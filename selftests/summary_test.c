@@ -456,7 +456,7 @@ TEST_F_TIMEOUT(sum, first_screen_has_the_three_numbers, 120)
 	     line = strtok_r(NULL, "\n", &save), n++) {
 		snprintf(first[n], sizeof(first[n]), "%.*s",
 			 (int)strcspn(line, ":"), line);
-		printf("# | %s\n", line);
+		TH_LOG("| %s", line);
 	}
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		size_t k;

@@ -42,7 +42,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: wakeoff stress [-n RUNS] [-d SECONDS] [--cpus A,B] [--busy C]\n"
-		"                      [--json] [-v]\n"
+		"                      [--no-uprobe] [--json] [-v]\n"
 		"\n"
 		"The idle-vs-load recipe: RUNS idle runs (default 40: a task sleeping 1 ms and\n"
 		"reading the clock after every wakeup) and RUNS runs under load (a pipe\n"
@@ -53,7 +53,40 @@ static void usage(FILE *f)
 		"ttwu->first timekeeping read per class, and whether the clock offset\n"
 		"stays constant (within each run and across runs).  The module's filter\n"
 		"is set to comm " STRESS_COMM " for the duration and cleared after.\n"
+		"The workload reads the clock as applications do, through the C library\n"
+		"(the vDSO), with a user clock hook (uprobe) on this program's own\n"
+		"clock_gettime(), removed at the end; --no-uprobe, or a module that has\n"
+		"other user hooks attached, makes it read with the system call instead.\n"
 		"  --json   the table as JSON     -v   also one line per run\n");
+}
+
+/*
+ * A user clock hook on this program's own clock_gettime() (statically
+ * linked: the workload's children run this same file), for processes
+ * running this file only.  Not when the module has user hooks already:
+ * they would be cleared with ours at the end.
+ */
+static bool hook_self(const struct wo_summary *s)
+{
+	char exe[4096];
+	uint64_t n = 0;
+	ssize_t len;
+
+	if (wo_summary_get_u64(s, "uprobes.attached", &n) || n) {
+		fprintf(stderr, "wakeoff stress: %s: the workload reads the clock with the system call\n",
+			n ? "user clock hooks are attached already" :
+			    "this module has no user clock hooks");
+		return false;
+	}
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len <= 0)
+		return false;
+	exe[len] = '\0';
+	if (wo_uprobe_add(exe, "clock_gettime", "clock_gettime", true)) {
+		fprintf(stderr, "wakeoff stress: no user clock hook: the workload reads the clock with the system call\n");
+		return false;
+	}
+	return true;
 }
 
 static int parse_cpu(const char *s, int *v)
@@ -185,12 +218,14 @@ int cmd_stress(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "busy", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "no-uprobe", no_argument, NULL, 'U' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, a = 0, b = 1, busy = 2, rc = 1;
 	bool json = false, verbose = false, started = false;
+	bool no_uprobe = false, hooked = false;
 	unsigned long runs = 40;
 	double dur = 1.0;
 	struct wo_summary s = { 0 };
@@ -238,6 +273,9 @@ int cmd_stress(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'U':
+			no_uprobe = true;
+			break;
 		case 'v':
 			verbose = true;
 			break;
@@ -284,6 +322,9 @@ int cmd_stress(int argc, char **argv)
 			goto restore;
 		started = true;
 	}
+	if (!no_uprobe)
+		hooked = hook_self(&s);
+	wo_workload_libc_clock(hooked);
 	wo_workload_name(STRESS_COMM);
 	for (i = 0; i < 2 * runs; i++) {
 		struct timespec settle = { 0, 20000000 };
@@ -357,9 +398,10 @@ int cmd_stress(int argc, char **argv)
 	} else {
 		printf("wakeoff stress: %lu idle + %lu load runs of %.2f s; load: ping-pong on CPUs %d,%d, CPU %d busy\n",
 		       runs, runs, dur, a, b, busy);
-		printf("kernel %s, clocksource %s, offset of %s\n\n",
+		printf("kernel %s, clocksource %s, clock reads %s, offset of %s\n\n",
 		       wo_summary_get(&s, "kernel") ? wo_summary_get(&s, "kernel") : "?",
 		       wo_summary_get(&s, "clocksource") ? wo_summary_get(&s, "clocksource") : "?",
+		       hooked ? "through the C library (user clock hook)" : "by system call",
 		       *func ? func : "(no timekeeping read seen)");
 		printf("%-6s %5s %9s  %-22s  %-24s  %s\n", "series", "runs", "wakeups",
 		       "WF_MIGRATED % median", "median ttwu->tkread", "clock offset");
@@ -402,6 +444,8 @@ int cmd_stress(int argc, char **argv)
 	}
 	rc = 0;
 restore:
+	if (hooked)
+		wo_mod_control("uprobe clear");
 	if (started)
 		wo_mod_control("stop");
 	wo_mod_control("filter clear");

@@ -29,12 +29,22 @@ void wo_workload_name(const char *comm)
 	prctl(PR_SET_NAME, comm, 0, 0, 0);
 }
 
+static int libc_clock;
+
+void wo_workload_libc_clock(int on)
+{
+	libc_clock = on;
+}
+
 /* The clock read the tracer correlates with the preceding wakeup. */
 static void read_clock(void)
 {
 	struct timespec ts;
 
-	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+	if (libc_clock)
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+	else
+		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
 }
 
 static double now(void)

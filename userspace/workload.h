@@ -9,8 +9,10 @@
  *        CPUs a and b, each side reading the clock after every wakeup,
  *        while a spinner keeps CPU busy busy.
  *
- * The clock is read with the syscall on purpose: a vDSO read never
- * enters the kernel and cannot be seen.
+ * The clock is read with the syscall, which the kernel hooks see, unless
+ * wo_workload_libc_clock() says the C library's clock_gettime() is
+ * hooked (wakeoff stress puts a uprobe on its own): then as applications
+ * do, through the vDSO.
  */
 #ifndef WAKEOFF_WORKLOAD_H
 #define WAKEOFF_WORKLOAD_H
@@ -22,6 +24,11 @@ int wo_pin(pid_t pid, int a, int b);
 /* Return the number of wakeups / round trips done, or -1 (errno set). */
 long wo_run_idle(double secs);
 long wo_run_load(double secs, int a, int b, int busy);
+/*
+ * Read the clock through the C library (the vDSO: seen only through a
+ * user clock hook) instead of the system call.
+ */
+void wo_workload_libc_clock(int on);
 /* Name the calling task (and the workload's children) for filters. */
 void wo_workload_name(const char *comm);
 
