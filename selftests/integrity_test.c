@@ -59,8 +59,8 @@ static void *churn_thread(void *arg)
 	_exit(3);
 }
 
-/* One process whose non-leader thread is woken and then exec()s. */
-static int churn_nonleader_exec(void)
+/* Run @body in a child process named CHURN_COMM; 0 if it exits 0. */
+static int churn_child(void (*body)(void))
 {
 	pid_t pid = fork();
 	int st;
@@ -68,21 +68,27 @@ static int churn_nonleader_exec(void)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		pthread_t t;
-
 		prctl(PR_SET_NAME, CHURN_COMM);
-		if (pipe(churn_pipe) ||
-		    pthread_create(&t, NULL, churn_thread, NULL))
-			_exit(4);
-		usleep(200);	/* let the thread block in read() */
-		if (write(churn_pipe[1], "x", 1) != 1)
-			_exit(5);
-		for (;;)
-			pause();
+		body();
+		_exit(0);
 	}
 	if (waitpid(pid, &st, 0) != pid)
 		return -1;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* A process whose non-leader thread is woken and then exec()s. */
+static void nonleader_exec_body(void)
+{
+	pthread_t t;
+
+	if (pipe(churn_pipe) || pthread_create(&t, NULL, churn_thread, NULL))
+		_exit(4);
+	usleep(200);	/* let the thread block in read() */
+	if (write(churn_pipe[1], "x", 1) != 1)
+		_exit(5);
+	for (;;)
+		pause();
 }
 
 static void *exit_at_once(void *arg)
@@ -91,26 +97,24 @@ static void *exit_at_once(void *arg)
 	return NULL;
 }
 
-/* One short-lived process with one short-lived thread. */
+/* A short-lived process with one short-lived thread. */
+static void fork_exit_body(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, exit_at_once, NULL) ||
+	    pthread_join(t, NULL))
+		_exit(4);
+}
+
+static int churn_nonleader_exec(void)
+{
+	return churn_child(nonleader_exec_body);
+}
+
 static int churn_fork_exit(void)
 {
-	pid_t pid = fork();
-	int st;
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		pthread_t t;
-
-		prctl(PR_SET_NAME, CHURN_COMM);
-		if (pthread_create(&t, NULL, exit_at_once, NULL) ||
-		    pthread_join(t, NULL))
-			_exit(4);
-		_exit(0);
-	}
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+	return churn_child(fork_exit_body);
 }
 
 /* A summary counter, or 0 when this module version has no such key. */

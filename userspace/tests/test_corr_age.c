@@ -11,18 +11,7 @@ typedef uint64_t u64;
 typedef int64_t s64;
 #include "../../module/wo_age.h"
 
-static int n_test, n_fail;
-
-#define CHECK(cond, name) do {						\
-	n_test++;							\
-	if (cond) {							\
-		printf("ok %d - %s\n", n_test, name);			\
-	} else {							\
-		n_fail++;						\
-		printf("not ok %d - %s (%s:%d)\n", n_test, name,	\
-		       __FILE__, __LINE__);				\
-	}								\
-} while (0)
+#include "tap_check.h"
 
 #define MS 1000000ULL
 

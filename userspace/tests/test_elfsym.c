@@ -14,18 +14,7 @@
 
 #define LIBC "/lib/x86_64-linux-gnu/libc.so.6"
 
-static int n_test, n_fail;
-
-#define CHECK(cond, name) do {						\
-	n_test++;							\
-	if (cond) {							\
-		printf("ok %d - %s\n", n_test, name);			\
-	} else {							\
-		n_fail++;						\
-		printf("not ok %d - %s (%s:%d)\n", n_test, name,	\
-		       __FILE__, __LINE__);				\
-	}								\
-} while (0)
+#include "tap_check.h"
 
 /* readelf's address of "@sym" (as printed, e.g. clock_gettime@@GLIBC_2.17). */
 static int readelf_addr(const char *sym, uint64_t *va)

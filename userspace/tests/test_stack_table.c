@@ -10,18 +10,7 @@
 
 #include "wo_stack_table.h"
 
-static int n_test, n_fail;
-
-#define CHECK(cond, name) do {						\
-	n_test++;							\
-	if (cond) {							\
-		printf("ok %d - %s\n", n_test, name);			\
-	} else {							\
-		n_fail++;						\
-		printf("not ok %d - %s (%s:%d)\n", n_test, name,	\
-		       __FILE__, __LINE__);				\
-	}								\
-} while (0)
+#include "tap_check.h"
 
 static struct wo_stack_key tab[WO_STACKS];
 static unsigned int coll;	/* collisions of the last find */

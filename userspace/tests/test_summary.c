@@ -5,18 +5,7 @@
 
 #include "../summary.h"
 
-static int n_test, n_fail;
-
-#define CHECK(cond, name) do {						\
-	n_test++;							\
-	if (cond) {							\
-		printf("ok %d - %s\n", n_test, name);			\
-	} else {							\
-		n_fail++;						\
-		printf("not ok %d - %s (%s:%d)\n", n_test, name,	\
-		       __FILE__, __LINE__);				\
-	}								\
-} while (0)
+#include "tap_check.h"
 
 static int parses(const char *text, size_t len)
 {
