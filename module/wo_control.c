@@ -259,7 +259,9 @@ ssize_t wo_control_parse(char *buf, const char **why)
 	if (!strcmp(cmd, "start")) {
 		WRITE_ONCE(wo_recording, true);
 	} else if (!strcmp(cmd, "stop")) {
+		/* Nothing records: no process keeps paying for a breakpoint. */
 		wo_stop_and_flush();
+		wo_uprobes_clear();
 	} else if (!strcmp(cmd, "reset")) {
 		wo_counters_reset();
 	} else {

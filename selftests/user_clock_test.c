@@ -660,6 +660,15 @@ TEST_F(uc, clear_and_unload_remove_breakpoints)
 	EXPECT_NE(0xcc, text_byte(a.pid, self->off));
 	EXPECT_NE(0, reader_round(&a));
 
+	/* "stop" removes them too: nothing records, nobody pays a trap. */
+	ASSERT_EQ(0, uprobe_add(self->off, NULL));
+	EXPECT_EQ(0xcc, text_byte(a.pid, self->off));
+	ASSERT_EQ(0, wo_control("stop"));
+	EXPECT_EQ(0, wo_summary_u64("uprobes.attached"));
+	EXPECT_NE(0xcc, text_byte(a.pid, self->off));
+	EXPECT_NE(0, reader_round(&a));
+	ASSERT_EQ(0, wo_control("start"));
+
 	ASSERT_EQ(0, uprobe_add(self->off, NULL));
 	EXPECT_EQ(1, wo_summary_u64("uprobes.attached"));
 	EXPECT_EQ(0xcc, text_byte(a.pid, self->off));
