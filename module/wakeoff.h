@@ -48,6 +48,7 @@ struct wo_cpu_stats {
 	u64 tk_skip[3];		/* reads skipped: CPU-time, fd, invalid clock */
 	u64 on_rq;		/* closed wakeups of a still-queued task */
 	u64 on_rq_moved;	/* ... that the load balancer had moved */
+	u64 rtlock;		/* RT lock handoffs: not wakeups, not counted */
 };
 
 DECLARE_PER_CPU(struct wo_cpu_stats, wo_stats);

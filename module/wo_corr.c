@@ -316,11 +316,36 @@ static struct wo_slot *wo_begin(struct task_struct *p)
 	return s;
 }
 
+/*
+ * PREEMPT_RT: a task blocked on a contended spinlock_t/rwlock_t waits in
+ * schedule_rtlock() with __state TASK_RTLOCK_WAIT (its own state kept in
+ * saved_state), and the owner's unlock hands the lock over with
+ * try_to_wake_up(p, TASK_RTLOCK_WAIT).  That is a lock wait inside the
+ * task's run, not a sleep and a wakeup: the handoff opens no
+ * correlation (counted), and the wait closes none.  A regular wakeup of
+ * such a task only updates saved_state and fires no sched_waking, so
+ * TASK_RTLOCK_WAIT at sched_waking is always the handoff.  The flag
+ * exists on every kernel; only RT kernels set it.
+ */
+static __always_inline bool wo_rtlock_wait(unsigned int state)
+{
+	return state == TASK_RTLOCK_WAIT;
+}
+
 void wo_corr_waking(struct task_struct *p)
 {
-	struct wo_slot *s = wo_begin(p);
+	struct wo_slot *s;
 	u32 flags;
 
+	if (wo_rtlock_wait(READ_ONCE(p->__state))) {
+		if (wo_task_matches(p)) {
+			this_cpu_inc(wo_stats.rtlock);
+			/* Its stash entry is the handoff's: no wakeup takes it. */
+			wo_take_caller_flags(p, &flags);
+		}
+		return;
+	}
+	s = wo_begin(p);
 	if (!s)
 		return;
 	if (wo_take_caller_flags(p, &flags)) {
@@ -435,7 +460,7 @@ static void wo_switch_out(struct task_struct *prev, bool preempt,
 	}
 	if (!preempt && (prev_state & TASK_DEAD)) {
 		out = WAKEOFF_OUT_EXITED;
-	} else if (!preempt && prev_state) {
+	} else if (!preempt && prev_state && !wo_rtlock_wait(prev_state)) {
 		out = WAKEOFF_OUT_SLEPT;
 	} else if (wo_slot_expired(s, local_clock())) {
 		out = WAKEOFF_OUT_TIMEOUT;

@@ -191,6 +191,7 @@ static void wo_show_correlation(struct seq_file *m,
 	seq_printf(m, "tk_skipped.invalid: %llu\n", sum->tk_skip[2]);
 	seq_printf(m, "wakeups_on_rq: %llu\n", sum->on_rq);
 	seq_printf(m, "wakeups_on_rq_moved: %llu\n", sum->on_rq_moved);
+	seq_printf(m, "wakeups_rtlock: %llu\n", sum->rtlock);
 	seq_printf(m, "records.recorded: %llu\n", sum->recorded);
 	seq_printf(m, "records.dropped_full: %llu\n", sum->dropped_full);
 	seq_printf(m, "records.dropped_nested: %llu\n", sum->dropped_nested);
