@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "json.h"
 #include "wofile.h"
 
 /*
@@ -21,9 +22,6 @@ int wo_export_perfetto(const struct wo_trace *t, FILE *out);
  * "wakeoff: FILE".  Returns 0, or -1 (allocation or write error).
  */
 int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title);
-
-/* Length of the well-formed UTF-8 sequence at @p (at most @n bytes), or 0. */
-size_t wo_utf8_len(const unsigned char *p, size_t n);
 
 int cmd_export(int argc, char **argv);
 int cmd_plot(int argc, char **argv);

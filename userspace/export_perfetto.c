@@ -31,9 +31,8 @@
  *
  * Timestamps are microseconds from the earliest timestamp in the file,
  * printed with 3 decimals (ns precision, no floating point).  Every
- * string goes through json_str(): '"' and '\' escaped, control bytes,
- * DEL and bytes that are not part of well-formed UTF-8 as \u00XX (comm
- * is whatever the task set with prctl), valid UTF-8 kept as is.  Output
+ * string goes through json.h's escaper (valid UTF-8 kept, ill-formed
+ * bytes as \ufffd: comm is whatever the task set with prctl).  Output
  * is streamed; no string goes through a fixed-size buffer.
  */
 #include <errno.h>
@@ -48,79 +47,12 @@
 #define RAN_CAP_NS	10000000ULL	/* 10 ms */
 #define WAKE_DUR_NS	1000ULL		/* 1 us */
 
-size_t wo_utf8_len(const unsigned char *p, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	/* Overlong forms, UTF-16 surrogates, beyond U+10FFFF. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
-/* @s up to its NUL or @max bytes, as a JSON string body (no quotes). */
-static void json_body(FILE *out, const char *s, size_t max)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = 0, k;
-
-	while (n < max && p[n])
-		n++;
-	while (n) {
-		if (*p == '"' || *p == '\\') {
-			fputc('\\', out);
-			fputc(*p, out);
-			k = 1;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(out, "\\u%04x", *p);
-			k = 1;
-		} else if ((k = wo_utf8_len(p, n))) {
-			fwrite(p, 1, k, out);
-		} else {
-			fprintf(out, "\\u%04x", *p);	/* a byte, not UTF-8 */
-			k = 1;
-		}
-		p += k;
-		n -= k;
-	}
-}
-
-static void json_str(FILE *out, const char *s, size_t max)
-{
-	fputc('"', out);
-	json_body(out, s, max);
-	fputc('"', out);
-}
-
 /* "<prefix><comm>[pid]" with comm escaped, as one JSON string. */
 static void json_task(FILE *out, const char *prefix, const char *comm, int pid)
 {
 	fputc('"', out);
-	json_body(out, prefix, SIZE_MAX);
-	json_body(out, comm, WAKEOFF_COMM_LEN);
+	wo_json_body(out, prefix, SIZE_MAX);
+	wo_json_body(out, comm, WAKEOFF_COMM_LEN);
 	fprintf(out, "[%d]\"", pid);
 }
 
@@ -141,7 +73,7 @@ static void json_flags(FILE *out, const struct wo_trace *t, uint32_t flags)
 			continue;
 		if (!first)
 			fputc('|', out);
-		json_body(out, t->flags[i].name, SIZE_MAX);
+		wo_json_body(out, t->flags[i].name, SIZE_MAX);
 		left &= ~v;
 		first = false;
 	}
@@ -302,7 +234,7 @@ static void emit_wakeup(struct ctx *c, const struct wakeoff_wakeup *w, size_t i)
 		w->tgid, (uint64_t)w->wake_id, (uint64_t)w->run_id);
 	if (label) {
 		fputs(",\"run_label\":", out);
-		json_str(out, label, WAKEOFF_LABEL_LEN);
+		wo_json_strn(out, label, WAKEOFF_LABEL_LEN);
 	}
 	fprintf(out, ",\"prev_cpu\":%u", w->prev_cpu);
 	if (has(w, WAKEOFF_V_WAKEUP))
@@ -378,14 +310,14 @@ static void emit_wakeup(struct ctx *c, const struct wakeoff_wakeup *w, size_t i)
 		ts_us(out, w->ts_tkread, c->t0);
 		fputs(",\"name\":\"tkread ", out);
 		if (fn)
-			json_body(out, fn, SIZE_MAX);
+			wo_json_body(out, fn, SIZE_MAX);
 		else
 			fprintf(out, "#%u", w->tk_func);
 		fputs("\",\"args\":{\"task\":", out);
 		json_task(out, "", w->comm, w->pid);
 		fputs(",\"function\":", out);
 		if (fn)
-			json_str(out, fn, SIZE_MAX);
+			wo_json_str(out, fn);
 		else
 			fprintf(out, "\"#%u\"", w->tk_func);
 		fprintf(out, ",\"clock\":\"%s\",\"source\":\"%s\"", wo_tk_clock_str(w),
@@ -469,11 +401,11 @@ int wo_export_perfetto(const struct wo_trace *t, FILE *out)
 	wake_durs(&c);
 
 	fputs("{\"displayTimeUnit\":\"ns\",\n\"otherData\":{\"tool\":\"wakeoff\",\"file\":", out);
-	json_str(out, t->path, SIZE_MAX);
+	wo_json_str(out, t->path);
 	fputs(",\"kernel\":", out);
-	json_str(out, wo_trace_meta(t, "kernel"), SIZE_MAX);
+	wo_json_str(out, wo_trace_meta(t, "kernel"));
 	fputs(",\"clocksource\":", out);
-	json_str(out, wo_trace_meta(t, "clocksource"), SIZE_MAX);
+	wo_json_str(out, wo_trace_meta(t, "clocksource"));
 	fprintf(out, ",\"wakeups\":%zu,\"time_zero_local_clock_ns\":%" PRIu64
 		",\"run_slice_rule\":\"a run slice ends at the earliest of the next known switch-in on its CPU, the task's first timekeeping read, 10 ms after the switch-in\"},\n\"traceEvents\":[\n",
 		t->nwk, c.t0);
@@ -497,9 +429,9 @@ int wo_export_perfetto(const struct wo_trace *t, FILE *out)
 		fprintf(out, ",\n{\"ph\":\"i\",\"s\":\"g\",\"pid\":1,\"tid\":0,\"cat\":\"run\",\"ts\":");
 		ts_us(out, r->ts, c.t0);
 		fprintf(out, ",\"name\":\"run %" PRIu64 " ", (uint64_t)r->run_id);
-		json_body(out, r->label, WAKEOFF_LABEL_LEN);
+		wo_json_body(out, r->label, WAKEOFF_LABEL_LEN);
 		fprintf(out, "\",\"args\":{\"run_id\":%" PRIu64 ",\"label\":", (uint64_t)r->run_id);
-		json_str(out, r->label, WAKEOFF_LABEL_LEN);
+		wo_json_strn(out, r->label, WAKEOFF_LABEL_LEN);
 		fputs("}}", out);
 	}
 	for (i = 0; i < t->nwk; i++)

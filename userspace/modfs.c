@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "modfs.h"
 
 const char *wo_dir(void)
@@ -20,6 +21,16 @@ void wo_path(char *buf, size_t len, const char *name)
 	snprintf(buf, len, "%s/%s", wo_dir(), name);
 }
 
+void wo_mod_perror(const char *who, const char *path, int err)
+{
+	char msg[1024];
+
+	/* Probe only for a missing file: that is when the state decides. */
+	wo_mod_errmsg(msg, sizeof(msg), wo_dir(), path, err,
+		      err == ENOENT ? wo_mod_probe(wo_dir()) : WO_MOD_LOADED);
+	fprintf(stderr, "%s: %s\n", who, msg);
+}
+
 int wo_mod_read(const char *name, char **buf, size_t *len)
 {
 	char path[4096];
@@ -27,9 +38,7 @@ int wo_mod_read(const char *name, char **buf, size_t *len)
 	wo_path(path, sizeof(path), name);
 	if (!wo_read_file(path, buf, len))
 		return 0;
-	fprintf(stderr, "wakeoff: %s: %s%s\n", path, strerror(errno),
-		errno == ENOENT ? " (is wakeoff.ko loaded and debugfs mounted?)" :
-		errno == EACCES ? " (the files are root-only)" : "");
+	wo_mod_perror("wakeoff", path, errno);
 	return -1;
 }
 
@@ -58,7 +67,7 @@ int wo_mod_control(const char *cmd)
 	wo_path(path, sizeof(path), "control");
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "wakeoff: %s: %s\n", path, strerror(errno));
+		wo_mod_perror("wakeoff", path, errno);
 		return -1;
 	}
 	w = write(fd, cmd, len);

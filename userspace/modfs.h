@@ -13,7 +13,12 @@
 const char *wo_dir(void);
 /* "<dir>/<name>" into @buf. */
 void wo_path(char *buf, size_t len, const char *name);
-/* Read a module file; on error prints "wakeoff: PATH: reason" and returns -1. */
+/*
+ * "WHO: message" for module file @path failing with @err: what failed,
+ * why and what to do (errmsg.h), e.g. how to load the module.
+ */
+void wo_mod_perror(const char *who, const char *path, int err);
+/* Read a module file; on error prints wo_mod_perror's message, returns -1. */
 int wo_mod_read(const char *name, char **buf, size_t *len);
 /* Read and parse the summary; prints the reason on error. */
 int wo_mod_summary(struct wo_summary *s);

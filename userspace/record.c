@@ -296,8 +296,7 @@ int cmd_record(int argc, char **argv)
 	wo_path(path, sizeof(path), "events");
 	efd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (efd < 0) {
-		fprintf(stderr, "wakeoff record: %s: %s%s\n", path, strerror(errno),
-			errno == EBUSY ? " (another reader has it open: one reader at a time)" : "");
+		wo_mod_perror("wakeoff record", path, errno);
 		goto out;
 	}
 	out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "json.h"
 #include "summary.h"
 #include "wofile.h"
 
@@ -114,7 +115,6 @@ void wo_report_print(const struct wo_report *r, enum wo_rformat fmt,
 
 /* Helpers shared with timehist. */
 void wo_fmt_ns(char *buf, size_t len, uint64_t ns);	/* "12.3 us" */
-void wo_json_str(FILE *out, const char *s);
 void wo_csv_str(FILE *out, const char *s);
 
 #endif

@@ -31,22 +31,6 @@ static void fmt_sns(char *buf, size_t len, int64_t ns)
 	}
 }
 
-void wo_json_str(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	fputc('"', out);
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20 || *p >= 0x7f)
-			fprintf(out, "\\u%04x", *p);	/* bytes, not UTF-8 */
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
 void wo_csv_str(FILE *out, const char *s)
 {
 	const char *p = s ? s : "";
@@ -495,7 +479,7 @@ static void print_json(const struct wo_report *r, FILE *out)
 
 		fprintf(out, "%s{\"pid\": %d, \"tgid\": %d, \"comm\": ",
 			i ? ",\n    " : "\n    ", t->pid, t->tgid);
-		wo_json_str(out, t->comm);
+		wo_json_strn(out, t->comm, sizeof(t->comm));
 		fprintf(out, ", \"wakeups\": %" PRIu64 ", \"migrated\": %" PRIu64
 			", \"avg_wakeup_to_switch_ns\": %" PRIu64
 			", \"max_wakeup_to_switch_ns\": %" PRIu64 ", \"max_at_ns\": %" PRIu64

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "compare.h"
 #include "export.h"
 #include "modfs.h"
 #include "summary.h"
@@ -26,6 +27,8 @@ static void usage(FILE *f)
 		"  report     per-class latency, clock offset, runs, tasks, CPUs, stacks\n"
 		"             of a record file or of the live module (--csv/--json/--prometheus)\n"
 		"  timehist   one line per wakeup of a record file\n"
+		"  compare    FILE...: one row per record file, the experiment's numbers\n"
+		"             side by side (--csv/--json)\n"
 		"  stress     the idle-vs-load recipe: idle and loaded runs, then the table\n"
 		"  export     --perfetto OUT.json FILE: Chrome trace-event JSON\n"
 		"  plot       FILE -o report.html: one self-contained HTML page\n"
@@ -113,6 +116,7 @@ static const struct {
 	{ "record", cmd_record },
 	{ "report", cmd_report },
 	{ "timehist", cmd_timehist },
+	{ "compare", cmd_compare },
 	{ "stress", cmd_stress },
 	{ "export", cmd_export },
 	{ "plot", cmd_plot },

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "wofile.h"
 #include "../module/wo_clock.h"
 
@@ -367,9 +368,11 @@ static int parse_recs(struct wo_trace *t, size_t *cap, const unsigned char *p,
 			return -1;
 		}
 		if (h.abi_major != WAKEOFF_ABI_MAJOR) {
-			wof_err(err, errlen, t->path, at,
-				"record ABI %u.x, this reader knows %u.x (newer wakeoff needed)",
-				h.abi_major, WAKEOFF_ABI_MAJOR);
+			char why[256];
+
+			wof_err(err, errlen, t->path, at, "%s",
+				wo_version_errmsg(why, sizeof(why), "record ABI",
+						  h.abi_major, WAKEOFF_ABI_MAJOR));
 			return -1;
 		}
 		if (h.size < sizeof(h) || h.size % WAKEOFF_REC_ALIGN ||
@@ -455,9 +458,15 @@ int wo_trace_parse(const void *buf, size_t len, const char *name,
 		goto fail;
 	}
 	if (p[7] != '0' + WOF_MAJOR) {
-		wof_err(err, errlen, t->path, 7,
-			"file format version %c, this reader knows %d (newer wakeoff needed)",
-			p[7] >= 0x20 && p[7] < 0x7f ? p[7] : '?', WOF_MAJOR);
+		char why[256];
+
+		if (p[7] < '0' || p[7] > '9')
+			wof_err(err, errlen, t->path, 7,
+				"not a wakeoff record file (format byte 0x%02x)", p[7]);
+		else
+			wof_err(err, errlen, t->path, 7, "%s",
+				wo_version_errmsg(why, sizeof(why), "file format",
+						  (unsigned int)(p[7] - '0'), WOF_MAJOR));
 		goto fail;
 	}
 	for (off = 8; off < len;) {

@@ -143,7 +143,7 @@ static char *fx_close(struct fx_file *f, size_t *len)
  * A complete file: a run record, then @n wakeups over 4 CPUs, every 5th
  * WF_MIGRATED (prev cpu+1 -> cpu), in two RECS chunks.
  */
-static char *fx_build(unsigned int n, size_t *len)
+static inline char *fx_build(unsigned int n, size_t *len)
 {
 	struct fx_file f;
 	struct wakeoff_run run = fx_run(1, "load");
@@ -176,6 +176,31 @@ static char *fx_build(unsigned int n, size_t *len)
 		return NULL;
 	}
 	free(w);
+	return fx_close(&f, len);
+}
+
+/*
+ * A file of @n given wakeups (one run record "load" first) with the
+ * given META and FLAG texts: for files from different kernels.
+ */
+static inline char *fx_build_from(const char *meta, const char *flags,
+				  const struct wakeoff_wakeup *w, unsigned int n,
+				  size_t *len)
+{
+	struct wakeoff_run run = fx_run(1, "load");
+	struct fx_file f;
+
+	if (fx_open(&f))
+		return NULL;
+	if (wof_write_chunk(f.fd, "META", meta, strlen(meta)) ||
+	    wof_write_chunk(f.fd, "FLAG", flags, strlen(flags)) ||
+	    wof_write_chunk(f.fd, "TKHK", fx_tk, strlen(fx_tk)) ||
+	    wof_write_chunk(f.fd, "RECS", &run, sizeof(run)) ||
+	    wof_write_chunk(f.fd, "RECS", w, n * sizeof(*w)) ||
+	    wof_write_chunk(f.fd, "ENDS", NULL, 0)) {
+		close(f.fd);
+		return NULL;
+	}
 	return fx_close(&f, len);
 }
 

@@ -6,8 +6,8 @@
  * WF_MIGRATED wakeups, a comm holding '"', '\', control, non-UTF-8 and
  * UTF-8 bytes, a comm of 16 bytes without NUL, records without
  * switch-in / timekeeping read / runqueue length, very long flag and
- * function names.  The JSON goes through a strict syntax checker written
- * here (and python's parser when present); events are counted per phase,
+ * function names.  The JSON goes through a strict syntax checker (json_check.h)
+ * (and python's parser when present); events are counted per phase,
  * flows paired, slices checked for proper nesting per track, run-slice
  * ends checked against the documented rule.  The page is checked for
  * well-formed tags, its sections and SVG ids, nothing external, escaping,
@@ -22,173 +22,7 @@
 
 #include "export.h"
 #include "fixture.h"
-
-/* ------------------------------------------------------------ strict JSON */
-
-struct jp {
-	const unsigned char *p, *end;
-	int depth;
-};
-
-static void jws(struct jp *j)
-{
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
-		j->p++;
-}
-
-static int jvalue(struct jp *j);
-
-static int jstring(struct jp *j)
-{
-	if (j->p >= j->end || *j->p != '"')
-		return -1;
-	j->p++;
-	while (j->p < j->end && *j->p != '"') {
-		if (*j->p < 0x20)
-			return -1;		/* raw control character */
-		if (*j->p == '\\') {
-			j->p++;
-			if (j->p >= j->end)
-				return -1;
-			if (*j->p == 'u') {
-				int i;
-
-				for (i = 1; i <= 4; i++)
-					if (j->p + i >= j->end || !strchr("0123456789abcdefABCDEF", j->p[i]) || !j->p[i])
-						return -1;
-				j->p += 5;
-			} else if (strchr("\"\\/bfnrt", *j->p) && *j->p) {
-				j->p++;
-			} else {
-				return -1;
-			}
-		} else {
-			size_t k = wo_utf8_len(j->p, (size_t)(j->end - j->p));
-
-			if (!k)
-				return -1;	/* JSON text must be UTF-8 */
-			j->p += k;
-		}
-	}
-	if (j->p >= j->end)
-		return -1;
-	j->p++;
-	return 0;
-}
-
-static int jdigits(struct jp *j)
-{
-	const unsigned char *s = j->p;
-
-	while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-		j->p++;
-	return j->p > s ? 0 : -1;
-}
-
-static int jnumber(struct jp *j)
-{
-	if (j->p < j->end && *j->p == '-')
-		j->p++;
-	if (j->p < j->end && *j->p == '0')
-		j->p++;
-	else if (jdigits(j))
-		return -1;
-	if (j->p < j->end && *j->p == '.') {
-		j->p++;
-		if (jdigits(j))
-			return -1;
-	}
-	if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
-		j->p++;
-		if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
-			j->p++;
-		if (jdigits(j))
-			return -1;
-	}
-	return 0;
-}
-
-static int jlit(struct jp *j, const char *w)
-{
-	size_t n = strlen(w);
-
-	if ((size_t)(j->end - j->p) < n || memcmp(j->p, w, n))
-		return -1;
-	j->p += n;
-	return 0;
-}
-
-static int jcontainer(struct jp *j, char close)
-{
-	bool obj = close == '}';
-
-	if (++j->depth > 64)
-		return -1;
-	j->p++;
-	jws(j);
-	if (j->p < j->end && *j->p == close) {
-		j->p++;
-		j->depth--;
-		return 0;
-	}
-	for (;;) {
-		jws(j);
-		if (obj) {
-			if (jstring(j))
-				return -1;
-			jws(j);
-			if (j->p >= j->end || *j->p++ != ':')
-				return -1;
-		}
-		if (jvalue(j))
-			return -1;
-		jws(j);
-		if (j->p >= j->end)
-			return -1;
-		if (*j->p == ',') {
-			j->p++;
-			continue;
-		}
-		if (*j->p++ != close)
-			return -1;
-		j->depth--;
-		return 0;
-	}
-}
-
-static int jvalue(struct jp *j)
-{
-	jws(j);
-	if (j->p >= j->end)
-		return -1;
-	switch (*j->p) {
-	case '{':
-		return jcontainer(j, '}');
-	case '[':
-		return jcontainer(j, ']');
-	case '"':
-		return jstring(j);
-	case 't':
-		return jlit(j, "true");
-	case 'f':
-		return jlit(j, "false");
-	case 'n':
-		return jlit(j, "null");
-	default:
-		return jnumber(j);
-	}
-}
-
-/* 0 if @s is exactly one JSON value (RFC 8259), else the failing offset + 1. */
-static size_t json_check(const char *s)
-{
-	struct jp j = { (const unsigned char *)s, (const unsigned char *)s + strlen(s), 0 };
-
-	if (jvalue(&j))
-		return (size_t)(j.p - (const unsigned char *)s) + 1;
-	jws(&j);
-	return j.p == j.end ? 0 : (size_t)(j.p - (const unsigned char *)s) + 1;
-}
+#include "json_check.h"
 
 static int python_json_ok(const char *s)
 {
@@ -615,8 +449,8 @@ static void test_export(void)
 	       "export: %zu runqueue counters (not for records without the length)", nrq);
 	TAP_OK(count(s, "\"thread_name\"") == 4 && strstr(s, "\"args\":{\"name\":\"CPU 3\"}") &&
 	       strstr(s, "\"args\":{\"name\":\"CPUs\"}"), "export: process CPUs, a thread per CPU");
-	TAP_OK(strstr(s, "\"name\":\"wake a\\\"b\\\\c\\u000a\\u0001\\u00ff\xc3\xa9<&[200]\"") != NULL,
-	       "export: comm escaped (quote, backslash, control, non-UTF-8 as \\u00XX, UTF-8 kept)");
+	TAP_OK(strstr(s, "\"name\":\"wake a\\\"b\\\\c\\u000a\\u0001\\ufffd\xc3\xa9<&[200]\"") != NULL,
+	       "export: comm escaped (quote, backslash, control, non-UTF-8 as \\ufffd, UTF-8 kept)");
 	TAP_OK(strstr(s, "\"name\":\"0123456789abcdef[203]\"") != NULL,
 	       "export: a 16-byte comm without NUL is cut at 16");
 	TAP_OK(strstr(s, "\"flags\":\"WF_TTWU|WF_SYNC|WF_MIGRATED\"") &&

@@ -106,7 +106,7 @@ static void test_corrupt(void)
 	memcpy(c, buf, len);
 	c[7] = '2';
 	rc = parse(c, len, &t, err, sizeof(err));
-	TAP_OK(rc && strstr(err, "version 2") && strstr(err, "offset 7"),
+	TAP_OK(rc && strstr(err, "format 2.x is newer") && strstr(err, "offset 7"),
 	       "future file version: %s", err);
 
 	memcpy(c, buf, len);
