@@ -60,8 +60,8 @@ lint-sparse:
 	bash selftests/vm/sparse-check.sh $(KDIR) $(BUILD)/sparse
 
 # An out-of-tree module must test LINUX_VERSION_CODE; it does so only in
-# module/wo_compat.h (the lttng-modules wrapper pattern).
-CHECKPATCH_FILES := $(filter-out %.mod.c,$(wildcard module/*.c module/*.h module/uapi/*.h))
+# module/compat/wo_compat.h (the lttng-modules wrapper pattern).
+CHECKPATCH_FILES := $(filter-out %.mod.c,$(wildcard module/*.[ch] module/*/*.[ch]))
 lint-checkpatch: $(HARNESS_DIR)/scripts/checkpatch.pl
 	perl $(HARNESS_DIR)/scripts/checkpatch.pl --no-tree --strict --show-types \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,LINUX_VERSION_CODE -f $(CHECKPATCH_FILES)
@@ -74,7 +74,7 @@ install: module
 
 clean:
 	rm -rf $(BUILD)
-	rm -f module/*.o module/*.ko module/*.mod module/*.mod.c module/.*.cmd \
+	rm -f module/*.o module/*/*.o module/*/.*.cmd module/*.ko module/*.mod module/*.mod.c module/.*.cmd \
 		module/modules.order module/Module.symvers .*.cmd modules.order \
 		Module.symvers
 	rm -rf .tmp_versions module/.tmp_versions

@@ -40,7 +40,7 @@ static uint32_t rndn(uint32_t n)
 }
 
 
-/* ---- the control grammar, as documented in module/wo_control.c ---- */
+/* ---- the control grammar, as documented in module/iface/wo_control.c ---- */
 
 /* The kernel's isprint(): ASCII 0x20..0x7e and Latin-1 0xa0..0xff. */
 static int k_isprint(unsigned char c)

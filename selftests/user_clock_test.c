@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * User clock hooks (module/wo_uprobes.c): a task's clock_gettime()
+ * User clock hooks (module/probes/wo_uprobes.c): a task's clock_gettime()
  * through the C library -- the vDSO on tsc, the syscall fallback on hpet
  * -- is the first read of its wakeup, seen at source "user", with the
  * value the task itself got; breakpoints go only into traced processes

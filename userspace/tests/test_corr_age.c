@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host-side unit tests of the correlation timeout rule (module/wo_age.h):
+ * Host-side unit tests of the correlation timeout rule (module/lib/wo_age.h):
  * timestamps come from different CPUs' local_clock(), which may disagree.
  */
 #include <stdbool.h>
@@ -9,7 +9,7 @@
 
 typedef uint64_t u64;
 typedef int64_t s64;
-#include "../../module/wo_age.h"
+#include "../../module/lib/wo_age.h"
 
 #include "tap_check.h"
 

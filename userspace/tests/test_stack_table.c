@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host-side unit test of the waker stack cluster table
- * (module/wo_stack_table.c, built with the shim in kshim/), TAP output.
+ * (module/lib/wo_stack_table.c, built with the shim in kshim/), TAP output.
  * The hash is a parameter of the find, so collisions are forced: two
  * different frame lists under one hash must be two clusters.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "wo_stack_table.h"
+#include "lib/wo_stack_table.h"
 
 #include "tap_check.h"
 

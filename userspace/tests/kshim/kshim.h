@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The few kernel primitives module/wo_stack_table.c uses, for building it
+ * The few kernel primitives module/lib/wo_stack_table.c uses, for building it
  * on the host (test_stack_table): fixed-width types, and READ_ONCE,
  * WRITE_ONCE, cmpxchg, smp_store_release and smp_load_acquire as GCC
  * __atomic builtins with the kernel's ordering.

@@ -6,7 +6,7 @@
 #ifndef _WO_AGG_H
 #define _WO_AGG_H
 
-#include "wo_hist.h"
+#include "lib/wo_hist.h"
 
 #define WO_FLAG_CLASSES	16
 /*

@@ -40,9 +40,9 @@
 #include <linux/workqueue.h>
 
 #include "wakeoff.h"
-#include "wo_age.h"
-#include "wo_clock.h"
-#include "wo_compat.h"
+#include "lib/wo_age.h"
+#include "lib/wo_clock.h"
+#include "compat/wo_compat.h"
 
 #define WO_WINDOW	8	/* keys probed per lookup: one cache line */
 #define WO_OUTER_KERNEL	1	/* in_outer: a hooked clock syscall */

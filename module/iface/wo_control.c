@@ -22,7 +22,7 @@
 #include <linux/string.h>
 
 #include "wakeoff.h"
-#include "wo_agg.h"
+#include "lib/wo_agg.h"
 
 struct wo_filter __rcu *wo_filter;
 bool wo_recording;	/* on once wakeoff_init() attached every hook */

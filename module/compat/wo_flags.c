@@ -6,7 +6,7 @@
 #include <linux/seq_file.h>
 
 #include "wakeoff.h"
-#include "wo_compat.h"
+#include "compat/wo_compat.h"
 
 const struct wo_flag_name wo_wake_flags[] = {
 	{ "WF_EXEC",		WF_EXEC_VAL },

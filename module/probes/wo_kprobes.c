@@ -23,7 +23,7 @@
 #include <linux/uaccess.h>
 
 #include "wakeoff.h"
-#include "wo_clock.h"
+#include "lib/wo_clock.h"
 
 enum wo_tk_kind {
 	WO_TK_RET_NS,		/* returns ktime_t / u64 ns */

@@ -25,9 +25,9 @@
 #include <linux/vmalloc.h>
 
 #include "wakeoff.h"
-#include "wo_compat.h"
+#include "compat/wo_compat.h"
 
-#include "wo_agg.h"
+#include "lib/wo_agg.h"
 
 struct wo_agg *wo_agg;
 struct wo_cpu_agg *wo_cpu_agg;

@@ -44,8 +44,8 @@
 #endif
 
 #include "wakeoff.h"
-#include "wo_hist.h"
-#include "wo_stack_table.h"
+#include "lib/wo_hist.h"
+#include "lib/wo_stack_table.h"
 
 #define WO_STACK_SAVE	(WO_STACK_DEPTH + 8)	/* room for our own frames */
 

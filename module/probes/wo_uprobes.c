@@ -50,8 +50,8 @@
 #include <linux/uaccess.h>
 
 #include "wakeoff.h"
-#include "wo_clock.h"
-#include "wo_uprobe_compat.h"
+#include "lib/wo_clock.h"
+#include "compat/wo_uprobe_compat.h"
 
 #define WO_UP_MAX	8	/* hooks at once */
 #define WO_UP_NAME	192	/* "<path>:<kind>" */

@@ -8,7 +8,7 @@
 #include <linux/atomic.h>
 #include <linux/string.h>
 
-#include "wo_stack_table.h"
+#include "lib/wo_stack_table.h"
 
 u32 wo_stack_table_find(struct wo_stack_key *tab, u64 h,
 			const unsigned long *ip, unsigned int n,

@@ -14,7 +14,7 @@
 #include <linux/tracepoint.h>
 
 #include "wakeoff.h"
-#include "wo_compat.h"
+#include "compat/wo_compat.h"
 
 DEFINE_PER_CPU(struct wo_cpu_stats, wo_stats);
 

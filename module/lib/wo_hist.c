@@ -9,7 +9,7 @@
 #include <linux/kernel.h>
 #include <linux/math64.h>
 
-#include "wo_hist.h"
+#include "lib/wo_hist.h"
 
 void wo_hist_add(struct wo_hist *h, u64 v)
 {

@@ -9,9 +9,9 @@
 #include <linux/slab.h>
 
 #include "wakeoff.h"
-#include "wo_agg.h"
-#include "wo_clock.h"
-#include "wo_compat.h"
+#include "lib/wo_agg.h"
+#include "lib/wo_clock.h"
+#include "compat/wo_compat.h"
 
 #define WO_OFFSET_STABLE_NS	1000000	/* offset spread called "stable" */
 #define WO_SERIES_NAME		96	/* "clock.function" */
