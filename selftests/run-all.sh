@@ -114,7 +114,7 @@ for rel in $rels; do
 			make -C "/lib/modules/$other/build" M="$fsrc" modules &&
 			cp "$fsrc/module/wakeoff.ko" "$share/wakeoff-foreign.ko"
 	fi
-	# The test module whose frames reliability_test sees unresolved once
+	# The test module whose frames teardown_test sees unresolved once
 	# it is unloaded.
 	tsrc=$WO_BUILD/kernels/$rel/testmod
 	rm -rf "$tsrc" && mkdir -p "$tsrc" && cp -a selftests/modules/. "$tsrc/"

@@ -168,7 +168,7 @@ bool wo_ring_write(struct wakeoff_rec_hdr *hdr, u16 type, u16 size)
 	 * anywhere, also between its read and write of seq: this_cpu ops
 	 * are single instructions, so neither increment is lost.  No test
 	 * reaches the two nested paths (no probe writes a record from NMI
-	 * under QEMU TCG); reliability_test overflow_exact_per_cpu checks
+	 * under QEMU TCG); overflow_test overflow_exact_per_cpu checks
 	 * gaps == drops for full buffers.
 	 */
 	if (in_nmi()) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wo_test_waker: a test module for reliability_test, not part of wakeoff.
+ * wo_test_waker: a test module for teardown_test, not part of wakeoff.
  * Its debugfs file wo_test_waker wakes from the module's own code: a
  * read takes a token, sleeping until there is one, and a write posts one
  * and wakes the reader.  The writer's stack at that wakeup holds

@@ -19,7 +19,7 @@ cp -a Kbuild module "$src/"
 make -s -C "/lib/modules/$rel/build" M="$src" W=1 modules >&2 || exit 1
 make -s -C selftests >&2 || exit 1
 cp "$src/module/wakeoff.ko" "$share/"
-# The selftests' test modules (reliability_test's wo_test_waker.ko).
+# The selftests' test modules (teardown_test's wo_test_waker.ko).
 mkdir -p "$src/testmod" && cp -a selftests/modules/. "$src/testmod/"
 make -s -C "/lib/modules/$rel/build" M="$src/testmod" W=1 modules >&2 || exit 1
 cp "$src/testmod"/*.ko "$share/"
