@@ -283,8 +283,7 @@ const void *wo_next_record(const char *buf, long len, long *off, int type)
 	while (*off + (long)sizeof(struct wakeoff_rec_hdr) <= len) {
 		const struct wakeoff_rec_hdr *h = (const void *)(buf + *off);
 
-		if (h->magic != WAKEOFF_REC_MAGIC || h->size < sizeof(*h) ||
-		    h->size % 8 || *off + h->size > len) {
+		if (wakeoff_rec_check(h, len - *off)) {
 			fprintf(stderr, "# corrupt record at offset %ld\n", *off);
 			*off = len;
 			return NULL;

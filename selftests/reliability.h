@@ -164,8 +164,7 @@ static inline void seen_add(struct seen *s, const char *buf, long len)
 	while (off + (long)sizeof(struct wakeoff_rec_hdr) <= len) {
 		const struct wakeoff_rec_hdr *h = (const void *)(buf + off);
 
-		if (h->magic != WAKEOFF_REC_MAGIC || h->size < sizeof(*h) ||
-		    h->size % 8 || off + h->size > len || h->cpu >= MAXCPU ||
+		if (wakeoff_rec_check(h, len - off) || h->cpu >= MAXCPU ||
 		    h->seq >= s->nbits) {
 			s->bad++;
 			return;

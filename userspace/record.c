@@ -160,12 +160,11 @@ static void count_cpus(const char *buf, size_t len, uint64_t *got,
 	while (len - off >= sizeof(struct wakeoff_rec_hdr)) {
 		struct wakeoff_rec_hdr h;
 
-		memcpy(&h, buf + off, sizeof(h));
-		if (h.magic != WAKEOFF_REC_MAGIC || h.size < sizeof(h) ||
-		    h.size > len - off) {
+		if (wakeoff_rec_check(buf + off, len - off)) {
 			(*bad)++;
 			return;
 		}
+		memcpy(&h, buf + off, sizeof(h));
 		if (h.cpu < n)
 			got[h.cpu]++;
 		off += h.size;

@@ -344,6 +344,37 @@ static int push_run(struct wo_trace *t, const unsigned char *p, size_t size)
 	return 0;
 }
 
+/* Say why wakeoff_rec_check() refused the record @h at file offset @at. */
+static void rec_refused(struct wo_trace *t, const struct wakeoff_rec_hdr *h,
+			size_t left, size_t at, char *err, size_t errlen)
+{
+	char why[256];
+
+	switch (wakeoff_rec_check(h, left)) {
+	case WAKEOFF_REC_EMAGIC:
+		wof_err(err, errlen, t->path, at,
+			"bad record magic 0x%04x (expected 0x%04x)",
+			h->magic, WAKEOFF_REC_MAGIC);
+		break;
+	case WAKEOFF_REC_EABI:
+		wof_err(err, errlen, t->path, at, "%s",
+			wo_version_errmsg(why, sizeof(why), "record ABI",
+					  h->abi_major, WAKEOFF_ABI_MAJOR));
+		break;
+	case WAKEOFF_REC_ETYPE_SIZE:
+		wof_err(err, errlen, t->path, at,
+			"%s record of %u bytes, at least %d expected",
+			h->type == WAKEOFF_REC_RUN ? "run" : "wakeup", h->size,
+			h->type == WAKEOFF_REC_RUN ? WAKEOFF_RUN_SIZE :
+						     WAKEOFF_WAKEUP_SIZE_1_0);
+		break;
+	default:
+		wof_err(err, errlen, t->path, at,
+			"record size %u invalid (%zu bytes left in the chunk)",
+			h->size, left);
+	}
+}
+
 /* The records of one RECS chunk at file offset @base. */
 static int parse_recs(struct wo_trace *t, size_t *cap, const unsigned char *p,
 		      size_t len, size_t base, char *err, size_t errlen)
@@ -361,43 +392,14 @@ static int parse_recs(struct wo_trace *t, size_t *cap, const unsigned char *p,
 			return -1;
 		}
 		memcpy(&h, p + off, sizeof(h));
-		if (h.magic != WAKEOFF_REC_MAGIC) {
-			wof_err(err, errlen, t->path, at,
-				"bad record magic 0x%04x (expected 0x%04x)",
-				h.magic, WAKEOFF_REC_MAGIC);
-			return -1;
-		}
-		if (h.abi_major != WAKEOFF_ABI_MAJOR) {
-			char why[256];
-
-			wof_err(err, errlen, t->path, at, "%s",
-				wo_version_errmsg(why, sizeof(why), "record ABI",
-						  h.abi_major, WAKEOFF_ABI_MAJOR));
-			return -1;
-		}
-		if (h.size < sizeof(h) || h.size % WAKEOFF_REC_ALIGN ||
-		    h.size > len - off) {
-			wof_err(err, errlen, t->path, at,
-				"record size %u invalid (%zu bytes left in the chunk)",
-				h.size, len - off);
+		if (wakeoff_rec_check(p + off, len - off)) {
+			rec_refused(t, &h, len - off, at, err, errlen);
 			return -1;
 		}
 		if (h.type == WAKEOFF_REC_WAKEUP) {
-			if (h.size < WOF_WAKEUP_MIN) {
-				wof_err(err, errlen, t->path, at,
-					"wakeup record of %u bytes, at least %d expected",
-					h.size, WOF_WAKEUP_MIN);
-				return -1;
-			}
 			if (push_wakeup(t, cap, p + off, h.size))
 				goto oom;
 		} else if (h.type == WAKEOFF_REC_RUN) {
-			if (h.size < sizeof(struct wakeoff_run)) {
-				wof_err(err, errlen, t->path, at,
-					"run record of %u bytes, %zu expected",
-					h.size, sizeof(struct wakeoff_run));
-				return -1;
-			}
 			if (push_run(t, p + off, h.size))
 				goto oom;
 		} else {

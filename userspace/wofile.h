@@ -49,7 +49,7 @@
 #define WOF_CHUNK_MAX	(256U << 20)
 
 /* Oldest wakeup record size a reader accepts: ABI 1.0 had no stack_id. */
-#define WOF_WAKEUP_MIN	208
+#define WOF_WAKEUP_MIN	WAKEOFF_WAKEUP_SIZE_1_0
 
 struct wo_flagdef {
 	char *name;

@@ -262,8 +262,7 @@ static ssize_t wo_rings_drain(char __user *ubuf, size_t count)
 			memcpy(&h, r->data + off, first);
 			if (first < sizeof(h))
 				memcpy((u8 *)&h + first, r->data, sizeof(h) - first);
-			if (h.magic != WAKEOFF_REC_MAGIC || h.size < sizeof(h) ||
-			    h.size % WAKEOFF_REC_ALIGN || h.size > head - tail) {
+			if (wakeoff_rec_check(&h, head - tail)) {
 				/* Cannot happen; never hand garbage out. */
 				pr_err_ratelimited("wakeoff: cpu%d buffer corrupt, skipped\n",
 						   cpu);

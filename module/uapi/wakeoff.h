@@ -15,6 +15,11 @@
 #define _UAPI_WAKEOFF_H
 
 #include <linux/types.h>
+#ifdef __KERNEL__
+#include <linux/build_bug.h>	/* static_assert */
+#else
+#include <assert.h>		/* static_assert (C11) */
+#endif
 
 #define WAKEOFF_ABI_MAJOR	1	/* incompatible layout change */
 #define WAKEOFF_ABI_MINOR	3	/* compatible additions */
@@ -162,6 +167,61 @@ struct wakeoff_run {
 	__u64 ts;		/* local_clock() */
 	char  label[WAKEOFF_LABEL_LEN];	/* NUL-terminated */
 };
+
+/*
+ * Sizes per ABI minor: a reader accepts any wakeup record at least as
+ * large as the 1.0 layout and reads fields past its size as absent (their
+ * WAKEOFF_V_* bit is then clear, or the field is 0, as documented above).
+ */
+#define WAKEOFF_WAKEUP_SIZE_1_0	208	/* up to tk_offset */
+#define WAKEOFF_WAKEUP_SIZE	216	/* 1.1: + stack_id; 1.2, 1.3 used padding */
+#define WAKEOFF_RUN_SIZE	96
+
+/* Why a record was refused (wakeoff_rec_check()); 0 means valid. */
+enum wakeoff_rec_err {
+	WAKEOFF_REC_OK = 0,
+	WAKEOFF_REC_ESHORT,	/* fewer bytes left than a header */
+	WAKEOFF_REC_EMAGIC,	/* not WAKEOFF_REC_MAGIC */
+	WAKEOFF_REC_EABI,	/* another ABI major */
+	WAKEOFF_REC_ESIZE,	/* size < header, unaligned, too large or cut */
+	WAKEOFF_REC_ETYPE_SIZE,	/* a known type smaller than its 1.0 layout */
+};
+
+/*
+ * The one check of a record's framing, used by the module's events
+ * reader, the CLI, the selftests and the bench: @len bytes are left from
+ * @p (which need not be aligned).  Unknown types pass (a newer minor may
+ * add some: skip them by hdr.size).
+ */
+static inline enum wakeoff_rec_err
+wakeoff_rec_check(const void *p, unsigned long len)
+{
+	struct wakeoff_rec_hdr h;
+
+	if (len < sizeof(h))
+		return WAKEOFF_REC_ESHORT;
+	__builtin_memcpy(&h, p, sizeof(h));
+	if (h.magic != WAKEOFF_REC_MAGIC)
+		return WAKEOFF_REC_EMAGIC;
+	if (h.abi_major != WAKEOFF_ABI_MAJOR)
+		return WAKEOFF_REC_EABI;
+	if (h.size < sizeof(h) || h.size % WAKEOFF_REC_ALIGN ||
+	    h.size > WAKEOFF_REC_MAX_SIZE || h.size > len)
+		return WAKEOFF_REC_ESIZE;
+	if ((h.type == WAKEOFF_REC_WAKEUP && h.size < WAKEOFF_WAKEUP_SIZE_1_0) ||
+	    (h.type == WAKEOFF_REC_RUN && h.size < WAKEOFF_RUN_SIZE))
+		return WAKEOFF_REC_ETYPE_SIZE;
+	return WAKEOFF_REC_OK;
+}
+
+/* The layout is ABI: a change here needs a new minor (or major). */
+static_assert(sizeof(struct wakeoff_rec_hdr) == 16, "wakeoff_rec_hdr");
+static_assert(sizeof(struct wakeoff_wakeup) == WAKEOFF_WAKEUP_SIZE,
+	      "wakeoff_wakeup");
+static_assert(sizeof(struct wakeoff_run) == WAKEOFF_RUN_SIZE, "wakeoff_run");
+static_assert(__builtin_offsetof(struct wakeoff_wakeup, stack_id) ==
+	      WAKEOFF_WAKEUP_SIZE_1_0, "1.0 layout ends at stack_id");
+static_assert(WAKEOFF_WAKEUP_SIZE <= WAKEOFF_REC_MAX_SIZE, "max size");
 
 /*
  * The log-linear histogram of the in-kernel summary, shared so that a
