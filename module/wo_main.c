@@ -66,7 +66,7 @@ static int wo_param_range(const char *val, const struct kernel_param *kp,
 	int ret = kstrtouint(val, 0, &v);
 
 	if (ret || v < min || v > max) {
-		pr_err_ratelimited("wakeoff: %s must be a number in [%u, %u]\n",
+		pr_err_ratelimited("%s must be a number in [%u, %u]\n",
 				   kp->name, min, max);
 		return -EINVAL;
 	}
@@ -101,7 +101,7 @@ static int wo_set_stacks(const char *val, const struct kernel_param *kp)
 
 	if (!val || kstrtobool(val, &v) || strlen(val) > 2 ||
 	    (strlen(val) == 2 && val[1] != '\n')) {
-		pr_err_ratelimited("wakeoff: stacks must be 0 or 1\n");
+		pr_err_ratelimited("stacks must be 0 or 1\n");
 		return -EINVAL;
 	}
 	WRITE_ONCE(*(bool *)kp->arg, v);
@@ -165,10 +165,10 @@ static int __init wakeoff_init(void)
 	wo_corr_sweep_start();
 	ret = wo_debugfs_init();
 	if (ret) {
-		pr_err("wakeoff: cannot create debugfs files: %d\n", ret);
+		pr_err("cannot create debugfs files: %d\n", ret);
 		goto err_tracepoints;
 	}
-	pr_info("wakeoff: version %s loaded, record ABI %d.%d, rq clock %s\n",
+	pr_info("version %s loaded, record ABI %d.%d, rq clock %s\n",
 		WAKEOFF_VERSION, WAKEOFF_ABI_MAJOR, WAKEOFF_ABI_MINOR,
 		wo_rq.valid ? "available" : "unavailable");
 	return 0;
@@ -202,7 +202,7 @@ static void __exit wakeoff_exit(void)
 	wo_corr_free();
 	wo_rings_free();
 	wo_filter_free();
-	pr_info("wakeoff: unloaded\n");
+	pr_info("unloaded\n");
 }
 
 module_init(wakeoff_init);

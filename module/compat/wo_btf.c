@@ -283,7 +283,7 @@ static void wo_rq_validate_nr(struct wo_rq_layout *l)
 		if (copy_from_kernel_nofault(&nr, rq + l->nr_running_off,
 					     sizeof(nr)) ||
 		    nr > PID_MAX_LIMIT) {
-			pr_warn("wakeoff: rq->nr_running not usable at offset %u; not recorded\n",
+			pr_warn("rq->nr_running not usable at offset %u; not recorded\n",
 				l->nr_running_off);
 			l->nr_running_off = 0;
 			return;
@@ -391,7 +391,7 @@ out:
 	if (ret) {
 		wo_rq.valid = false;
 		wo_rq.why = why;
-		pr_warn("wakeoff: rq->clock unavailable: %s (%d); all else works\n",
+		pr_warn("rq->clock unavailable: %s (%d); all else works\n",
 			why, ret);
 		return;
 	}

@@ -406,7 +406,7 @@ out_report:
 	wo_last_error = ret ? why : "none";
 	mutex_unlock(&wo_control_lock);
 	if (ret) {
-		pr_info_ratelimited("wakeoff: control: rejected: %s\n", why);
+		pr_info_ratelimited("control: rejected: %s\n", why);
 		return ret;
 	}
 	return count;

@@ -264,7 +264,7 @@ static ssize_t wo_rings_drain(char __user *ubuf, size_t count)
 				memcpy((u8 *)&h + first, r->data, sizeof(h) - first);
 			if (wakeoff_rec_check(&h, head - tail)) {
 				/* Cannot happen; never hand garbage out. */
-				pr_err_ratelimited("wakeoff: cpu%d buffer corrupt, skipped\n",
+				pr_err_ratelimited("cpu%d buffer corrupt, skipped\n",
 						   cpu);
 				tail = head;
 				break;

@@ -251,7 +251,7 @@ static int wo_tk_parse(void)
 	while ((name = strsep(&cur, ",")) != NULL) {
 		name = strim(name);
 		if (!*name) {
-			pr_err("wakeoff: tk_hooks: empty entry in the list\n");
+			pr_err("tk_hooks: empty entry in the list\n");
 			ret = -EINVAL;
 			break;
 		}
@@ -259,17 +259,17 @@ static int wo_tk_parse(void)
 			if (!strcmp(name, wo_tk_known[i].name))
 				break;
 		if (i == WO_TK_MAX) {
-			pr_err("wakeoff: tk_hooks: unknown function '%s'\n", name);
+			pr_err("tk_hooks: unknown function '%s'\n", name);
 			ret = -EINVAL;
 			break;
 		}
 		if (wo_tk_listed(wo_tk_known[i].name)) {
-			pr_err("wakeoff: tk_hooks: '%s' listed twice\n", name);
+			pr_err("tk_hooks: '%s' listed twice\n", name);
 			ret = -EINVAL;
 			break;
 		}
 		if (wo_tk_nr == WO_TK_MAX) {
-			pr_err("wakeoff: tk_hooks: too many functions\n");
+			pr_err("tk_hooks: too many functions\n");
 			ret = -EINVAL;
 			break;
 		}
@@ -295,7 +295,7 @@ int wo_kprobes_attach(void)
 		wo_kp[i].err = register_kprobe(&wo_kp[i].kp);
 		wo_kp[i].attached = !wo_kp[i].err;
 		if (wo_kp[i].err)
-			pr_warn("wakeoff: kprobe %s unavailable (%d): %s\n",
+			pr_warn("kprobe %s unavailable (%d): %s\n",
 				wo_kp[i].kp.symbol_name, wo_kp[i].err,
 				i ? "final flags from CPUs only" : "caller flags unknown");
 	}
@@ -309,7 +309,7 @@ int wo_kprobes_attach(void)
 		h->err = register_kretprobe(&h->krp);
 		h->attached = !h->err;
 		if (h->err)
-			pr_warn("wakeoff: timekeeping hook %s unavailable (%d)\n",
+			pr_warn("timekeeping hook %s unavailable (%d)\n",
 				h->krp.kp.symbol_name, h->err);
 	}
 	return 0;

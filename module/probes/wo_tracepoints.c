@@ -157,7 +157,7 @@ int wo_tracepoints_attach(void)
 
 	for (i = 0; i < WO_EV_NR; i++) {
 		if (!wo_tp_table[i].tp) {
-			pr_err("wakeoff: tracepoint %s not found in this kernel\n",
+			pr_err("tracepoint %s not found in this kernel\n",
 			       wo_event_names[i]);
 			ret = -ENOENT;
 			goto err_unregister;
@@ -165,7 +165,7 @@ int wo_tracepoints_attach(void)
 		ret = tracepoint_probe_register(wo_tp_table[i].tp,
 						wo_tp_table[i].probe, NULL);
 		if (ret) {
-			pr_err("wakeoff: cannot attach to %s: %d\n",
+			pr_err("cannot attach to %s: %d\n",
 			       wo_event_names[i], ret);
 			goto err_unregister;
 		}

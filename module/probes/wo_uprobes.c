@@ -386,7 +386,7 @@ static int wo_up_add(char **rest, const char **why)
 	WRITE_ONCE(wo_up_scope_type, type);
 	ret = wo_uprobe_register(&h->ref, &h->uc);
 	if (ret) {
-		pr_warn_ratelimited("wakeoff: uprobe %s+0x%llx: %d\n", path,
+		pr_warn_ratelimited("uprobe %s+0x%llx: %d\n", path,
 				    offset, ret);
 		*why = "uprobe_register failed (offset not an instruction?)";
 		ret = -EINVAL;
