@@ -14,6 +14,11 @@
 
 #define WAKEOFF_VERSION "0.4.0"
 
+/* User clock hooks at once (probes/wo_uprobes.c). */
+#define WO_UP_MAX	8
+/* Values the record's u8 tk_func can take. */
+#define WO_TK_FUNC_LIMIT	256
+
 /* Scheduler tracepoints wakeoff attaches to; index into wo_tp_table. */
 enum wo_event {
 	WO_EV_WAKING,

@@ -77,6 +77,11 @@ static DEFINE_PER_CPU(u64, wo_wake_seq);
 
 /* try_to_wake_up entry flags, stashed until sched_waking on this CPU. */
 #define WO_STASH	4
+/*
+ * wake_id = per-CPU sequence << WO_WAKE_ID_CPU_BITS | cpu: unique per
+ * load without a shared counter; CONFIG_NR_CPUS is at most 8192.
+ */
+#define WO_WAKE_ID_CPU_BITS	13
 struct wo_stash {
 	struct task_struct *p[WO_STASH];
 	u32 flags[WO_STASH];
@@ -248,11 +253,13 @@ static void wo_rec_start(struct wo_slot *s, struct task_struct *p)
 	struct wakeoff_wakeup *rec = &s->rec;
 	int cpu = smp_processor_id();
 
+	BUILD_BUG_ON(CONFIG_NR_CPUS > 1 << WO_WAKE_ID_CPU_BITS);
 	memset(rec, 0, sizeof(*rec));
 	s->pid = p->pid;
 	s->on_rq = !!READ_ONCE(p->on_rq);
 	s->in_outer = 0;
-	rec->wake_id = (this_cpu_inc_return(wo_wake_seq) << 13) | cpu;
+	rec->wake_id = (this_cpu_inc_return(wo_wake_seq) << WO_WAKE_ID_CPU_BITS) |
+		       cpu;
 	rec->run_id = READ_ONCE(wo_run_id);
 	rec->pid = p->pid;
 	rec->tgid = p->tgid;

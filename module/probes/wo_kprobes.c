@@ -77,6 +77,13 @@ static int wo_tk_offs_clock(unsigned long offs, bool coarse)
 }
 
 #define WO_TK_MAX	ARRAY_SIZE(wo_tk_known)
+/* The record's u8 tk_func indexes kernel hooks, then user hooks. */
+static_assert(ARRAY_SIZE(wo_tk_known) + WO_UP_MAX <= WO_TK_FUNC_LIMIT);
+/*
+ * Return instances per CPU: a task, a softirq, a hardirq and an NMI can
+ * each be inside one timekeeping call at once on a CPU.
+ */
+#define WO_TK_ACTIVE_PER_CPU	4
 
 struct wo_tk_hook {
 	struct kretprobe krp;
@@ -305,7 +312,7 @@ int wo_kprobes_attach(void)
 		h->krp.entry_handler = wo_tk_entry;
 		h->krp.handler = wo_tk_return;
 		h->krp.data_size = sizeof(struct wo_tk_data);
-		h->krp.maxactive = 4 * num_possible_cpus();
+		h->krp.maxactive = WO_TK_ACTIVE_PER_CPU * num_possible_cpus();
 		h->err = register_kretprobe(&h->krp);
 		h->attached = !h->err;
 		if (h->err)

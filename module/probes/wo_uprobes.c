@@ -53,7 +53,6 @@
 #include "lib/wo_clock.h"
 #include "compat/wo_uprobe_compat.h"
 
-#define WO_UP_MAX	8	/* hooks at once */
 #define WO_UP_NAME	192	/* "<path>:<kind>" */
 
 enum wo_up_kind {
