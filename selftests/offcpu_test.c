@@ -78,6 +78,39 @@ static int stack_has(const char *file, uint32_t id, const char *sym)
 	return strstr(p, sym) != NULL;
 }
 
+static int by_waking(const void *a, const void *b)
+{
+	const struct wakeoff_wakeup *x = *(const void * const *)a;
+	const struct wakeoff_wakeup *y = *(const void * const *)b;
+
+	return x->ts_waking < y->ts_waking ? -1 : x->ts_waking > y->ts_waking;
+}
+
+/*
+ * The records of @pid with off-CPU time whose blocking stack has @sym
+ * (NULL: any) and whose class is @cls (0: any), in time order: the
+ * events file concatenates the CPUs' buffers.  At most @max; the count.
+ */
+static int pick(const char *buf, long len, pid_t pid, const char *sym,
+		int cls, const struct wakeoff_wakeup **v, int max)
+{
+	const struct wakeoff_wakeup *w;
+	long off = 0;
+	int n = 0;
+
+	while ((w = wo_next_record(buf, len, &off, WAKEOFF_REC_WAKEUP))) {
+		if (w->pid != pid || !(w->valid & WAKEOFF_V_OFFCPU) ||
+		    (cls && w->block_class != cls) ||
+		    (sym && !stack_has("offcpu_stacks", w->block_stack_id, sym)))
+			continue;
+		if (n < max)
+			v[n] = w;
+		n++;
+	}
+	qsort(v, n < max ? n : max, sizeof(*v), by_waking);
+	return n;
+}
+
 FIXTURE(oc) {
 	char *buf;
 	long len;
@@ -160,21 +193,17 @@ static void sleeper(int res)
  */
 TEST_F_TIMEOUT(oc, nanosleep_offcpu_matches_own_clock, 120)
 {
-	const struct wakeoff_wakeup *w;
+	const struct wakeoff_wakeup *v[SLEEPS], *w;
 	int64_t own[SLEEPS], o, worst = 0;
-	long off;
-	int n = 0;
+	int n;
 
 	run_traced(_metadata, self, sleeper);
 	ASSERT_EQ((ssize_t)sizeof(own), read(self->res[0], own, sizeof(own)));
 	finish_traced(_metadata, self);
-	for (off = 0; (w = wo_next_record(self->buf, self->len, &off,
-					  WAKEOFF_REC_WAKEUP)) != NULL;) {
-		if (w->pid != self->pid || !(w->valid & WAKEOFF_V_OFFCPU) ||
-		    !stack_has("offcpu_stacks", w->block_stack_id,
-			       "do_nanosleep"))
-			continue;
-		ASSERT_GT(SLEEPS, n);
+	ASSERT_EQ(SLEEPS, pick(self->buf, self->len, self->pid, "do_nanosleep",
+			       0, v, SLEEPS));
+	for (n = 0; n < SLEEPS; n++) {
+		w = v[n];
 		o = offcpu(w);
 		TH_LOG("sleep %d: off-CPU %lld ns, own clock %lld ns", n,
 		       (long long)o, (long long)own[n]);
@@ -183,9 +212,7 @@ TEST_F_TIMEOUT(oc, nanosleep_offcpu_matches_own_clock, 120)
 		EXPECT_GE(own[n] + 100000, o);
 		if (own[n] - o > worst)
 			worst = own[n] - o;
-		n++;
 	}
-	EXPECT_EQ(SLEEPS, n);
 	TH_LOG("largest own-clock minus off-CPU: %lld ns", (long long)worst);
 }
 
@@ -220,7 +247,7 @@ static void pipe_reader(int res)
 TEST_F_TIMEOUT(oc, pipe_reader_blocks_in_pipe_read, 120)
 {
 	const struct wakeoff_wakeup *w;
-	int n = 0, in_read = 0, woken = 0;
+	int n = 0, in_read = 0, woken = 0, mutex = 0;
 	pid_t writer;
 	long off;
 
@@ -234,16 +261,28 @@ TEST_F_TIMEOUT(oc, pipe_reader_blocks_in_pipe_read, 120)
 		    !(w->valid & WAKEOFF_V_OFFCPU))
 			continue;
 		n++;
-		EXPECT_EQ(WAKEOFF_BLOCK_INTERRUPTIBLE, w->block_class);
+		/*
+		 * Waiting for data is TASK_INTERRUPTIBLE; the reader may also
+		 * wait for the pipe's mutex (uninterruptible) that the writer
+		 * holds while it wakes it (seen on 6.12): both in pipe_read.
+		 */
+		if (w->block_class == WAKEOFF_BLOCK_UNINTERRUPTIBLE &&
+		    stack_has("offcpu_stacks", w->block_stack_id, "mutex"))
+			mutex++;
+		else
+			EXPECT_EQ(WAKEOFF_BLOCK_INTERRUPTIBLE, w->block_class);
 		in_read += stack_has("offcpu_stacks", w->block_stack_id,
 				     "pipe_read");
 		woken += stack_has("stacks", w->stack_id, "pipe_write");
 	}
-	TH_LOG("%d wakeups by the writer: %d blocked in pipe_read, %d woken from pipe_write",
-	       n, in_read, woken);
-	EXPECT_EQ(PIPE_ROUNDS, n);
-	EXPECT_EQ(PIPE_ROUNDS, in_read);
-	EXPECT_EQ(PIPE_ROUNDS, woken);
+	TH_LOG("%d wakeups by the writer: %d blocked in pipe_read (%d on its mutex), %d woken from pipe_write",
+	       n, in_read, mutex, woken);
+	/* One per byte; the writer may find the reader still running. */
+	EXPECT_LE(PIPE_ROUNDS - 2, n);
+	EXPECT_GE(PIPE_ROUNDS + 2, n);
+	EXPECT_LE(PIPE_ROUNDS - 2, n - mutex);
+	EXPECT_EQ(n, in_read);
+	EXPECT_EQ(n, woken);
 }
 
 static void vforker(int res)
@@ -272,20 +311,17 @@ static void vforker(int res)
  */
 TEST_F_TIMEOUT(oc, vfork_parent_is_uninterruptible, 120)
 {
-	const struct wakeoff_wakeup *w;
+	const struct wakeoff_wakeup *v[VFORKS], *w;
 	int64_t own[VFORKS], o;
-	long off;
-	int n = 0;
+	int n;
 
 	run_traced(_metadata, self, vforker);
 	ASSERT_EQ((ssize_t)sizeof(own), read(self->res[0], own, sizeof(own)));
 	finish_traced(_metadata, self);
-	for (off = 0; (w = wo_next_record(self->buf, self->len, &off,
-					  WAKEOFF_REC_WAKEUP)) != NULL;) {
-		if (w->pid != self->pid || !(w->valid & WAKEOFF_V_OFFCPU) ||
-		    w->block_class != WAKEOFF_BLOCK_UNINTERRUPTIBLE)
-			continue;
-		ASSERT_GT(VFORKS, n);
+	ASSERT_EQ(VFORKS, pick(self->buf, self->len, self->pid, NULL,
+			       WAKEOFF_BLOCK_UNINTERRUPTIBLE, v, VFORKS));
+	for (n = 0; n < VFORKS; n++) {
+		w = v[n];
 		o = offcpu(w);
 		TH_LOG("vfork %d: state 0x%x off-CPU %lld ns, own clock %lld ns",
 		       n, w->block_state, (long long)o, (long long)own[n]);
@@ -295,9 +331,7 @@ TEST_F_TIMEOUT(oc, vfork_parent_is_uninterruptible, 120)
 				      "kernel_clone"));
 		EXPECT_LE(VFORK_NS - 1000000, o);
 		EXPECT_GE(own[n] + 100000, o);
-		n++;
 	}
-	EXPECT_EQ(VFORKS, n);
 }
 
 /*
