@@ -130,6 +130,13 @@ static void test_svg(const struct wo_trace *t)
 	       strstr(svg, "test &lt;graph&gt; &amp; co"),
 	       "self-contained, title escaped");
 	TAP_OK(strstr(svg, "</svg>\n") && svg[len - 1] == '\n', "SVG closed");
+	/* For the headless Chromium check (flamegraph-chromium.sh). */
+	if (getenv("WO_FG_SVG")) {
+		FILE *o = fopen(getenv("WO_FG_SVG"), "w");
+
+		TAP_OK(o && fwrite(svg, 1, len, o) == len && !fclose(o),
+		       "SVG written to %s", getenv("WO_FG_SVG"));
+	}
 	free(svg);
 	wo_folded_free(&f);
 }
