@@ -71,11 +71,11 @@ while pos + 8 <= len(data):
     off = 0
     while off + 16 <= len(body):
         _, _, typ, size = struct.unpack("<HBBH", body[off:off + 6])
-        # wakeup record, ABI 1.4: valid @100, ts_waking @104, ts_blocked @216
+        # wakeup record, ABI 1.4: valid @108, ts_waking @112, ts_blocked @216
         if typ == 1 and size >= 240:
-            valid = struct.unpack("<I", body[off + 100:off + 104])[0]
+            valid = struct.unpack("<I", body[off + 108:off + 112])[0]
             if valid & 0x800:
-                w, b = struct.unpack("<QQ", body[off + 104:off + 112] + body[off + 216:off + 224])
+                w, b = struct.unpack("<QQ", body[off + 112:off + 120] + body[off + 216:off + 224])
                 want += max(w - b if w >= b else -1, 0)
                 n += 1
         off += size
