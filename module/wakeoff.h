@@ -170,8 +170,33 @@ void wo_agg_negative_delta(void);
 void wo_agg_show(struct seq_file *m);
 void wo_agg_show_headline(struct seq_file *m);
 
-/* wo_stacks.c: waker stack clusters. */
+/* wo_stacks.c: waker (and blocking) stack clusters. */
 struct wo_hist_snap;
+struct wo_stack_key;
+
+/*
+ * Per CPU: captures that unwound, those answered by the cache, and
+ * clusters passed over for having the same hash but other frames.
+ */
+struct wo_stack_stats {
+	u64 unwound;
+	u64 cached;
+	u64 collisions;
+};
+
+/* A cluster table that wo_stack_capture_src() fills. */
+enum { WO_STACK_SRC_WAKER = 1, WO_STACK_SRC_BLOCK = 2 };
+struct wo_stack_src {
+	struct wo_stack_key *key;	/* WO_STACKS keys; NULL: off */
+	atomic64_t *overflow;		/* captures that found it full */
+	struct wo_stack_stats __percpu *stats;
+	u8 tag;				/* WO_STACK_SRC_*: per-CPU cache key */
+};
+
+u32 wo_stack_capture_src(const struct wo_stack_src *src);
+void wo_stacks_cache_void(void);
+void wo_seq_frame(struct seq_file *m, const char *pre, unsigned long ip,
+		  bool offset);
 extern bool wo_stacks_enabled;
 size_t wo_stacks_alloc(void);
 void wo_stacks_free(void);
@@ -182,6 +207,18 @@ void wo_stack_account(u32 id, bool sync, bool migrated, bool switched,
 void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 			struct wo_hist_snap *snap);
 void wo_stacks_show_all(struct seq_file *m);
+
+/* wo_block.c, lib/wo_offcpu.c, iface/wo_offcpu_show.c: off-CPU time. */
+int wo_offcpu_init(void);
+void wo_offcpu_exit(void);
+void wo_offcpu_reset_all(void);
+void wo_block_switch(bool preempt, struct task_struct *prev,
+		     struct task_struct *next, unsigned int prev_state);
+void wo_block_take(struct task_struct *p, struct wakeoff_wakeup *rec);
+void wo_block_flush(void);
+void wo_offcpu_close(const struct wakeoff_wakeup *rec);
+void wo_offcpu_show(struct seq_file *m);
+extern const struct file_operations wo_offcpu_stacks_fops;
 
 /* wo_control.c */
 int wo_filter_set(const struct wo_filter *tmpl);

@@ -155,9 +155,12 @@ static int __init wakeoff_init(void)
 	ret = wo_agg_alloc();
 	if (ret)
 		goto err_corr;
-	ret = wo_kprobes_attach();
+	ret = wo_offcpu_init();
 	if (ret)
 		goto err_agg;
+	ret = wo_kprobes_attach();
+	if (ret)
+		goto err_offcpu;
 	ret = wo_tracepoints_attach();
 	if (ret)
 		goto err_kprobes;
@@ -179,6 +182,8 @@ err_tracepoints:
 	wo_corr_sweep_stop();
 err_kprobes:
 	wo_kprobes_detach();
+err_offcpu:
+	wo_offcpu_exit();
 err_agg:
 	wo_agg_free();
 err_corr:
@@ -198,6 +203,7 @@ static void __exit wakeoff_exit(void)
 	wo_corr_sweep_stop();
 	wo_rings_sync();
 	wo_debugfs_exit();
+	wo_offcpu_exit();
 	wo_agg_free();
 	wo_corr_free();
 	wo_rings_free();

@@ -18,7 +18,7 @@ LOGS=$WO_BUILD/check
 RESULTS=$LOGS/results.tap
 VM_TIMEOUT=${WAKEOFF_VM_TIMEOUT:-900}
 # What the host checks on the file cli_test records in each guest.
-WO_CLI_HOST_CHECKS="report perfetto plot"
+WO_CLI_HOST_CHECKS="report perfetto plot flamegraph"
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 : >"$RESULTS"
@@ -76,6 +76,10 @@ else
 	emit "not ok - host unit tests build (log: ${LOGS#$WO_ROOT/}/host-unit-build.log)"
 fi
 step "userspace CLI builds warning-free (-Wall -Wextra -Werror)" make -C userspace
+step "host: the flame graph of known stacks renders in headless Chromium" \
+	bash -c "WO_FG_SVG=$LOGS/flamegraph/known.svg && mkdir -p \${WO_FG_SVG%/*} &&
+		 export WO_FG_SVG && $WO_BUILD/userspace/tests/test_flamegraph >/dev/null &&
+		 userspace/tests/flamegraph-chromium.sh \$WO_FG_SVG"
 step "selftests build" make -C selftests
 
 step "checkpatch on the module sources" \

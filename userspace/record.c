@@ -500,7 +500,9 @@ int cmd_record(int argc, char **argv)
 	}
 	{
 		uint64_t tw = 0, tr = 0, td = 0, tg = 0, u0 = 0, u1 = 0, x;
-		char k[48];
+		char k[48], *ob;
+		size_t ol;
+		int orc = 0;
 
 		for (i = 0; i < ncpu; i++) {
 			snprintf(k, sizeof(k), "cpu%u.wakeups", i);
@@ -531,7 +533,12 @@ int cmd_record(int argc, char **argv)
 		tb_add(&cnts, "received", "%" PRIu64, tg);
 		tb_add(&cnts, "malformed_reads", "%" PRIu64, bad);
 		tb_add(&cnts, "duration_s", "%.3f", mono() - t0);
-		if (write_file_chunk(out, "STCK", "stacks") ||
+		/* Blocking stacks: a module before record ABI 1.4 has none. */
+		if (!wo_mod_read("offcpu_stacks", &ob, &ol)) {
+			orc = wof_write_chunk(out, "OSTK", ob, ol);
+			free(ob);
+		}
+		if (orc || write_file_chunk(out, "STCK", "stacks") ||
 		    write_file_chunk(out, "SUMM", "summary") ||
 		    wof_write_chunk(out, "CNTS", cnts.p, cnts.len) ||
 		    wof_write_chunk(out, "ENDS", NULL, 0) || fsync(out) < 0) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "flamegraph.h"
 #include "compare.h"
 #include "export.h"
 #include "modfs.h"
@@ -32,6 +33,7 @@ static void usage(FILE *f)
 		"  stress     the idle-vs-load recipe: idle and loaded runs, then the table\n"
 		"  export     --perfetto OUT.json FILE: Chrome trace-event JSON\n"
 		"  plot       FILE -o report.html: one self-contained HTML page\n"
+		"  flamegraph FILE [--folded] [-o OUT]: off-CPU flame graph (SVG)\n"
 		"  summary    print the module's summary, or the values of KEYs\n"
 		"  control    send a command: start, stop, reset, run <id> [label],\n"
 		"             filter pid|tgid|comm <value>, filter clear\n"
@@ -120,6 +122,7 @@ static const struct {
 	{ "stress", cmd_stress },
 	{ "export", cmd_export },
 	{ "plot", cmd_plot },
+	{ "flamegraph", cmd_flamegraph },
 	{ "summary", cmd_summary },
 	{ "control", cmd_control },
 	{ "uprobe", cmd_uprobe },

@@ -298,6 +298,7 @@ void wo_trace_free(struct wo_trace *t)
 	free(t->wk);
 	free(t->runs);
 	free_stacks(t->stacks, t->nstacks);
+	free_stacks(t->ostacks, t->nostacks);
 	wo_summary_free(&t->summary);
 	wo_summary_free(&t->counters);
 	memset(t, 0, sizeof(*t));
@@ -548,6 +549,15 @@ int wo_trace_parse(const void *buf, size_t len, const char *name,
 					t->stacks ? "second stacks table" : e);
 				goto fail;
 			}
+		} else if (!memcmp(tag, "OSTK", 5)) {
+			if (t->ostacks || wo_parse_stacks((const char *)c, clen,
+							  &t->ostacks,
+							  &t->nostacks,
+							  e, sizeof(e))) {
+				wof_err(err, errlen, t->path, off, "OSTK chunk: %s",
+					t->ostacks ? "second offcpu_stacks table" : e);
+				goto fail;
+			}
 		} else if (!memcmp(tag, "SUMM", 5)) {
 			if (parse_text_chunk(t, "SUMM", c, clen, off, &t->summary,
 					     err, errlen))
@@ -688,6 +698,27 @@ const struct wo_stack *wo_trace_stack(const struct wo_trace *t, uint32_t id)
 		if (t->stacks[i].id == id)
 			return &t->stacks[i];
 	return NULL;
+}
+
+const struct wo_stack *wo_trace_ostack(const struct wo_trace *t, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < t->nostacks; i++)
+		if (t->ostacks[i].id == id)
+			return &t->ostacks[i];
+	return NULL;
+}
+
+/* As the module computes it: two CPUs' clocks, a negative gap is 0. */
+uint64_t wo_offcpu_ns(const struct wakeoff_wakeup *w)
+{
+	int64_t d;
+
+	if (!(w->valid & WAKEOFF_V_OFFCPU))
+		return 0;
+	d = (int64_t)(w->ts_waking - w->ts_blocked);
+	return d < 0 ? 0 : (uint64_t)d;
 }
 
 const char *wo_trace_run_label(const struct wo_trace *t, uint64_t id)

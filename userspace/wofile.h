@@ -19,6 +19,8 @@
  *	TKHK  the module's tk_hooks file ("<idx> <function> <state>")
  *	RECS  raw records exactly as read() returned them (repeated)
  *	STCK  the module's stacks file at the end of the recording
+ *	OSTK  the module's offcpu_stacks file (blocking stacks; record ABI
+ *	      1.4 modules), same format
  *	SUMM  the module's summary at the end of the recording
  *	CNTS  "key: value" per-CPU counters of this recording: the module's
  *	      cpuN.{wakeups,recorded,dropped} deltas and what the reader got
@@ -78,6 +80,8 @@ struct wo_trace {
 	size_t nruns;
 	struct wo_stack *stacks;	/* STCK */
 	size_t nstacks;
+	struct wo_stack *ostacks;	/* OSTK: blocking stacks */
+	size_t nostacks;
 	struct wo_summary summary;	/* SUMM (may be empty) */
 	struct wo_summary counters;	/* CNTS (may be empty) */
 	bool complete;			/* ENDS seen */
@@ -117,6 +121,10 @@ void wo_trace_flags_str(const struct wo_trace *t, uint32_t flags, char *buf,
 /* Value of a named flag in the file's table, or 0. */
 uint32_t wo_trace_flag(const struct wo_trace *t, const char *name);
 const struct wo_stack *wo_trace_stack(const struct wo_trace *t, uint32_t id);
+/* Blocking stack cluster @id (OSTK), or NULL. */
+const struct wo_stack *wo_trace_ostack(const struct wo_trace *t, uint32_t id);
+/* Off-CPU ns of a record with WAKEOFF_V_OFFCPU (0 if negative), else 0. */
+uint64_t wo_offcpu_ns(const struct wakeoff_wakeup *w);
 /* Label of run @id from the run records, or NULL. */
 const char *wo_trace_run_label(const struct wo_trace *t, uint64_t id);
 

@@ -275,6 +275,7 @@ static int wo_summary_show(struct seq_file *m, void *v)
 	mutex_lock(&wo_control_lock);
 	wo_agg_show(m);
 	mutex_unlock(&wo_control_lock);
+	wo_offcpu_show(m);
 	for (i = 0; i < WO_EV_NR; i++)
 		seq_printf(m, "events.%s: %llu\n", wo_event_names[i],
 			   sum.seen[i]);
@@ -432,6 +433,8 @@ int wo_debugfs_init(void)
 	debugfs_create_file("wake_flags", 0400, wo_dir, NULL, &wo_wake_flags_fops);
 	debugfs_create_file("tk_hooks", 0400, wo_dir, NULL, &wo_tk_hooks_fops);
 	debugfs_create_file("stacks", 0400, wo_dir, NULL, &wo_stacks_fops);
+	debugfs_create_file("offcpu_stacks", 0400, wo_dir, NULL,
+			    &wo_offcpu_stacks_fops);
 	return 0;
 }
 

@@ -194,6 +194,7 @@ static void wo_close(struct wo_slot *s, enum wakeoff_outcome outcome)
 	if (rec->final_flags & WF_MIGRATED_VAL)
 		this_cpu_inc(wo_stats.migrated);
 	wo_agg_close(rec);
+	wo_offcpu_close(rec);
 	wo_ring_write(&rec->hdr, WAKEOFF_REC_WAKEUP, sizeof(*rec));
 	s->stage = WO_ST_FREE;
 	s->in_outer = 0;
@@ -353,6 +354,8 @@ void wo_corr_waking(struct task_struct *p)
 		return;
 	}
 	s = wo_begin(p);
+	/* Its blocking stamp ends here, recorded or not. */
+	wo_block_take(p, s ? &s->rec : NULL);
 	if (!s)
 		return;
 	if (wo_take_caller_flags(p, &flags)) {
@@ -713,6 +716,7 @@ void wo_corr_flush(void)
 	for (i = 0; i <= wo_mask + WO_WINDOW - 1; i++)
 		wo_close_slot(i, WAKEOFF_OUT_FLUSHED, false);
 	mutex_unlock(&wo_sweep_mutex);
+	wo_block_flush();
 }
 
 u64 wo_corr_inflight(void)

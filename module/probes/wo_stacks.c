@@ -66,17 +66,13 @@ static atomic64_t wo_stacks_overflow;
 static siphash_key_t wo_stack_hkey;
 bool wo_stacks_enabled = true;
 
-/*
- * Per CPU: captures that unwound, those answered by the cache, and
- * clusters passed over for having the same hash but other frames.
- */
-struct wo_stack_stats {
-	u64 unwound;
-	u64 cached;
-	u64 collisions;
-};
-
 static DEFINE_PER_CPU(struct wo_stack_stats, wo_stack_stats);
+
+/* The waker stacks: the table and counters wo_stack_capture() uses. */
+static struct wo_stack_src wo_waker_src = {
+	.overflow = &wo_stacks_overflow, .stats = &wo_stack_stats,
+	.tag = WO_STACK_SRC_WAKER,
+};
 
 #ifdef CONFIG_UNWINDER_ORC
 #define WO_SCACHE	8
@@ -90,6 +86,7 @@ static DEFINE_PER_CPU(struct wo_stack_stats, wo_stack_stats);
 
 struct wo_scache_ent {
 	unsigned int gen;
+	u8 tag;			/* the table (wo_stack_src) the id is of */
 	unsigned int nslots;
 	u32 id;
 	unsigned long slot[WO_SLOTS];	/* distances above the capture's sp */
@@ -108,7 +105,7 @@ static unsigned int wo_stacks_gen = 1;
 static unsigned long wo_sys_lo, wo_sys_hi;
 
 /* Task context, IRQs off (sched_waking/wakeup_new): a cached cluster id. */
-static u32 wo_scache_lookup(unsigned long sp, unsigned long top)
+static u32 wo_scache_lookup(unsigned long sp, unsigned long top, u8 tag)
 {
 	struct wo_scache *c = this_cpu_ptr(&wo_scache);
 	unsigned int gen = READ_ONCE(wo_stacks_gen), i, k;
@@ -116,7 +113,7 @@ static u32 wo_scache_lookup(unsigned long sp, unsigned long top)
 	for (i = 0; i < WO_SCACHE; i++) {
 		struct wo_scache_ent *e = &c->e[i];
 
-		if (e->gen != gen || !e->nslots ||
+		if (e->gen != gen || e->tag != tag || !e->nslots ||
 		    e->slot[e->nslots - 1] >= top - sp)
 			continue;
 		for (k = 0; k < e->nslots; k++)
@@ -231,13 +228,24 @@ size_t wo_stacks_alloc(void)
 #endif
 	get_random_bytes(&wo_stack_hkey, sizeof(wo_stack_hkey));
 	wo_stacks = vzalloc(sizeof(*wo_stacks));
+	if (wo_stacks)
+		wo_waker_src.key = wo_stacks->key;
 	return wo_stacks ? sizeof(*wo_stacks) : 0;
 }
 
 void wo_stacks_free(void)
 {
+	wo_waker_src.key = NULL;
 	vfree(wo_stacks);
 	wo_stacks = NULL;
+}
+
+/* Only with the probes quiesced: cached ids of any table are void. */
+void wo_stacks_cache_void(void)
+{
+#ifdef CONFIG_UNWINDER_ORC
+	WRITE_ONCE(wo_stacks_gen, wo_stacks_gen + 1);
+#endif
 }
 
 /* Only with the probes quiesced. */
@@ -251,28 +259,30 @@ void wo_stacks_reset(void)
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(&wo_stack_stats, cpu), 0,
 		       sizeof(struct wo_stack_stats));
-#ifdef CONFIG_UNWINDER_ORC
-	WRITE_ONCE(wo_stacks_gen, wo_stacks_gen + 1);
-#endif
+	wo_stacks_cache_void();
 }
 
-/* The cluster of @n frames: found or inserted; 0 if the table is full. */
-static u32 wo_stack_find(const unsigned long *ip, unsigned int n)
+/* The cluster of @n frames in @src: found or inserted; 0 if it is full. */
+static u32 wo_stack_find(const struct wo_stack_src *src,
+			 const unsigned long *ip, unsigned int n)
 {
 	u64 h = siphash(ip, n * sizeof(ip[0]), &wo_stack_hkey) | 1;
 	unsigned int coll;
 	u32 id;
 
-	id = wo_stack_table_find(wo_stacks->key, h, ip, n, &coll);
+	id = wo_stack_table_find(src->key, h, ip, n, &coll);
 	if (unlikely(coll))
-		this_cpu_add(wo_stack_stats.collisions, coll);
+		this_cpu_add(src->stats->collisions, coll);
 	if (!id)
-		atomic64_inc(&wo_stacks_overflow);
+		atomic64_inc(src->overflow);
 	return id;
 }
 
-/* Probe context (sched_waking): the cluster id of current's stack. */
-u32 wo_stack_capture(void)
+/*
+ * Probe context (task context or not, IRQs off): the cluster id of
+ * current's stack in @src's table.
+ */
+u32 wo_stack_capture_src(const struct wo_stack_src *src)
 {
 #ifdef CONFIG_UNWINDER_ORC
 	unsigned long base = (unsigned long)task_stack_page(current);
@@ -288,32 +298,33 @@ u32 wo_stack_capture(void)
 	unsigned int n;
 	u32 id;
 
-	if (!READ_ONCE(wo_stacks_enabled) || !wo_stacks)
+	if (!src->key)
 		return 0;
 #ifdef CONFIG_UNWINDER_ORC
 	if (cacheable) {
-		id = wo_scache_lookup(sp, top);
+		id = wo_scache_lookup(sp, top, src->tag);
 		if (id) {
-			this_cpu_inc(wo_stack_stats.cached);
+			this_cpu_inc(src->stats->cached);
 			if (id != WO_SCACHE_FULL)
 				return id;
-			atomic64_inc(&wo_stacks_overflow);
+			atomic64_inc(src->overflow);
 			return 0;
 		}
 	}
-	this_cpu_inc(wo_stack_stats.unwound);
+	this_cpu_inc(src->stats->unwound);
 	n = wo_stack_walk(ip, sp, top, cacheable, &ent);
 	if (!n)
 		return 0;
-	id = wo_stack_find(ip, n);
+	id = wo_stack_find(src, ip, n);
 	if (ent.nslots) {
 		c = this_cpu_ptr(&wo_scache);
 		ent.gen = READ_ONCE(wo_stacks_gen);
+		ent.tag = src->tag;
 		ent.id = id ? id : WO_SCACHE_FULL;
 		c->e[c->next++ % WO_SCACHE] = ent;
 	}
 #else
-	this_cpu_inc(wo_stack_stats.unwound);
+	this_cpu_inc(src->stats->unwound);
 	n = stack_trace_save(ip, ARRAY_SIZE(ip), 0);
 	/* Our own probe frames say nothing about the waker. */
 	while (skip < n && within_module(ip[skip], THIS_MODULE))
@@ -321,9 +332,17 @@ u32 wo_stack_capture(void)
 	n = min(n - skip, (unsigned int)WO_STACK_DEPTH);
 	if (!n)
 		return 0;
-	id = wo_stack_find(&ip[skip], n);
+	id = wo_stack_find(src, &ip[skip], n);
 #endif
 	return id;
+}
+
+/* Probe context (sched_waking): the cluster id of the waker's stack. */
+u32 wo_stack_capture(void)
+{
+	if (!READ_ONCE(wo_stacks_enabled))
+		return 0;
+	return wo_stack_capture_src(&wo_waker_src);
 }
 
 void wo_stack_account(u32 id, bool sync, bool migrated, bool switched,
@@ -355,8 +374,8 @@ static unsigned int wo_pct(u64 part, u64 whole)
  * "0x<address>" then (and nothing without kallsyms); no symbol name
  * starts with "0x".
  */
-static void wo_seq_frame(struct seq_file *m, const char *pre,
-			 unsigned long ip, bool offset)
+void wo_seq_frame(struct seq_file *m, const char *pre, unsigned long ip,
+		  bool offset)
 {
 	char sym[KSYM_SYMBOL_LEN];
 

@@ -80,8 +80,10 @@ static void wo_probe_wakeup_new(void *data, struct task_struct *p)
 static void wo_probe_switch(void *data, bool preempt, struct task_struct *prev,
 			    struct task_struct *next, unsigned int prev_state)
 {
-	if (wo_count(WO_EV_SWITCH, next))
+	if (wo_count(WO_EV_SWITCH, next)) {
 		wo_corr_switch(preempt, prev, next, prev_state);
+		wo_block_switch(preempt, prev, next, prev_state);
+	}
 }
 
 static void wo_probe_migrate(void *data, struct task_struct *p, int dest_cpu)

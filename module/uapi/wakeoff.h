@@ -22,7 +22,7 @@
 #endif
 
 #define WAKEOFF_ABI_MAJOR	1	/* incompatible layout change */
-#define WAKEOFF_ABI_MINOR	3	/* compatible additions */
+#define WAKEOFF_ABI_MINOR	4	/* compatible additions */
 
 #define WAKEOFF_REC_MAGIC	0x574f	/* "WO" */
 #define WAKEOFF_REC_ALIGN	8	/* every record size is a multiple */
@@ -108,6 +108,22 @@ enum wakeoff_tk_source {
  */
 #define WAKEOFF_V_ON_RQ		0x200U
 #define WAKEOFF_V_TK_CLOCK	0x400U	/* tk_clock, tk_source (ABI 1.3) */
+#define WAKEOFF_V_OFFCPU	0x800U	/* ts_blocked, block_* (ABI 1.4) */
+
+/*
+ * ABI 1.4: how the wakee blocked (wakeoff_wakeup.block_class), from the
+ * prev_state of the sched_switch that took it off its CPU.  The letters
+ * are the ones ps(1) shows.  TASK_KILLABLE (a vfork() parent, most
+ * mutex_lock_killable() waits) has TASK_UNINTERRUPTIBLE set: "D".
+ */
+enum wakeoff_block {
+	WAKEOFF_BLOCK_NONE		= 0,	/* no blocking switch-out seen */
+	WAKEOFF_BLOCK_INTERRUPTIBLE	= 1,	/* S: TASK_INTERRUPTIBLE */
+	WAKEOFF_BLOCK_UNINTERRUPTIBLE	= 2,	/* D: TASK_UNINTERRUPTIBLE */
+	WAKEOFF_BLOCK_IDLE		= 3,	/* I: TASK_IDLE (D, no load) */
+	WAKEOFF_BLOCK_OTHER		= 4,	/* stopped, traced, parked... */
+	WAKEOFF_BLOCK_NR,
+};
 
 /*
  * One wakeup, from sched_waking (or sched_wakeup_new) to the close of
@@ -156,6 +172,17 @@ struct wakeoff_wakeup {
 	__u32 stack_id;		/* waker stack cluster ("stacks" file), 0: none */
 	/* ABI 1.2 (was padding: 0 in 1.1 records) */
 	__u32 rq_nr_running;	/* target rq->nr_running at sched_wakeup */
+	/*
+	 * ABI 1.4, valid with WAKEOFF_V_OFFCPU: the switch-out at which the
+	 * wakee blocked.  Off-CPU time is ts_waking - ts_blocked (two CPUs'
+	 * local_clock(): taken as 0 if negative).
+	 */
+	__u64 ts_blocked;	/* local_clock() at that sched_switch */
+	__u32 block_state;	/* its prev_state, raw (TASK_* bits) */
+	__u32 block_stack_id;	/* "offcpu_stacks" cluster, 0: none */
+	__u16 block_cpu;	/* CPU it switched out on */
+	__u8  block_class;	/* enum wakeoff_block */
+	__u8  pad1[5];
 };
 
 #define WAKEOFF_LABEL_LEN	64
@@ -174,7 +201,8 @@ struct wakeoff_run {
  * WAKEOFF_V_* bit is then clear, or the field is 0, as documented above).
  */
 #define WAKEOFF_WAKEUP_SIZE_1_0	208	/* up to tk_offset */
-#define WAKEOFF_WAKEUP_SIZE	216	/* 1.1: + stack_id; 1.2, 1.3 used padding */
+#define WAKEOFF_WAKEUP_SIZE_1_3	216	/* 1.1: + stack_id; 1.2, 1.3 used padding */
+#define WAKEOFF_WAKEUP_SIZE	240	/* 1.4: + off-CPU fields */
 #define WAKEOFF_RUN_SIZE	96
 
 /* Why a record was refused (wakeoff_rec_check()); 0 means valid. */
