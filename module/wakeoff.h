@@ -223,12 +223,20 @@ extern const struct file_operations wo_offcpu_stacks_fops;
 /* wo_control.c */
 int wo_filter_set(const struct wo_filter *tmpl);
 void wo_filter_free(void);
-ssize_t wo_control_parse(char *buf, const char **why);
+#define WO_CONTROL_MAX	256	/* longest accepted control command */
+extern struct mutex wo_control_lock;
+int wo_control_exec(const char *cmd, size_t count);
+int wo_control_state(char *buf, size_t len);
+int wo_filter_format(char *buf, size_t len);
 char *wo_next_token(char **s);
 void wo_stop_and_flush(void);
 
 /* wo_debugfs.c */
 int wo_debugfs_init(void);
 void wo_debugfs_exit(void);
+
+/* wo_sysfs.c: /sys/kernel/wakeoff/control, which lockdown allows */
+int wo_sysfs_init(void);
+void wo_sysfs_exit(void);
 
 #endif /* _WAKEOFF_INTERNAL_H */

@@ -13,13 +13,19 @@
  *      the sched_switch probe exists).  No reader exists yet, so no
  *      probe queues the reader-wakeup irq_work;
  *   3. recording on, and the correlation sweeper;
- *   4. the debugfs files, last: no file can be opened on a module whose
+ *   4. the sysfs control file, /sys/kernel/wakeoff/control (the one
+ *      kernel lockdown allows): everything its commands touch exists,
+ *      and its removal on a failure waits for a command in progress;
+ *   5. the debugfs files, last: no file can be opened on a module whose
  *      init then fails (the open file would outlive the module, which
  *      is freed whatever its references, and a reader blocked in read()
  *      would hang the removal of the files).
  * A failure unwinds in the reverse order.
  *
  * Unload, in the order that makes it safe under full load:
+ *   0. remove the sysfs control file first: an open sysfs file holds no
+ *      module reference, so a command may be running; removal waits for
+ *      it and refuses later ones (a "start" cannot undo step 1);
  *   1. recording off (new probe calls return at once);
  *   2. remove the user clock hooks (uprobes: no breakpoint stays in any
  *      process; 6.12 waits once for all handlers), then unregister
@@ -166,16 +172,25 @@ static int __init wakeoff_init(void)
 		goto err_kprobes;
 	WRITE_ONCE(wo_recording, true);
 	wo_corr_sweep_start();
+	ret = wo_sysfs_init();
+	if (ret) {
+		pr_err("cannot create /sys/kernel/wakeoff: %d\n", ret);
+		goto err_tracepoints;
+	}
 	ret = wo_debugfs_init();
 	if (ret) {
 		pr_err("cannot create debugfs files: %d\n", ret);
-		goto err_tracepoints;
+		goto err_sysfs;
 	}
 	pr_info("version %s loaded, record ABI %d.%d, rq clock %s\n",
 		WAKEOFF_VERSION, WAKEOFF_ABI_MAJOR, WAKEOFF_ABI_MINOR,
 		wo_rq.valid ? "available" : "unavailable");
 	return 0;
 
+err_sysfs:
+	wo_sysfs_exit();
+	/* Commands may have run through sysfs meanwhile (filter: below). */
+	wo_uprobes_clear();
 err_tracepoints:
 	WRITE_ONCE(wo_recording, false);
 	wo_tracepoints_detach();
@@ -191,11 +206,13 @@ err_corr:
 err_rings:
 	wo_rings_sync();
 	wo_rings_free();
+	wo_filter_free();
 	return ret;
 }
 
 static void __exit wakeoff_exit(void)
 {
+	wo_sysfs_exit();
 	WRITE_ONCE(wo_recording, false);
 	wo_uprobes_clear();
 	wo_kprobes_detach();

@@ -106,3 +106,42 @@ const char *wo_version_errmsg(char *buf, size_t len, const char *what,
 			 "or record again", what, got, have, what, got);
 	return buf;
 }
+
+const char *wo_lockdown_level(const char *file, char *buf, size_t len)
+{
+	char line[256], *open, *close;
+	FILE *f = fopen(file, "r");
+
+	snprintf(buf, len, "none");
+	if (!f)
+		return buf;
+	if (fgets(line, sizeof(line), f)) {
+		open = strchr(line, '[');
+		close = open ? strchr(open, ']') : NULL;
+		if (close)
+			snprintf(buf, len, "%.*s", (int)(close - open - 1), open + 1);
+	}
+	fclose(f);
+	return buf;
+}
+
+const char *wo_lockdown_errmsg(char *buf, size_t len, const char *path,
+			       const char *level, const char *sysfs_path)
+{
+	snprintf(buf, len, "%s: %s: kernel lockdown (%s, as on a Secure Boot "
+		 "machine) refuses every writable debugfs file, and the loaded "
+		 "module has no %s, which lockdown allows: it predates it; load "
+		 "the module of this wakeoff, signed (README: Secure Boot): "
+		 "sudo rmmod wakeoff; sudo modprobe wakeoff", path,
+		 strerror(EPERM), level, sysfs_path);
+	return buf;
+}
+
+const char *wo_restore_errmsg(char *buf, size_t len, const char *cmd,
+			      const char *left)
+{
+	snprintf(buf, len, "the module is left %s (\"%s\" failed, above): "
+		 "once that is fixed, run: sudo wakeoff control %s", left, cmd,
+		 cmd);
+	return buf;
+}

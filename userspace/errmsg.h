@@ -30,6 +30,29 @@ const char *wo_mod_errmsg(char *buf, size_t len, const char *dir,
 			  const char *path, int err, enum wo_mod_state state);
 
 /*
+ * The kernel lockdown level that @file (/sys/kernel/security/lockdown:
+ * "none [integrity] confidentiality") marks active, into @buf; "none"
+ * when the file cannot be read (no lockdown LSM, securityfs unmounted).
+ * Returns @buf.
+ */
+const char *wo_lockdown_level(const char *file, char *buf, size_t len);
+
+/*
+ * Opening the debugfs control file @path failed with EPERM under
+ * lockdown @level, and the module has no sysfs control file @sysfs_path
+ * (it predates it).  Returns @buf.
+ */
+const char *wo_lockdown_errmsg(char *buf, size_t len, const char *path,
+			       const char *level, const char *sysfs_path);
+
+/*
+ * A command @cmd that puts the module back could not be sent: the module
+ * is left @left; how to put it back by hand.  Returns @buf.
+ */
+const char *wo_restore_errmsg(char *buf, size_t len, const char *cmd,
+			      const char *left);
+
+/*
  * A file or record carrying @what version @got.x where this wakeoff reads
  * @have.x: which wakeoff is needed.  Returns @buf.
  */

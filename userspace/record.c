@@ -416,10 +416,14 @@ int cmd_record(int argc, char **argv)
 			child = -1;
 			ending = true;
 		}
-		if (ending) {
-			/* Stop first: open correlations close and land in the rings. */
-			if (started && !wo_mod_control("stop"))
-				started = false;
+		if (ending && started) {
+			/*
+			 * Stop first: open correlations close and land in the
+			 * rings.  Without the stop the file would lack them.
+			 */
+			started = false;
+			if (wo_mod_restore("wakeoff record", "stop", "recording"))
+				goto out;
 		}
 		/*
 		 * Drain: while reads come back full the buffers are under
@@ -575,12 +579,15 @@ out:
 		kill(child, SIGTERM);
 		waitpid(child, NULL, 0);
 	}
-	if (started)
-		wo_mod_control("stop");
-	if (uprobed)
-		wo_mod_control("uprobe clear");
-	if (filtered)
-		wo_mod_control("filter clear");
+	/* Whatever cannot be put back fails the command: the module is off. */
+	if (started && wo_mod_restore("wakeoff record", "stop", "recording"))
+		rc = 1;
+	if (uprobed && wo_mod_restore("wakeoff record", "uprobe clear",
+				      "with a clock hook in the traced process"))
+		rc = 1;
+	if (filtered && wo_mod_restore("wakeoff record", "filter clear",
+				       "filtered"))
+		rc = 1;
 	if (efd >= 0)
 		close(efd);
 	if (out >= 0 && close(out) && !rc) {

@@ -444,11 +444,14 @@ int cmd_stress(int argc, char **argv)
 	}
 	rc = 0;
 restore:
-	if (hooked)
-		wo_mod_control("uprobe clear");
-	if (started)
-		wo_mod_control("stop");
-	wo_mod_control("filter clear");
+	/* Whatever cannot be put back fails the command: the module is off. */
+	if (hooked && wo_mod_restore("wakeoff stress", "uprobe clear",
+				     "with a clock hook in this process's C library"))
+		rc = 1;
+	if (started && wo_mod_restore("wakeoff stress", "stop", "recording"))
+		rc = 1;
+	if (wo_mod_restore("wakeoff stress", "filter clear", "filtered"))
+		rc = 1;
 out:
 	wo_summary_free(&s);
 	free(r);

@@ -41,8 +41,10 @@ static void usage(FILE *f)
 		"             user clock hooks (clock_gettime through the vDSO)\n"
 		"\n"
 		"Live commands need the module (insmod wakeoff.ko) and debugfs mounted;\n"
-		"WAKEOFF_DIR overrides %s.\n",
-		"/sys/kernel/debug/wakeoff");
+		"WAKEOFF_DIR overrides %s.  Commands go to %s/control\n"
+		"(which kernel lockdown allows; WAKEOFF_SYSFS_DIR overrides it), else\n"
+		"to the debugfs control file.\n",
+		"/sys/kernel/debug/wakeoff", "/sys/kernel/wakeoff");
 }
 
 static int cmd_summary(int argc, char **argv)

@@ -14,9 +14,15 @@
  *
  * stop closes every open correlation (outcome "flushed") so that the
  * counters conserve exactly once recording is off.
+ *
+ * Two files carry the language: debugfs wakeoff/control and, because
+ * kernel lockdown refuses every debugfs file with a write bit, sysfs
+ * /sys/kernel/wakeoff/control (wo_sysfs.c).  Both go through
+ * wo_control_exec() and wo_control_state(): one mutex, one last error.
  */
 #include <linux/ctype.h>
 #include <linux/kernel.h>
+#include <linux/mutex.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -28,6 +34,9 @@ struct wo_filter __rcu *wo_filter;
 bool wo_recording;	/* on once wakeoff_init() attached every hook */
 u64 wo_run_id;
 char wo_run_label[WAKEOFF_LABEL_LEN];
+/* Serialises commands, and readers of what they rewrite in place. */
+DEFINE_MUTEX(wo_control_lock);
+static const char *wo_last_error = "none";	/* static strings only */
 
 /* Publish a copy of @tmpl, or "match all" when @tmpl is NULL. */
 int wo_filter_set(const struct wo_filter *tmpl)
@@ -230,7 +239,7 @@ static int wo_cmd_filter(char **rest, const char **why)
  * Parse and run one command.  @buf is NUL-terminated and writable.
  * Called with the control mutex held.
  */
-ssize_t wo_control_parse(char *buf, const char **why)
+static ssize_t wo_control_parse(char *buf, const char **why)
 {
 	char *rest = buf, *cmd;
 	size_t len = strlen(buf);
@@ -270,4 +279,96 @@ ssize_t wo_control_parse(char *buf, const char **why)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/*
+ * The one entry point of both control files: @cmd holds @count bytes,
+ * not necessarily NUL-terminated (a debugfs copy of the user buffer, or
+ * sysfs's page).  Returns 0 or -errno; a rejection's reason becomes the
+ * last error that both files show.
+ */
+int wo_control_exec(const char *cmd, size_t count)
+{
+	const char *why = "none";
+	char *buf = NULL;
+	int ret = -EINVAL;
+
+	if (count == 0 || count > WO_CONTROL_MAX) {
+		why = count ? "command too long" : "empty command";
+		goto out_report;
+	}
+	buf = kmemdup_nul(cmd, count, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	/* A NUL would silently cut the command short. */
+	if (strlen(buf) != count) {
+		why = "NUL byte in command";
+		goto out_report;
+	}
+	mutex_lock(&wo_control_lock);
+	ret = wo_control_parse(buf, &why);
+	mutex_unlock(&wo_control_lock);
+
+out_report:
+	kfree(buf);
+	mutex_lock(&wo_control_lock);
+	wo_last_error = ret ? why : "none";
+	mutex_unlock(&wo_control_lock);
+	if (ret)
+		pr_info_ratelimited("control: rejected: %s\n", why);
+	return ret;
+}
+
+/*
+ * "filter: ...\nreader_excluded: ...\n" into @buf (for the summary and
+ * both control files).  Returns the length, as scnprintf().
+ */
+int wo_filter_format(char *buf, size_t len)
+{
+	const struct wo_filter *f;
+	pid_t reader = READ_ONCE(wo_reader_tgid);
+	int n;
+
+	rcu_read_lock();
+	f = rcu_dereference(wo_filter);
+	if (!f) {
+		n = scnprintf(buf, len, "filter: none\n");
+	} else {
+		n = scnprintf(buf, len, "filter:");
+		if (f->pid)
+			n += scnprintf(buf + n, len - n, " pid=%d", f->pid);
+		if (f->tgid)
+			n += scnprintf(buf + n, len - n, " tgid=%d", f->tgid);
+		if (f->comm[0])
+			n += scnprintf(buf + n, len - n, " comm=%s", f->comm);
+		n += scnprintf(buf + n, len - n, "\n");
+	}
+	rcu_read_unlock();
+	if (reader)
+		n += scnprintf(buf + n, len - n, "reader_excluded: tgid=%d\n",
+			       reader);
+	else
+		n += scnprintf(buf + n, len - n, "reader_excluded: none\n");
+	return n;
+}
+
+/*
+ * What reading either control file shows: the state, the filter, the
+ * reason the last command was rejected and the commands.  Returns the
+ * length, as scnprintf(); @len of a page is always enough.
+ */
+int wo_control_state(char *buf, size_t len)
+{
+	int n;
+
+	mutex_lock(&wo_control_lock);
+	n = scnprintf(buf, len, "state: %s\n",
+		      READ_ONCE(wo_recording) ? "recording" : "stopped");
+	n += wo_filter_format(buf + n, len - n);
+	n += scnprintf(buf + n, len - n, "last_error: %s\nrun_id: %llu\n",
+		       wo_last_error, READ_ONCE(wo_run_id));
+	n += scnprintf(buf + n, len - n,
+		       "commands: start | stop | reset | run <id> [label] | filter pid <pid> | filter tgid <tgid> | filter comm <name> | filter clear\n");
+	mutex_unlock(&wo_control_lock);
+	return n;
 }

@@ -17,11 +17,7 @@
 
 #include "wakeoff.h"
 
-#define WO_CONTROL_MAX	256	/* longest accepted control command */
-
 static struct dentry *wo_dir;
-static DEFINE_MUTEX(wo_control_lock);
-static const char *wo_last_error = "none";	/* static strings only */
 
 /* Sum every u64 counter of struct wo_cpu_stats over the CPUs. */
 static void wo_sum_stats(struct wo_cpu_stats *sum)
@@ -205,29 +201,15 @@ static void wo_show_correlation(struct seq_file *m,
 	}
 }
 
+/* Longest filter and reader lines wo_filter_format() writes, with room. */
+#define WO_FILTER_LINES	128
+
 static void wo_show_filter(struct seq_file *m)
 {
-	const struct wo_filter *f;
+	char buf[WO_FILTER_LINES];
 
-	rcu_read_lock();
-	f = rcu_dereference(wo_filter);
-	if (!f) {
-		seq_puts(m, "filter: none\n");
-	} else {
-		seq_puts(m, "filter:");
-		if (f->pid)
-			seq_printf(m, " pid=%d", f->pid);
-		if (f->tgid)
-			seq_printf(m, " tgid=%d", f->tgid);
-		if (f->comm[0])
-			seq_printf(m, " comm=%s", f->comm);
-		seq_putc(m, '\n');
-	}
-	rcu_read_unlock();
-	if (READ_ONCE(wo_reader_tgid))
-		seq_printf(m, "reader_excluded: tgid=%d\n", READ_ONCE(wo_reader_tgid));
-	else
-		seq_puts(m, "reader_excluded: none\n");
+	wo_filter_format(buf, sizeof(buf));
+	seq_puts(m, buf);
 }
 
 static int wo_summary_show(struct seq_file *m, void *v)
@@ -359,14 +341,13 @@ static const struct file_operations wo_tk_hooks_fops = {
 
 static int wo_control_show(struct seq_file *m, void *v)
 {
-	mutex_lock(&wo_control_lock);
-	seq_printf(m, "state: %s\n",
-		   READ_ONCE(wo_recording) ? "recording" : "stopped");
-	wo_show_filter(m);
-	seq_printf(m, "last_error: %s\n", wo_last_error);
-	seq_printf(m, "run_id: %llu\n", READ_ONCE(wo_run_id));
-	seq_puts(m, "commands: start | stop | reset | run <id> [label] | filter pid <pid> | filter tgid <tgid> | filter comm <name> | filter clear\n");
-	mutex_unlock(&wo_control_lock);
+	char *page = (char *)__get_free_page(GFP_KERNEL);
+
+	if (!page)
+		return -ENOMEM;
+	wo_control_state(page, PAGE_SIZE);
+	seq_puts(m, page);
+	free_page((unsigned long)page);
 	return 0;
 }
 
@@ -378,39 +359,17 @@ static int wo_control_open(struct inode *inode, struct file *file)
 static ssize_t wo_control_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
-	const char *why = "none";
+	/* One byte more than accepted is enough to be rejected as too long. */
+	size_t n = min_t(size_t, count, WO_CONTROL_MAX + 1);
 	char *buf;
-	ssize_t ret;
+	int ret;
 
-	if (count == 0 || count > WO_CONTROL_MAX) {
-		why = count ? "command too long" : "empty command";
-		ret = -EINVAL;
-		goto out_report;
-	}
-	buf = memdup_user_nul(ubuf, count);
+	buf = memdup_user(ubuf, n);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	if (strlen(buf) != count) {
-		why = "NUL byte in command";
-		ret = -EINVAL;
-		goto out_free;
-	}
-
-	mutex_lock(&wo_control_lock);
-	ret = wo_control_parse(buf, &why);
-	mutex_unlock(&wo_control_lock);
-
-out_free:
+	ret = wo_control_exec(buf, n);
 	kfree(buf);
-out_report:
-	mutex_lock(&wo_control_lock);
-	wo_last_error = ret ? why : "none";
-	mutex_unlock(&wo_control_lock);
-	if (ret) {
-		pr_info_ratelimited("control: rejected: %s\n", why);
-		return ret;
-	}
-	return count;
+	return ret ? ret : count;
 }
 
 static const struct file_operations wo_control_fops = {

@@ -6,7 +6,10 @@ export WAKEOFF_KO=/mnt/wakeoff.ko
 mkdir -p results
 echo "guest: $(uname -r), $(nproc) CPUs"
 rc=0
-for t in tests/*; do
+# lockdown_test raises kernel lockdown, which nothing lowers again (and
+# under which no unsigned module loads): it runs last.
+for t in $(ls tests/* | grep -v '/lockdown_test$') tests/lockdown_test; do
+	[ -e "$t" ] || continue
 	name=$(basename "$t")
 	echo "guest: running $name"
 	"$t" >"results/$name.tap" 2>"results/$name.log"

@@ -133,6 +133,40 @@ static void test_file_abi(void)
 	free(buf);
 }
 
+/* The active level is the bracketed one; no file: none. */
+static void test_lockdown_level(void)
+{
+	char f[64] = "/tmp/wo-lockdown-XXXXXX", level[32];
+	int fd = mkstemp(f);
+
+	if (fd < 0 || write(fd, "none [integrity] confidentiality\n", 33) != 33) {
+		CHECK(0, "write the lockdown file");
+		return;
+	}
+	close(fd);
+	CHECK(!strcmp(wo_lockdown_level(f, level, sizeof(level)), "integrity"),
+	      "lockdown: the bracketed level is active");
+	unlink(f);
+	CHECK(!strcmp(wo_lockdown_level(f, level, sizeof(level)), "none"),
+	      "lockdown: no file (no LSM, securityfs unmounted) is none");
+}
+
+static void test_lockdown_msgs(void)
+{
+	char buf[1024];
+
+	wo_lockdown_errmsg(buf, sizeof(buf), "/sys/kernel/debug/wakeoff/control",
+			   "integrity", "/sys/kernel/wakeoff/control");
+	check_msg(buf, "/sys/kernel/debug/wakeoff/control: Operation not permitted: "
+		  "kernel lockdown (integrity", "lockdown: what failed and why");
+	check_msg(buf, "has no /sys/kernel/wakeoff/control", "lockdown: the file missing");
+	check_msg(buf, "sudo rmmod wakeoff; sudo modprobe wakeoff", "lockdown: what to do");
+	wo_restore_errmsg(buf, sizeof(buf), "filter clear", "filtered");
+	check_msg(buf, "the module is left filtered (\"filter clear\" failed, above): "
+		  "once that is fixed, run: sudo wakeoff control filter clear",
+		  "restore: what is left and the command that puts it back");
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -140,6 +174,8 @@ int main(void)
 	test_module_msgs();
 	test_version_msgs();
 	test_file_abi();
+	test_lockdown_level();
+	test_lockdown_msgs();
 	printf("1..%d\n", n_test);
 	return n_fail ? 1 : 0;
 }
