@@ -169,11 +169,12 @@ void wo_agg_close(const struct wakeoff_wakeup *rec);
 void wo_agg_negative_delta(void);
 void wo_agg_show(struct seq_file *m);
 void wo_agg_show_headline(struct seq_file *m);
+void wo_agg_show_memory(struct seq_file *m);
 
 /* wo_stacks.c: waker stack clusters. */
 struct wo_hist_snap;
 extern bool wo_stacks_enabled;
-size_t wo_stacks_alloc(void);
+int wo_stacks_alloc(size_t *shared, size_t *per_cpu);
 void wo_stacks_free(void);
 void wo_stacks_reset(void);
 u32 wo_stack_capture(void);
