@@ -27,10 +27,10 @@
  *           + max_runs * sizeof(struct wo_run_cnt)
  *           + 2 * 4 * (nr_cpu_ids <= 64 ? nr_cpu_ids : 0)   (matrix column)
  *           + WO_STACKS * sizeof(struct wo_stack_cnt)        (wo_stacks.c)
- *   total   = possible CPUs * per_cpu + shared
  *   shared  = sizeof(struct wo_agg) + max_runs * sizeof(struct wo_run_blk)
  *           + sizeof(the stack key table)
- * With the defaults (max_runs=80) per_cpu is about 870 KiB, flat in the
+ *   total   = possible CPUs * per_cpu + shared
+ * With the defaults (max_runs=80) per_cpu is about 847 KiB, flat in the
  * CPU count but for the matrix column (512 bytes at 64 CPUs); README.
  *
  * Reset and the recycling of a run block happen with no close able to
