@@ -69,11 +69,8 @@ static size_t wo_agg_cpu_bytes(void)
 	       2 * wo_matrix_n * sizeof(u32);
 }
 
-/*
- * A block on @cpu's node (any node if that one has no memory online).
- * Not inlined: /proc/vmallocinfo names it, percpu_test counts on it.
- */
-static noinline struct wo_agg_cpu *wo_agg_cpu_alloc(unsigned int cpu)
+/* A block on @cpu's node (any node if that one has no memory online). */
+static struct wo_agg_cpu *wo_agg_cpu_alloc(unsigned int cpu)
 {
 	int node = cpu_to_node(cpu);
 

@@ -232,8 +232,8 @@ static unsigned int wo_stack_walk(unsigned long *ip, unsigned long sp,
 }
 #endif
 
-/* Every cluster's counts for @cpu, on its node; named in vmallocinfo. */
-static noinline struct wo_stack_cnt *wo_stack_cnt_alloc(unsigned int cpu)
+/* Every cluster's counts for @cpu, on its node. */
+static struct wo_stack_cnt *wo_stack_cnt_alloc(unsigned int cpu)
 {
 	int node = cpu_to_node(cpu);
 
