@@ -76,7 +76,8 @@ static struct wo_agg_cpu *wo_agg_cpu_alloc(unsigned int cpu)
 
 	if (node != NUMA_NO_NODE && !node_online(node))
 		node = NUMA_NO_NODE;
-	return vzalloc_node(wo_agg_cpu_bytes(), node);
+	/* Not zeroed twice: wo_agg_reset() clears it before any use. */
+	return vmalloc_node(wo_agg_cpu_bytes(), node);
 }
 
 int wo_agg_alloc(void)
@@ -140,24 +141,20 @@ u64 wo_agg_negative_sum(void)
 	return n;
 }
 
-static void wo_run_cnt_init(struct wo_run_cnt *rc)
+/* The empty min/max of a zeroed run block. */
+static void wo_run_cnt_minmax(struct wo_run_cnt *rc)
 {
 	unsigned int f;
 
-	memset(rc, 0, sizeof(*rc));
 	for (f = 0; f < WO_OFF_SERIES; f++) {
 		rc->off_min[f] = S64_MAX;
 		rc->off_max[f] = S64_MIN;
 	}
 }
 
-/* Run block @i: its counts zeroed on every CPU, then its identity. */
-static void wo_run_blk_init(unsigned int i, u64 id, const char *label)
+/* Run block @i's identity (its counts are per CPU). */
+static void wo_run_blk_set(unsigned int i, u64 id, const char *label)
 {
-	unsigned int cpu;
-
-	for_each_possible_cpu(cpu)
-		wo_run_cnt_init(&per_cpu(wo_agg_pcpu, cpu)->runs[i]);
 	memset(&wo_runs[i], 0, sizeof(wo_runs[i]));
 	strscpy(wo_runs[i].label, label, sizeof(wo_runs[i].label));
 	wo_runs[i].id = id;
@@ -175,6 +172,8 @@ static void wo_agg_cpu_reset(unsigned int cpu)
 			c->off[i][f].max = S64_MIN;
 		}
 	}
+	for (i = 0; i < wo_max_runs; i++)
+		wo_run_cnt_minmax(&c->runs[i]);
 	per_cpu(wo_agg_neg, cpu) = 0;
 	per_cpu(wo_agg_drop, cpu) = 0;
 }
@@ -193,9 +192,9 @@ void wo_agg_reset(void)
 	for_each_possible_cpu(cpu)
 		wo_agg_cpu_reset(cpu);
 	for (i = 0; i < wo_max_runs; i++)
-		wo_run_blk_init(i, WO_RUN_NONE, "");
+		wo_run_blk_set(i, WO_RUN_NONE, "");
 	wo_run_cur = 0;
-	wo_run_blk_init(0, READ_ONCE(wo_run_id), wo_run_label);
+	wo_run_blk_set(0, READ_ONCE(wo_run_id), wo_run_label);
 	wo_stacks_reset();
 }
 
@@ -205,7 +204,7 @@ void wo_agg_reset(void)
  */
 void wo_agg_run_begin(u64 id, const char *label)
 {
-	unsigned int i, next;
+	unsigned int i, next, cpu;
 
 	for (i = 0; i < wo_max_runs; i++) {
 		if (READ_ONCE(wo_runs[i].id) == id) {
@@ -219,7 +218,13 @@ void wo_agg_run_begin(u64 id, const char *label)
 	/* Unpublish, wait out every close that may still write it. */
 	WRITE_ONCE(wo_runs[next].id, WO_RUN_NONE);
 	synchronize_rcu();
-	wo_run_blk_init(next, WO_RUN_NONE, label);
+	for_each_possible_cpu(cpu) {
+		struct wo_run_cnt *rc = &per_cpu(wo_agg_pcpu, cpu)->runs[next];
+
+		memset(rc, 0, sizeof(*rc));
+		wo_run_cnt_minmax(rc);
+	}
+	wo_run_blk_set(next, WO_RUN_NONE, label);
 	/* Pairs with wo_run_find(): the block is initialized before. */
 	smp_store_release(&wo_runs[next].id, id);
 	WRITE_ONCE(wo_run_cur, next);

@@ -239,7 +239,8 @@ static struct wo_stack_cnt *wo_stack_cnt_alloc(unsigned int cpu)
 
 	if (node != NUMA_NO_NODE && !node_online(node))
 		node = NUMA_NO_NODE;
-	return vzalloc_node(WO_STACKS * sizeof(struct wo_stack_cnt), node);
+	/* Not zeroed twice: wo_stacks_reset() clears it before any use. */
+	return vmalloc_node(WO_STACKS * sizeof(struct wo_stack_cnt), node);
 }
 
 /* The key table (shared) and the counts per possible CPU; their sizes. */
