@@ -169,6 +169,7 @@ void wo_agg_close(const struct wakeoff_wakeup *rec);
 void wo_agg_negative_delta(void);
 void wo_agg_show(struct seq_file *m);
 void wo_agg_show_headline(struct seq_file *m);
+void wo_agg_show_memory(struct seq_file *m);
 
 /* wo_stacks.c: waker (and blocking) stack clusters. */
 struct wo_hist_snap;
@@ -182,13 +183,13 @@ struct wo_stack_stats {
 	u64 unwound;
 	u64 cached;
 	u64 collisions;
+	u64 overflow;	/* captures that found the cluster table full */
 };
 
 /* A cluster table that wo_stack_capture_src() fills. */
 enum { WO_STACK_SRC_WAKER = 1, WO_STACK_SRC_BLOCK = 2 };
 struct wo_stack_src {
 	struct wo_stack_key *key;	/* WO_STACKS keys; NULL: off */
-	atomic64_t *overflow;		/* captures that found it full */
 	struct wo_stack_stats __percpu *stats;
 	u8 tag;				/* WO_STACK_SRC_*: per-CPU cache key */
 };
@@ -198,7 +199,7 @@ void wo_stacks_cache_void(void);
 void wo_seq_frame(struct seq_file *m, const char *pre, unsigned long ip,
 		  bool offset);
 extern bool wo_stacks_enabled;
-size_t wo_stacks_alloc(void);
+int wo_stacks_alloc(size_t *shared, size_t *per_cpu);
 void wo_stacks_free(void);
 void wo_stacks_reset(void);
 u32 wo_stack_capture(void);

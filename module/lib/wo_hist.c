@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wakeoff: log-linear histograms.  Writers (probes, any CPU) do one
- * atomic increment and, rarely, a cmpxchg on the maximum; readers take a
- * snapshot and compute nearest-rank percentiles on it.  A snapshot of a
+ * wakeoff: log-linear histograms.  Per-CPU copies (wo_phist) take plain
+ * increments from their own CPU; the shared ones (wo_hist) one atomic
+ * increment and, rarely, a cmpxchg on the maximum.  Readers sum the
+ * copies into a snapshot and compute nearest-rank percentiles on it.  A snapshot of a
  * histogram being written is not atomic as a whole, which only means a
  * percentile may miss the few samples added while it was read.
  */
@@ -33,6 +34,22 @@ void wo_hist_snap_add(struct wo_hist_snap *dst, const struct wo_hist *h)
 
 	for (i = 0; i < WAKEOFF_HIST_BUCKETS; i++) {
 		u32 c = atomic_read(&h->b[i]);
+
+		dst->b[i] += c;
+		dst->n += c;
+	}
+	if (max > dst->max)
+		dst->max = max;
+}
+
+/* Another CPU may be adding: each word is read once, a sum of the moment. */
+void wo_phist_snap_add(struct wo_hist_snap *dst, const struct wo_phist *h)
+{
+	u64 max = READ_ONCE(h->max);
+	unsigned int i;
+
+	for (i = 0; i < WAKEOFF_HIST_BUCKETS; i++) {
+		u32 c = READ_ONCE(h->b[i]);
 
 		dst->b[i] += c;
 		dst->n += c;

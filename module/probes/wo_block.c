@@ -53,10 +53,9 @@ static DEFINE_PER_CPU(struct wo_block_stats, wo_block_stats);
 
 /* The blocking stack clusters: a table of their own (wo_stacks.c). */
 static struct wo_stack_key *wo_bstack_keys;
-static atomic64_t wo_bstack_overflow;
 static DEFINE_PER_CPU(struct wo_stack_stats, wo_bstack_stats);
 static struct wo_stack_src wo_block_src = {
-	.overflow = &wo_bstack_overflow, .stats = &wo_bstack_stats,
+	.stats = &wo_bstack_stats,
 	.tag = WO_STACK_SRC_BLOCK,
 };
 
@@ -188,7 +187,6 @@ void wo_block_reset(void)
 	wo_block_flush();
 	if (wo_bstack_keys)
 		memset(wo_bstack_keys, 0, WO_STACKS * sizeof(*wo_bstack_keys));
-	atomic64_set(&wo_bstack_overflow, 0);
 	for_each_possible_cpu(cpu) {
 		memset(per_cpu_ptr(&wo_block_stats, cpu), 0,
 		       sizeof(struct wo_block_stats));
@@ -388,12 +386,13 @@ void wo_block_stack_stats(u64 *overflow, u64 *unwound, u64 *cached)
 {
 	int cpu;
 
-	*overflow = atomic64_read(&wo_bstack_overflow);
+	*overflow = 0;
 	*unwound = 0;
 	*cached = 0;
 	for_each_possible_cpu(cpu) {
 		const struct wo_stack_stats *s = per_cpu_ptr(&wo_bstack_stats, cpu);
 
+		*overflow += READ_ONCE(s->overflow);
 		*unwound += READ_ONCE(s->unwound);
 		*cached += READ_ONCE(s->cached);
 	}

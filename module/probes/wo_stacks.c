@@ -49,19 +49,26 @@
 
 #define WO_STACK_SAVE	(WO_STACK_DEPTH + 8)	/* room for our own frames */
 
-/* What is counted into a cluster; its frames are in the key. */
-struct wo_stack {
-	atomic64_t count, sync, migrated;
-	struct wo_hist lat;		/* wakeup -> switch-in, ns */
+/*
+ * What is counted into a cluster, one copy per CPU (written by
+ * wo_stack_account() under wo_agg_close()'s guard: own CPU, IRQs off);
+ * its frames are in the key, shared.
+ */
+struct wo_stack_cnt {
+	u64 count, sync, migrated;
+	struct wo_phist lat;		/* wakeup -> switch-in, ns */
+};
+
+struct wo_stack_tot {
+	u64 count, sync, migrated;
 };
 
 struct wo_stacks_mem {
 	struct wo_stack_key key[WO_STACKS];
-	struct wo_stack st[WO_STACKS];
 };
 
 static struct wo_stacks_mem *wo_stacks;
-static atomic64_t wo_stacks_overflow;
+static DEFINE_PER_CPU(struct wo_stack_cnt *, wo_stack_cnt);
 /* The key of the stacks' 64-bit hash, random per load. */
 static siphash_key_t wo_stack_hkey;
 bool wo_stacks_enabled = true;
@@ -70,7 +77,7 @@ static DEFINE_PER_CPU(struct wo_stack_stats, wo_stack_stats);
 
 /* The waker stacks: the table and counters wo_stack_capture() uses. */
 static struct wo_stack_src wo_waker_src = {
-	.overflow = &wo_stacks_overflow, .stats = &wo_stack_stats,
+	.stats = &wo_stack_stats,
 	.tag = WO_STACK_SRC_WAKER,
 };
 
@@ -221,21 +228,49 @@ static unsigned int wo_stack_walk(unsigned long *ip, unsigned long sp,
 }
 #endif
 
-size_t wo_stacks_alloc(void)
+/* Every cluster's counts for @cpu, on its node. */
+static struct wo_stack_cnt *wo_stack_cnt_alloc(unsigned int cpu)
 {
+	int node = cpu_to_node(cpu);
+
+	if (node != NUMA_NO_NODE && !node_online(node))
+		node = NUMA_NO_NODE;
+	/* Not zeroed twice: wo_stacks_reset() clears it before any use. */
+	return vmalloc_node(WO_STACKS * sizeof(struct wo_stack_cnt), node);
+}
+
+/* The key table (shared) and the counts per possible CPU; their sizes. */
+int wo_stacks_alloc(size_t *shared, size_t *per_cpu)
+{
+	unsigned int cpu;
+
 #ifdef CONFIG_UNWINDER_ORC
 	wo_find_syscall_entry();
 #endif
 	get_random_bytes(&wo_stack_hkey, sizeof(wo_stack_hkey));
 	wo_stacks = vzalloc(sizeof(*wo_stacks));
-	if (wo_stacks)
-		wo_waker_src.key = wo_stacks->key;
-	return wo_stacks ? sizeof(*wo_stacks) : 0;
+	if (!wo_stacks)
+		return -ENOMEM;
+	wo_waker_src.key = wo_stacks->key;
+	for_each_possible_cpu(cpu) {
+		per_cpu(wo_stack_cnt, cpu) = wo_stack_cnt_alloc(cpu);
+		if (!per_cpu(wo_stack_cnt, cpu))
+			return -ENOMEM;	/* the caller frees */
+	}
+	*shared = sizeof(*wo_stacks);
+	*per_cpu = WO_STACKS * sizeof(struct wo_stack_cnt);
+	return 0;
 }
 
 void wo_stacks_free(void)
 {
 	wo_waker_src.key = NULL;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		vfree(per_cpu(wo_stack_cnt, cpu));
+		per_cpu(wo_stack_cnt, cpu) = NULL;
+	}
 	vfree(wo_stacks);
 	wo_stacks = NULL;
 }
@@ -255,10 +290,13 @@ void wo_stacks_reset(void)
 
 	if (wo_stacks)
 		memset(wo_stacks, 0, sizeof(*wo_stacks));
-	atomic64_set(&wo_stacks_overflow, 0);
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		memset(per_cpu_ptr(&wo_stack_stats, cpu), 0,
 		       sizeof(struct wo_stack_stats));
+		if (per_cpu(wo_stack_cnt, cpu))
+			memset(per_cpu(wo_stack_cnt, cpu), 0,
+			       WO_STACKS * sizeof(struct wo_stack_cnt));
+	}
 	wo_stacks_cache_void();
 }
 
@@ -274,7 +312,7 @@ static u32 wo_stack_find(const struct wo_stack_src *src,
 	if (unlikely(coll))
 		this_cpu_add(src->stats->collisions, coll);
 	if (!id)
-		atomic64_inc(src->overflow);
+		this_cpu_inc(src->stats->overflow);
 	return id;
 }
 
@@ -307,7 +345,7 @@ u32 wo_stack_capture_src(const struct wo_stack_src *src)
 			this_cpu_inc(src->stats->cached);
 			if (id != WO_SCACHE_FULL)
 				return id;
-			atomic64_inc(src->overflow);
+			this_cpu_inc(src->stats->overflow);
 			return 0;
 		}
 	}
@@ -348,18 +386,44 @@ u32 wo_stack_capture(void)
 void wo_stack_account(u32 id, bool sync, bool migrated, bool switched,
 		      u64 wakeup_to_switch)
 {
-	struct wo_stack *c;
+	struct wo_stack_cnt *c;
 
 	if (!id || id > WO_STACKS || !wo_stacks)
 		return;
-	c = &wo_stacks->st[id - 1];
-	atomic64_inc(&c->count);
+	c = this_cpu_read(wo_stack_cnt);
+	if (!c)
+		return;
+	c += id - 1;
+	c->count++;
 	if (sync)
-		atomic64_inc(&c->sync);
+		c->sync++;
 	if (migrated)
-		atomic64_inc(&c->migrated);
+		c->migrated++;
 	if (switched)
-		wo_hist_add(&c->lat, wakeup_to_switch);
+		wo_phist_add(&c->lat, wakeup_to_switch);
+}
+
+/* Cluster index @i's counts summed over CPUs; its latencies into @snap. */
+static void wo_stack_sum(unsigned int i, struct wo_stack_tot *sum,
+			 struct wo_hist_snap *snap)
+{
+	const struct wo_stack_cnt *c;
+	unsigned int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	if (snap)
+		memset(snap, 0, sizeof(*snap));
+	for_each_possible_cpu(cpu) {
+		c = per_cpu(wo_stack_cnt, cpu);
+		if (!c)
+			continue;
+		c += i;
+		sum->count += READ_ONCE(c->count);
+		sum->sync += READ_ONCE(c->sync);
+		sum->migrated += READ_ONCE(c->migrated);
+		if (snap)
+			wo_phist_snap_add(snap, &c->lat);
+	}
 }
 
 static unsigned int wo_pct(u64 part, u64 whole)
@@ -396,58 +460,62 @@ void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 			struct wo_hist_snap *snap)
 {
 	bool used[WO_STACKS] = { };
+	u64 count[WO_STACKS] = { };
 	unsigned int rank, i, j = 0, nclusters = 0;
-	u64 unwound = 0, cached = 0, collisions = 0;
+	struct wo_stack_stats tot = { };
+	struct wo_stack_tot sum;
 	int cpu;
 
 	if (!wo_stacks)
 		return;
-	for (i = 0; i < WO_STACKS; i++)
+	for (i = 0; i < WO_STACKS; i++) {
 		/* Pairs with the release in wo_stack_table_find(). */
-		nclusters += !!smp_load_acquire(&wo_stacks->key[i].ready);
+		if (!smp_load_acquire(&wo_stacks->key[i].ready))
+			continue;
+		nclusters++;
+		wo_stack_sum(i, &sum, NULL);
+		count[i] = sum.count;
+	}
+	for_each_possible_cpu(cpu) {
+		const struct wo_stack_stats *st = per_cpu_ptr(&wo_stack_stats, cpu);
+
+		tot.unwound += READ_ONCE(st->unwound);
+		tot.cached += READ_ONCE(st->cached);
+		tot.collisions += READ_ONCE(st->collisions);
+		tot.overflow += READ_ONCE(st->overflow);
+	}
 	seq_printf(m, "stacks.enabled: %s\n",
 		   READ_ONCE(wo_stacks_enabled) ? "yes" : "no");
 	seq_printf(m, "stacks.clusters: %u\n", nclusters);
 	seq_printf(m, "stacks.capacity: %u\n", WO_STACKS);
-	seq_printf(m, "stacks.overflow: %lld\n",
-		   atomic64_read(&wo_stacks_overflow));
-	for_each_possible_cpu(cpu) {
-		const struct wo_stack_stats *st = per_cpu_ptr(&wo_stack_stats, cpu);
-
-		unwound += READ_ONCE(st->unwound);
-		cached += READ_ONCE(st->cached);
-		collisions += READ_ONCE(st->collisions);
-	}
-	seq_printf(m, "stacks.unwound: %llu\n", unwound);
-	seq_printf(m, "stacks.cached: %llu\n", cached);
-	seq_printf(m, "stacks.collisions: %llu\n", collisions);
+	seq_printf(m, "stacks.overflow: %llu\n", tot.overflow);
+	seq_printf(m, "stacks.unwound: %llu\n", tot.unwound);
+	seq_printf(m, "stacks.cached: %llu\n", tot.cached);
+	seq_printf(m, "stacks.collisions: %llu\n", tot.collisions);
 	for (rank = 1; rank <= top; rank++) {
-		struct wo_stack *best = NULL;
-		u64 bc = 0, cnt;
+		bool found = false;
+		u64 bc = 0;
 
 		for (i = 0; i < WO_STACKS; i++) {
-			struct wo_stack *c = &wo_stacks->st[i];
-
 			/* Pairs with the release in wo_stack_table_find(). */
 			if (used[i] || !smp_load_acquire(&wo_stacks->key[i].ready))
 				continue;
-			cnt = atomic64_read(&c->count);
-			if (!best || cnt > bc) {
-				best = c;
-				bc = cnt;
+			if (!found || count[i] > bc) {
+				found = true;
+				bc = count[i];
 				j = i;
 			}
 		}
-		if (!best || !bc)
+		if (!found || !bc)
 			break;
 		used[j] = true;
-		wo_hist_snap(&best->lat, snap);
+		wo_stack_sum(j, &sum, snap);
 		seq_printf(m, "stack.%u.id: %u\n", rank, j + 1);
 		seq_printf(m, "stack.%u.count: %llu\n", rank, bc);
 		seq_printf(m, "stack.%u.wf_sync_pct: %u\n", rank,
-			   wo_pct(atomic64_read(&best->sync), bc));
+			   wo_pct(sum.sync, bc));
 		seq_printf(m, "stack.%u.wf_migrated_pct: %u\n", rank,
-			   wo_pct(atomic64_read(&best->migrated), bc));
+			   wo_pct(sum.migrated, bc));
 		seq_printf(m, "stack.%u.median_wakeup_to_switch_ns: %llu\n",
 			   rank, wo_hist_pct(snap, 50));
 		seq_printf(m, "stack.%u.frames:", rank);
@@ -470,16 +538,14 @@ void wo_stacks_show_all(struct seq_file *m)
 		return;
 	for (i = 0; i < WO_STACKS; i++) {
 		struct wo_stack_key *k = &wo_stacks->key[i];
-		struct wo_stack *c = &wo_stacks->st[i];
-		u64 cnt;
+		struct wo_stack_tot sum;
 
 		/* Pairs with the release in wo_stack_table_find(). */
 		if (!smp_load_acquire(&k->ready))
 			continue;
-		cnt = atomic64_read(&c->count);
+		wo_stack_sum(i, &sum, NULL);
 		seq_printf(m, "cluster %u: count %llu wf_sync %llu wf_migrated %llu\n",
-			   i + 1, cnt, atomic64_read(&c->sync),
-			   atomic64_read(&c->migrated));
+			   i + 1, sum.count, sum.sync, sum.migrated);
 		for (f = 0; f < k->nr; f++) {
 			wo_seq_frame(m, "  ", k->ip[f], true);
 			seq_putc(m, '\n');
