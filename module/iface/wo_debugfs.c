@@ -221,6 +221,8 @@ static void wo_show_filter(struct seq_file *m)
 			seq_printf(m, " tgid=%d", f->tgid);
 		if (f->comm[0])
 			seq_printf(m, " comm=%s", f->comm);
+		if (f->cgrp)
+			seq_printf(m, " cgroup=%s", f->cgroup_path);
 		seq_putc(m, '\n');
 	}
 	rcu_read_unlock();
@@ -364,7 +366,7 @@ static int wo_control_show(struct seq_file *m, void *v)
 	wo_show_filter(m);
 	seq_printf(m, "last_error: %s\n", wo_last_error);
 	seq_printf(m, "run_id: %llu\n", READ_ONCE(wo_run_id));
-	seq_puts(m, "commands: start | stop | reset | run <id> [label] | filter pid <pid> | filter tgid <tgid> | filter comm <name> | filter clear\n");
+	seq_puts(m, "commands: start | stop | reset | run <id> [label] | filter pid <pid> | filter tgid <tgid> | filter comm <name> | filter cgroup <path> | filter clear\n");
 	mutex_unlock(&wo_control_lock);
 	return 0;
 }
