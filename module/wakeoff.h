@@ -58,14 +58,23 @@ struct wo_cpu_stats {
 
 DECLARE_PER_CPU(struct wo_cpu_stats, wo_stats);
 
+/* Longest cgroup path "filter cgroup" keeps (the command is <= 256). */
+#define WO_CGROUP_PATH_LEN	256
+
+struct cgroup;
+
 /*
- * Task filter.  Replaced as a whole under RCU so a probe never sees a
- * half-written filter; a NULL pointer means "match every task".
+ * Task filter, applied to the woken task.  Replaced as a whole under RCU
+ * so a probe never sees a half-written filter; a NULL pointer means
+ * "match every task".  Each filter holds its own reference on @cgrp,
+ * dropped after the grace period that retires the filter.
  */
 struct wo_filter {
 	pid_t pid;		/* 0: any */
 	pid_t tgid;		/* 0: any */
 	char comm[TASK_COMM_LEN];	/* "": any */
+	struct cgroup *cgrp;	/* cgroup v2, descendants included; NULL: any */
+	char cgroup_path[WO_CGROUP_PATH_LEN];	/* as written, for display */
 	struct rcu_head rcu;
 };
 

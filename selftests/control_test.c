@@ -111,6 +111,7 @@ TEST_F(ctl, bad_commands_rejected)
 		"filter pid 99999999999999", "filter tgid abc",
 		"filter comm", "filter comm 0123456789abcdef",
 		"filter comm a b", "filter clear all", "filter uid 0",
+		"filter cgroup", "filter cgroup relative", "filter cgroup / /",
 		"start\nstop", "reset\n\n",
 		"run", "run x", "run -1", "run 18446744073709551616", "run 1x",
 		"run 1 0123456789012345678901234567890123456789012345678901234567890123",

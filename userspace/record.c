@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgpath.h"
 #include "cmds.h"
 #include "modfs.h"
 #include "wofile.h"
@@ -49,7 +50,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: wakeoff record [-o FILE] [-d SECONDS] [--pid PID] [--tgid TGID]\n"
-		"                      [--comm NAME] [--run ID [--label LABEL]] [-q]\n"
+		"                      [--comm NAME] [-G CGROUP] [--run ID [--label LABEL]] [-q]\n"
 		"                      [-- COMMAND [ARGS...]]\n"
 		"\n"
 		"Drain every per-CPU event stream of the wakeoff module into FILE\n"
@@ -60,6 +61,9 @@ static void usage(FILE *f)
 		"                      (cleared again at the end); with --pid or --tgid\n"
 		"                      the process's libc clock_gettime() is hooked too\n"
 		"                      (user reads through the vDSO; removed at the end)\n"
+		"  -G, --cgroup CGROUP only wakeups of tasks in cgroup v2 CGROUP or below:\n"
+		"                      a directory of the cgroup2 mount or the path\n"
+		"                      /proc/PID/cgroup shows; all filters combine (AND)\n"
 		"      --no-uprobe     do not hook libc\n"
 		"      --run ID        tag the recording with run ID (u64)\n"
 		"      --label LABEL   and a label (< 64 printable bytes, no spaces)\n"
@@ -179,6 +183,7 @@ int cmd_record(int argc, char **argv)
 		{ "pid", required_argument, NULL, 'P' },
 		{ "tgid", required_argument, NULL, 'T' },
 		{ "comm", required_argument, NULL, 'C' },
+		{ "cgroup", required_argument, NULL, 'G' },
 		{ "run", required_argument, NULL, 'r' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -187,7 +192,8 @@ int cmd_record(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out_path = "wakeoff.data", *pid = NULL, *tgid = NULL;
-	const char *comm = NULL, *run = NULL, *label = NULL;
+	const char *comm = NULL, *run = NULL, *label = NULL, *cgroup = NULL;
+	char cg[243];	/* "filter cgroup " + this fits the module's 256 */
 	double duration = 0, t0, last_prog = 0, el;
 	struct cpu_cnt *c0 = NULL, *c1 = NULL;
 	uint64_t *got = NULL, bad = 0, total = 0, last_total = 0, bytes = 0;
@@ -207,7 +213,7 @@ int cmd_record(int argc, char **argv)
 	time_t now;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+o:d:qh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+o:d:qhG:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			out_path = optarg;
@@ -233,6 +239,9 @@ int cmd_record(int argc, char **argv)
 		case 'C':
 			comm = optarg;
 			break;
+		case 'G':
+			cgroup = optarg;
+			break;
 		case 'r':
 			run = optarg;
 			break;
@@ -256,6 +265,14 @@ int cmd_record(int argc, char **argv)
 	if (label && !run) {
 		fprintf(stderr, "wakeoff record: --label needs --run ID\n");
 		return 2;
+	}
+	if (cgroup) {
+		char why[1024];
+
+		if (wo_cgpath_resolve(cgroup, cg, sizeof(cg), why, sizeof(why))) {
+			fprintf(stderr, "wakeoff record: -G: %s\n", why);
+			return 2;
+		}
 	}
 	if (!strcmp(out_path, "-")) {
 		fprintf(stderr, "wakeoff record: the record file is binary; give a file name\n");
@@ -305,8 +322,8 @@ int cmd_record(int argc, char **argv)
 	}
 
 	/* Filters and run id first, so that the whole file is under them. */
-	if (pid || tgid || comm) {
-		char cmd[128];
+	if (pid || tgid || comm || cgroup) {
+		char cmd[300];
 
 		if (wo_mod_control("filter clear"))
 			goto out;
@@ -323,6 +340,11 @@ int cmd_record(int argc, char **argv)
 		}
 		if (comm) {
 			snprintf(cmd, sizeof(cmd), "filter comm %.100s", comm);
+			if (wo_mod_control(cmd))
+				goto out;
+		}
+		if (cgroup) {
+			snprintf(cmd, sizeof(cmd), "filter cgroup %s", cg);
 			if (wo_mod_control(cmd))
 				goto out;
 		}

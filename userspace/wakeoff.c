@@ -36,7 +36,7 @@ static void usage(FILE *f)
 		"  flamegraph FILE [--folded] [-o OUT]: off-CPU flame graph (SVG)\n"
 		"  summary    print the module's summary, or the values of KEYs\n"
 		"  control    send a command: start, stop, reset, run <id> [label],\n"
-		"             filter pid|tgid|comm <value>, filter clear\n"
+		"             filter pid|tgid|comm|cgroup <value>, filter clear\n"
 		"  uprobe     add [--all] PATH:SYMBOL [KIND] | libc [--pid PID] | clear:\n"
 		"             user clock hooks (clock_gettime through the vDSO)\n"
 		"\n"

@@ -9,7 +9,8 @@
  *
  *   start | stop | reset
  *   run <id> [label]		(id < 2^64 - 1: WO_RUN_NONE is reserved)
- *   filter pid <pid> | filter tgid <tgid> | filter comm <name> | filter clear
+ *   filter pid <pid> | filter tgid <tgid> | filter comm <name> |
+ *   filter cgroup <path> | filter clear	(criteria AND; all on the woken task)
  *   uprobe add <path> <offset> <kind> [all] | uprobe clear  (wo_uprobes.c)
  *
  * stop closes every open correlation (outcome "flushed") so that the
@@ -20,6 +21,7 @@
  * /sys/kernel/wakeoff/control (wo_sysfs.c).  Both go through
  * wo_control_exec() and wo_control_state(): one mutex, one last error.
  */
+#include <linux/cgroup.h>
 #include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/mutex.h>
@@ -38,26 +40,52 @@ char wo_run_label[WAKEOFF_LABEL_LEN];
 DEFINE_MUTEX(wo_control_lock);
 static const char *wo_last_error = "none";	/* static strings only */
 
-/* Publish a copy of @tmpl, or "match all" when @tmpl is NULL. */
+static void wo_filter_put(struct wo_filter *f)
+{
+	if (f->cgrp)
+		cgroup_put(f->cgrp);
+	kfree(f);
+}
+
+/* After the grace period no probe can still compare against @cgrp. */
+static void wo_filter_free_rcu(struct rcu_head *head)
+{
+	wo_filter_put(container_of(head, struct wo_filter, rcu));
+}
+
+/*
+ * Publish a copy of @tmpl, or "match all" when @tmpl is NULL.  The copy
+ * takes over @tmpl's cgroup reference, which is dropped on failure.
+ */
 int wo_filter_set(const struct wo_filter *tmpl)
 {
 	struct wo_filter *new = NULL, *old;
 
 	if (tmpl) {
 		new = kmemdup(tmpl, sizeof(*tmpl), GFP_KERNEL);
-		if (!new)
+		if (!new) {
+			if (tmpl->cgrp)
+				cgroup_put(tmpl->cgrp);
 			return -ENOMEM;
+		}
 	}
 	old = rcu_replace_pointer(wo_filter, new, true);
 	if (old)
-		kfree_rcu(old, rcu);
+		call_rcu(&old->rcu, wo_filter_free_rcu);
 	return 0;
 }
 
-/* Module exit only: no probe can be running any more. */
+/*
+ * Module exit only: no probe can be running any more.  rcu_barrier():
+ * no wo_filter_free_rcu() may run once the module's text is gone.
+ */
 void wo_filter_free(void)
 {
-	kfree(rcu_replace_pointer(wo_filter, NULL, true));
+	struct wo_filter *f = rcu_replace_pointer(wo_filter, NULL, true);
+
+	if (f)
+		wo_filter_put(f);
+	rcu_barrier();
 }
 
 /*
@@ -168,16 +196,120 @@ static int wo_parse_pid(const char *tok, pid_t *out, const char **why)
 	return 0;
 }
 
-static int wo_cmd_filter(char **rest, const char **why)
+static int wo_parse_comm(const char *arg, char *comm, const char **why)
+{
+	const char *c;
+
+	if (!arg) {
+		*why = "missing task name";
+		return -EINVAL;
+	}
+	if (strlen(arg) >= TASK_COMM_LEN) {
+		*why = "task name longer than 15 bytes";
+		return -EINVAL;
+	}
+	for (c = arg; *c; c++) {
+		if (!isprint(*c)) {
+			*why = "task name has a non-printable byte";
+			return -EINVAL;
+		}
+	}
+	strscpy(comm, arg, TASK_COMM_LEN);
+	return 0;
+}
+
+/*
+ * A cgroup v2 path, relative to the cgroup2 root as the writer's cgroup
+ * namespace sees it (the form of /proc/PID/cgroup's "0::/..." line), not
+ * a path in the mounted file system.  Takes a reference into f->cgrp.
+ */
+static int wo_parse_cgroup(const char *arg, struct wo_filter *f,
+			   const char **why)
+{
+	struct cgroup *cg;
+	const char *c;
+
+	if (!arg) {
+		*why = "missing cgroup path";
+		return -EINVAL;
+	}
+	if (arg[0] != '/') {
+		*why = "cgroup path must start with / (the form of /proc/PID/cgroup)";
+		return -EINVAL;
+	}
+	if (strlen(arg) >= sizeof(f->cgroup_path)) {
+		*why = "cgroup path too long";
+		return -EINVAL;
+	}
+	for (c = arg; *c; c++) {
+		if (!isprint(*c)) {
+			*why = "cgroup path has a non-printable byte";
+			return -EINVAL;
+		}
+	}
+	cg = cgroup_get_from_path(arg);
+	if (IS_ERR(cg)) {
+		if (PTR_ERR(cg) == -ENOTDIR) {
+			*why = "cgroup path names a file, not a cgroup";
+			return -EINVAL;
+		}
+		*why = "no such cgroup v2 (relative to the cgroup2 root; cgroup2 mounted?)";
+		return -ENOENT;
+	}
+	f->cgrp = cg;
+	strscpy(f->cgroup_path, arg, sizeof(f->cgroup_path));
+	return 0;
+}
+
+/* One criterion @what = @arg into the zeroed @f. */
+static int wo_parse_criterion(const char *what, const char *arg,
+			      struct wo_filter *f, const char **why)
+{
+	if (!strcmp(what, "pid"))
+		return wo_parse_pid(arg, &f->pid, why);
+	if (!strcmp(what, "tgid"))
+		return wo_parse_pid(arg, &f->tgid, why);
+	if (!strcmp(what, "comm"))
+		return wo_parse_comm(arg, f->comm, why);
+	if (!strcmp(what, "cgroup"))
+		return wo_parse_cgroup(arg, f, why);
+	*why = "unknown filter (pid, tgid, comm, cgroup, clear)";
+	return -EINVAL;
+}
+
+/*
+ * Criteria combine (logical AND): what @f does not set comes from the
+ * current filter, stable under the control mutex the caller holds.
+ */
+static void wo_filter_merge(struct wo_filter *f)
 {
 	const struct wo_filter *cur;
+
+	cur = rcu_dereference_protected(wo_filter, true);
+	if (!cur)
+		return;
+	if (!f->pid)
+		f->pid = cur->pid;
+	if (!f->tgid)
+		f->tgid = cur->tgid;
+	if (!f->comm[0])
+		memcpy(f->comm, cur->comm, sizeof(f->comm));
+	if (!f->cgrp && cur->cgrp) {
+		cgroup_get(cur->cgrp);
+		f->cgrp = cur->cgrp;
+		memcpy(f->cgroup_path, cur->cgroup_path, sizeof(f->cgroup_path));
+	}
+}
+
+static int wo_cmd_filter(char **rest, const char **why)
+{
 	struct wo_filter f = { };
 	char *what = wo_next_token(rest);
 	char *arg;
 	int ret;
 
 	if (!what) {
-		*why = "filter needs pid, tgid, comm or clear";
+		*why = "filter needs pid, tgid, comm, cgroup or clear";
 		return -EINVAL;
 	}
 	if (!strcmp(what, "clear")) {
@@ -187,51 +319,16 @@ static int wo_cmd_filter(char **rest, const char **why)
 		}
 		return wo_filter_set(NULL);
 	}
-
-	/* Start from the current filter: criteria combine (logical AND). */
-	rcu_read_lock();
-	cur = rcu_dereference(wo_filter);
-	if (cur) {
-		f.pid = cur->pid;
-		f.tgid = cur->tgid;
-		memcpy(f.comm, cur->comm, sizeof(f.comm));
-	}
-	rcu_read_unlock();
-
 	arg = wo_next_token(rest);
-	if (!strcmp(what, "pid")) {
-		ret = wo_parse_pid(arg, &f.pid, why);
-	} else if (!strcmp(what, "tgid")) {
-		ret = wo_parse_pid(arg, &f.tgid, why);
-	} else if (!strcmp(what, "comm")) {
-		const char *c;
-
-		ret = 0;
-		if (!arg) {
-			*why = "missing task name";
-			return -EINVAL;
-		}
-		if (strlen(arg) >= TASK_COMM_LEN) {
-			*why = "task name longer than 15 bytes";
-			return -EINVAL;
-		}
-		for (c = arg; *c; c++) {
-			if (!isprint(*c)) {
-				*why = "task name has a non-printable byte";
-				return -EINVAL;
-			}
-		}
-		strscpy(f.comm, arg, sizeof(f.comm));
-	} else {
-		*why = "unknown filter (pid, tgid, comm, clear)";
-		return -EINVAL;
-	}
-	if (ret)
-		return ret;
-	if (wo_next_token(rest)) {
+	/* Before parsing: a parsed cgroup holds a reference. */
+	if (arg && wo_next_token(rest)) {
 		*why = "trailing argument";
 		return -EINVAL;
 	}
+	ret = wo_parse_criterion(what, arg, &f, why);
+	if (ret)
+		return ret;
+	wo_filter_merge(&f);
 	return wo_filter_set(&f);
 }
 
@@ -341,6 +438,9 @@ int wo_filter_format(char *buf, size_t len)
 			n += scnprintf(buf + n, len - n, " tgid=%d", f->tgid);
 		if (f->comm[0])
 			n += scnprintf(buf + n, len - n, " comm=%s", f->comm);
+		if (f->cgrp)
+			n += scnprintf(buf + n, len - n, " cgroup=%s",
+				       f->cgroup_path);
 		n += scnprintf(buf + n, len - n, "\n");
 	}
 	rcu_read_unlock();
@@ -368,7 +468,7 @@ int wo_control_state(char *buf, size_t len)
 	n += scnprintf(buf + n, len - n, "last_error: %s\nrun_id: %llu\n",
 		       wo_last_error, READ_ONCE(wo_run_id));
 	n += scnprintf(buf + n, len - n,
-		       "commands: start | stop | reset | run <id> [label] | filter pid <pid> | filter tgid <tgid> | filter comm <name> | filter clear\n");
+		       "commands: start | stop | reset | run <id> [label] | filter pid <pid> | filter tgid <tgid> | filter comm <name> | filter cgroup <path> | filter clear\n");
 	mutex_unlock(&wo_control_lock);
 	return n;
 }

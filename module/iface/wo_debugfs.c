@@ -202,7 +202,7 @@ static void wo_show_correlation(struct seq_file *m,
 }
 
 /* Longest filter and reader lines wo_filter_format() writes, with room. */
-#define WO_FILTER_LINES	128
+#define WO_FILTER_LINES	(128 + WO_CGROUP_PATH_LEN)
 
 static void wo_show_filter(struct seq_file *m)
 {

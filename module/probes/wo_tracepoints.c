@@ -9,6 +9,7 @@
  * probe attached, the call site static_call()s our function directly, so
  * each probe's C prototype must match the tracepoint's TP_PROTO exactly.
  */
+#include <linux/cgroup.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
@@ -25,6 +26,21 @@ DEFINE_PER_CPU(struct wo_cpu_stats, wo_stats);
  */
 pid_t wo_reader_tgid;
 
+/*
+ * @p's cgroup v2 is @cg or one below it: O(1), the cgroup's ancestors
+ * array.  Callers run with preemption off, an RCU read-side section on
+ * every kernel since 5.0: css_sets and cgroups are freed only after a
+ * grace period, so a task being moved meanwhile shows its old or its new
+ * cgroup, both valid.  task_dfl_cgroup() without its const-less argument.
+ */
+static __always_inline bool wo_in_cgroup(const struct task_struct *p,
+					 struct cgroup *cg)
+{
+	const struct css_set *cset = rcu_dereference_sched(p->cgroups);
+
+	return cgroup_is_descendant(cset->dfl_cgrp, cg);
+}
+
 bool wo_task_matches(const struct task_struct *p)
 {
 	const struct wo_filter *f = rcu_dereference_sched(wo_filter);
@@ -39,6 +55,8 @@ bool wo_task_matches(const struct task_struct *p)
 	if (f->tgid && p->tgid != f->tgid)
 		return false;
 	if (f->comm[0] && strncmp(p->comm, f->comm, TASK_COMM_LEN))
+		return false;
+	if (f->cgrp && !wo_in_cgroup(p, f->cgrp))
 		return false;
 	return true;
 }
