@@ -347,7 +347,8 @@ static void run_clock(double secs, int cpu, int libc)
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t1);
 	el = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	printf("wo_bench: workload=%s ops=%llu secs=%.6f ops_per_s=%.1f ops_total=%llu total_secs=%.6f\n",
-	       libc ? "clock_libc" : "clock", (unsigned long long)n, el, n / el, (unsigned long long)n, el);
+	       libc ? "clock_libc" : "clock", (unsigned long long)n, el, n / el,
+	       (unsigned long long)n, el);
 }
 
 static void usage(void)
