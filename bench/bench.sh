@@ -6,7 +6,8 @@
 # For each Debian kernel under test (selftests/vm/kernels.sh: the
 # meta-packages, never a pinned ABI) boot QEMU/TCG with 4 vCPUs and, in
 # ONE VM run, measure the same workloads (bench/wo_bench.c: pipe
-# ping-pong, hackbench-style messaging, clock_gettime syscall loop) under
+# ping-pong, hackbench-style messaging, clock_gettime syscall loop, the
+# same loop through the shared libc's clock_gettime) under
 # every configuration, alternating and rotating the order every
 # repetition:
 #   base          module not loaded, no tracer
@@ -15,9 +16,14 @@
 #   wo_sum_nostk  the same with stacks=0 (no stack unwind per wakeup)
 #   ftrace        sched_waking/wakeup/switch/migrate_task, trace_pipe drained
 #   perf          perf record -a of the same four tracepoints
+#   bpftrace      bench/wakeoff.bt: summary-only wakeoff as a bpftrace
+#                 script (Debian's bpftrace and its libraries copied in)
 #   hookfloor     the function tracer on __x64_sys_clock_gettime with
 #                 tracing off: the least any ftrace-based hook on the
 #                 syscall costs (the clock loop's floor)
+#   wo_sum_uprobe summary only with `wakeoff uprobe libc` hooks scoped to
+#                 another (idle) process: what the user clock hooks cost
+#                 the clock loops of a process wakeoff does not trace
 # then step a rate-limited ping-pong up with wakeoff + reader to find the
 # highest event rate without drops, and boot once more with 8 vCPUs to
 # read the module's memory footprint.  Only ratios measured side by side
@@ -38,14 +44,14 @@ t_start=$(date +%s)
 
 REPS=${BENCH_REPS:-4}
 SECS=${BENCH_SECS:-1.2}
-CONFIGS=${BENCH_CONFIGS:-"base wo_rec wo_sum wo_sum_nostk ftrace perf hookfloor"}
+CONFIGS=${BENCH_CONFIGS:-"base wo_rec wo_sum wo_sum_nostk ftrace perf bpftrace hookfloor wo_sum_uprobe"}
 if [ -n "${BENCH_COMPARE_REV:-}" ]; then
 	case " $CONFIGS " in *" cmp_"*) ;; *) CONFIGS="$CONFIGS cmp_rec cmp_sum cmp_sum_nostk" ;; esac
 fi
 RATES=${BENCH_RATES:-"1000 2000 4000 0"}
 OUT=$WO_BUILD/bench
 
-wo_need_pkgs linux-perf python3
+wo_need_pkgs linux-perf bpftrace python3
 rels=$(selftests/vm/kernels.sh)
 make -s -C userspace >/dev/null
 make -s -C bench >/dev/null
@@ -60,19 +66,37 @@ else
 fi
 wo_log "reader: $reader"
 
-# perf and its shared libraries, run through the copied dynamic loader.
+# copy_dyn DIR BIN NAME [ARGS]: BIN (as NAME) and its shared libraries
+# (ldd) into $OUT/DIR, run in the guest through the copied dynamic loader
+# (the busybox initramfs has no libc); ARGS, if any, must make it exit 0
+# here when run that way.
+copy_dyn() {
+	local d=$OUT/$1 bin=$2 name=$3 lib
+	shift 3
+	rm -rf "$d"
+	mkdir -p "$d/lib"
+	cp "$bin" "$d/$name"
+	ldd "$bin" | awk '/=> \// { print $3 } /^\t\/.*ld-linux/ { print $1 }' |
+		while read -r lib; do cp -L "$lib" "$d/lib/"; done
+	[ -f "$d/lib/ld-linux-x86-64.so.2" ] || wo_die "$name: no dynamic loader found by ldd"
+	[ $# -eq 0 ] || "$d/lib/ld-linux-x86-64.so.2" --library-path "$d/lib" "$d/$name" "$@" >/dev/null ||
+		wo_die "$name does not run from $d"
+}
+
 perf_bin=$(readlink -f "$(command -v perf)")
 file -L "$perf_bin" 2>/dev/null | grep -q ELF || perf_bin=$(ls /usr/bin/perf_[0-9]* 2>/dev/null | sort -V | tail -n 1)
 [ -x "$perf_bin" ] || wo_die "no perf binary (linux-perf)"
-perf_dir=$OUT/perf
-rm -rf "$perf_dir"
-mkdir -p "$perf_dir/lib"
-cp "$perf_bin" "$perf_dir/perf"
-ldd "$perf_bin" | awk '/=> \// { print $3 } /^\t\/.*ld-linux/ { print $1 }' |
-	while read -r lib; do cp -L "$lib" "$perf_dir/lib/"; done
-[ -f "$perf_dir/lib/ld-linux-x86-64.so.2" ] || wo_die "perf: no dynamic loader found by ldd"
-"$perf_dir/lib/ld-linux-x86-64.so.2" --library-path "$perf_dir/lib" "$perf_dir/perf" --version >/dev/null ||
-	wo_die "perf does not run from $perf_dir"
+copy_dyn perf "$perf_bin" perf --version
+# bpftrace: LLVM, clang and libbcc, about 200 MB, read over 9p on demand.
+copy_dyn bpftrace "$(command -v bpftrace)" bpftrace --version
+cp bench/wakeoff.bt "$OUT/bpftrace/"
+# The clock loop through the shared libc (wo_sum_uprobe hooks that libc).
+copy_dyn dyn "$OUT/wo_bench_dyn" wo_bench_dyn clock_libc 0.01 0
+
+# bpftrace compiles its script with LLVM under TCG: about 4 minutes per
+# start, one start per repetition.
+vm_limit=1500
+case " $CONFIGS " in *" bpftrace "*) vm_limit=$((vm_limit + REPS * 420)) ;; esac
 
 initrd_sig=$(cat selftests/vm/init selftests/vm/initramfs.sh | md5sum | cut -c1-12)
 rc=0
@@ -100,7 +124,7 @@ for rel in $rels; do
 			"$OUT/wo_bench" bench/guest.sh "$share/"
 		mode=full
 		if [ $smp = 4 ]; then
-			cp -a "$perf_dir" "$share/perf"
+			cp -a "$OUT/perf" "$OUT/bpftrace" "$OUT/dyn" "$share/"
 			[ -z "${BENCH_COMPARE_REV:-}" ] ||
 				cp "$src-cmp/module/wakeoff.ko" "$share/wakeoff-cmp.ko"
 		else
@@ -121,7 +145,7 @@ for rel in $rels; do
 		EOF
 		wo_log "$rel: $mode run, $smp vCPUs"
 		if ! selftests/vm/qemu-run.sh "$rel" "$initrd" "$share" \
-			"${WAKEOFF_VM_TIMEOUT:-1500}" "$smp"; then
+			"${WAKEOFF_VM_TIMEOUT:-$vm_limit}" "$smp"; then
 			wo_log "$rel: VM run with $smp vCPUs failed; guest log:"
 			tail -n 30 "$share/guest.log" >&2 || true
 			rc=1

@@ -12,6 +12,9 @@ OUT=/mnt/results/raw.txt
 WO=/sys/kernel/debug/wakeoff
 T=/sys/kernel/tracing
 PERF="/mnt/perf/lib/ld-linux-x86-64.so.2 --library-path /mnt/perf/lib /mnt/perf/perf"
+BT="/mnt/bpftrace/lib/ld-linux-x86-64.so.2 --library-path /mnt/bpftrace/lib /mnt/bpftrace/bpftrace"
+# wo_bench against the shared libc in /mnt/dyn/lib (clock_libc, idle)
+DYN="/mnt/dyn/lib/ld-linux-x86-64.so.2 --library-path /mnt/dyn/lib /mnt/dyn/wo_bench_dyn"
 export HOME=/tmp
 EVENTS="sched_waking sched_wakeup sched_switch sched_migrate_task"
 
@@ -58,6 +61,26 @@ snap_ft() {
 	echo "ft_dropped=$d"
 }
 
+# bpftrace's counters (bench/wakeoff.bt) now: SIGUSR1 makes it print
+# every map; the output file is emptied first (opened O_APPEND) and read
+# once it stopped growing.
+snap_bt() {
+	: >/tmp/bt.out
+	kill -USR1 "$reader_pid"
+	last=-1 i=0
+	while [ $i -lt 100 ]; do
+		sleep 0.2
+		cur=$(stat -c %s /tmp/bt.out)
+		[ "$cur" -gt 0 ] && [ "$cur" = "$last" ] && break
+		last=$cur
+		i=$((i + 1))
+	done
+	for k in wakeups closed tkreads ttwu_calls; do
+		v=$(sed -n "s/^@$k: //p" /tmp/bt.out | tail -n 1)
+		echo "bt_${k}=${v:-0}"
+	done
+}
+
 # delta A B: "k=v" lines of B minus A, as " k=v" on one line.
 delta() {
 	echo "$2" | while IFS== read -r k v; do
@@ -75,7 +98,39 @@ ko() {
 	esac
 }
 
+# bt_start: bench/wakeoff.bt, its LLVM compile (minutes under TCG) done
+# and every probe attached (its BEGIN prints) before any workload runs.
+bt_start() {
+	: >/tmp/bt.out
+	$BT /mnt/bpftrace/wakeoff.bt >>/tmp/bt.out 2>/tmp/bt.err &
+	reader_pid=$!
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	while ! grep -q '^wakeoff.bt: attached' /tmp/bt.out; do
+		if ! kill -0 "$reader_pid" 2>/dev/null; then
+			log "bpftrace exited:"; cat /tmp/bt.err
+			reader_pid=
+			return 1
+		fi
+		sleep 1
+	done
+	log "bpftrace attached after $t0 -> $(cut -d' ' -f1 /proc/uptime) s uptime"
+}
+
+# wo_uprobe_start: summary-only wakeoff with its user clock hooks on the
+# shared libc's clock_gettime, scoped to an idle process (the traced
+# one); the clock loops run in other processes, outside the scope.
+wo_uprobe_start() {
+	insmod ./wakeoff.ko || return 1
+	$DYN idle 100000 &
+	idle_pid=$!
+	sleep 0.5
+	echo "filter tgid $idle_pid" >$WO/control || return 1
+	/mnt/wakeoff uprobe libc --pid "$idle_pid" || return 1
+	grep -q '^uprobes.attached: 1$' $WO/summary || { log "no uprobe attached"; return 1; }
+}
+
 reader_pid=
+idle_pid=
 setup() {
 	case $1 in
 	base) ;;
@@ -106,10 +161,25 @@ setup() {
 		reader_pid=$!
 		sleep 0.3 ;;
 	perf) ;;
+	bpftrace) bt_start || return 1 ;;
+	wo_sum_uprobe) wo_uprobe_start || return 1 ;;
 	esac
 }
 
 teardown() {
+	if [ "$1" = bpftrace ] && [ -n "$reader_pid" ]; then
+		# SIGINT: it prints its maps and exits; keep the last block's
+		# histograms.
+		kill -INT "$reader_pid"
+		wait "$reader_pid"
+		reader_pid=
+		cp /tmp/bt.out /mnt/results/bpftrace-maps.txt
+	fi
+	if [ -n "$idle_pid" ]; then
+		kill "$idle_pid" 2>/dev/null
+		wait "$idle_pid" 2>/dev/null
+		idle_pid=
+	fi
 	if [ -n "$reader_pid" ]; then
 		kill "$reader_pid" 2>/dev/null
 		wait "$reader_pid" 2>/dev/null
@@ -125,7 +195,7 @@ teardown() {
 		echo >$T/set_ftrace_filter
 		echo 1 >$T/tracing_on ;;
 	esac
-	rm -f /tmp/wo.rec /tmp/ft.txt /tmp/perf.data /tmp/perf.data.old
+	rm -f /tmp/wo.rec /tmp/ft.txt /tmp/perf.data /tmp/perf.data.old /tmp/bt.out
 }
 
 # Let a reader catch up with the previous workload's backlog first: on
@@ -159,12 +229,16 @@ measure() {
 	case $cfg in
 	wo_*|cmp_*) pre=$(snap_wo) ;;
 	ftrace) pre=$(snap_ft) ;;
+	bpftrace) pre=$(snap_bt) ;;
 	esac
+	# clock_libc: the dynamic build, against the shared libc
+	cmd=./wo_bench
+	[ "$wl" = clock_libc ] && cmd=$DYN
 	if [ "$cfg" = perf ]; then
 		line=$($PERF record -a -B -N -q -o /tmp/perf.data \
 			-e sched:sched_waking -e sched:sched_wakeup \
 			-e sched:sched_switch -e sched:sched_migrate_task \
-			-- ./wo_bench "$@" 2>/tmp/perf.err | grep '^wo_bench:')
+			-- $cmd "$@" 2>/tmp/perf.err | grep '^wo_bench:')
 		st=$($PERF report -i /tmp/perf.data --stats 2>/dev/null)
 		lost=$(echo "$st" | awk '/^ *LOST events:/ { print $3; exit }')
 		lsam=$(echo "$st" | awk '/^ *LOST_SAMPLES events:/ { print $3; exit }')
@@ -173,7 +247,7 @@ measure() {
 		[ -n "$line" ] || { log "perf run failed:"; cat /tmp/perf.err; }
 		rm -f /tmp/perf.data
 	else
-		line=$(./wo_bench "$@" | grep '^wo_bench:')
+		line=$($cmd "$@" | grep '^wo_bench:')
 	fi
 	case $cfg in
 	wo_*|cmp_*) post=$(snap_wo); extra=$(delta "$pre" "$post")
@@ -182,22 +256,27 @@ measure() {
 	ftrace) post=$(snap_ft); extra=$(delta "$pre" "$post")
 		extra="$extra out_bytes=$(stat -c %s /tmp/ft.txt 2>/dev/null || echo 0)"
 		: >/tmp/ft.txt ;;
+	bpftrace) post=$(snap_bt); extra=$(delta "$pre" "$post") ;;
 	esac
 	echo "R rep=$rep seq=${seq:-0} cfg=$cfg wl=$wl ${line#wo_bench: }$extra" | tee -a "$OUT"
 }
 
 workloads() {
-	# hookfloor only says something about the clock loop.
-	if [ "$1" != hookfloor ]; then
+	# hookfloor and wo_sum_uprobe only say something about the clock loops.
+	if [ "$1" != hookfloor ] && [ "$1" != wo_sum_uprobe ]; then
 		measure "$1" "$2" pingpong pingpong "$SECS" $PP_CPUS
 		measure "$1" "$2" messaging messaging "$SECS" $MSG_GROUPS $MSG_FDS
 	fi
 	measure "$1" "$2" clock clock "$SECS" $CLK_CPU
+	measure "$1" "$2" clock_libc clock_libc "$SECS" $CLK_CPU
 }
 
 log "$(uname -r), $(nproc) CPUs, clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 echo "I kernel=$(uname -r) nproc=$(nproc) clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource) reps=$REPS secs=$SECS reader=$(echo "$WO_READER" | tr ' =' '_:')" >>"$OUT"
 $PERF --version >>/mnt/results/perf-version.txt 2>&1 || log "perf does not run"
+case " $CONFIGS " in *" bpftrace "*)
+	$BT --version >/mnt/results/bpftrace-version.txt 2>&1 || log "bpftrace does not run" ;;
+esac
 
 # Memory footprint with the default parameters, and the loaded module's view.
 insmod ./wakeoff.ko || exit 1

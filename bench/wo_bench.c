@@ -26,6 +26,14 @@
  *       vDSO would never enter the kernel); the task is never woken, so
  *       wakeoff's timekeeping hooks stay on their cheap path.  One op =
  *       one syscall.
+ *   wo_bench clock_libc SECS CPU
+ *       the same through the C library's clock_gettime() (the vDSO, or
+ *       the syscall when the clocksource has no vDSO mode); built as
+ *       wo_bench_dyn it calls the shared libc, where `wakeoff uprobe libc`
+ *       puts its hooks.
+ *   wo_bench idle SECS
+ *       sleeps: a process that maps the shared libc and does nothing (the
+ *       process the uprobes are scoped to, when wo_bench_dyn).
  *
  * The counters live in shared memory; the parent samples them after
  * SECS and kills the children, so nothing after the window is counted.
@@ -305,7 +313,16 @@ static void on_alarm(int sig)
 	clk_stop = 1;
 }
 
-static void run_clock(double secs, int cpu)
+/* One read: the raw syscall, or the C library's function. */
+static inline void clk_read(int libc, struct timespec *ts)
+{
+	if (libc)
+		clock_gettime(CLOCK_MONOTONIC, ts);
+	else
+		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ts);
+}
+
+static void run_clock(double secs, int cpu, int libc)
 {
 	struct itimerval it = { .it_value = {
 		.tv_sec = (time_t)secs,
@@ -318,19 +335,20 @@ static void run_clock(double secs, int cpu)
 	pin(cpu);
 	signal(SIGALRM, on_alarm);
 	for (n = 0; n < 10000; n++)	/* warm-up */
-		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+		clk_read(libc, &ts);
 	n = 0;
 	if (setitimer(ITIMER_REAL, &it, NULL))
 		die("setitimer");
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t0);
 	while (!clk_stop) {
-		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+		clk_read(libc, &ts);
 		n++;
 	}
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t1);
 	el = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("wo_bench: workload=clock ops=%llu secs=%.6f ops_per_s=%.1f ops_total=%llu total_secs=%.6f\n",
-	       (unsigned long long)n, el, n / el, (unsigned long long)n, el);
+	printf("wo_bench: workload=%s ops=%llu secs=%.6f ops_per_s=%.1f ops_total=%llu total_secs=%.6f\n",
+	       libc ? "clock_libc" : "clock", (unsigned long long)n, el, n / el,
+	       (unsigned long long)n, el);
 }
 
 static void usage(void)
@@ -338,7 +356,9 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: wo_bench pingpong SECS CPU_A CPU_B [RATE [PAIRS]]\n"
 		"       wo_bench messaging SECS GROUPS FDS\n"
-		"       wo_bench clock SECS CPU\n");
+		"       wo_bench clock SECS CPU\n"
+		"       wo_bench clock_libc SECS CPU\n"
+		"       wo_bench idle SECS\n");
 	exit(2);
 }
 
@@ -363,7 +383,11 @@ int main(int argc, char **argv)
 		run_messaging(secs, (int)parse_num(argv[3], "GROUPS"),
 			      (int)parse_num(argv[4], "FDS"));
 	else if (!strcmp(argv[1], "clock") && argc == 4)
-		run_clock(secs, (int)parse_num(argv[3], "CPU"));
+		run_clock(secs, (int)parse_num(argv[3], "CPU"), 0);
+	else if (!strcmp(argv[1], "clock_libc") && argc == 4)
+		run_clock(secs, (int)parse_num(argv[3], "CPU"), 1);
+	else if (!strcmp(argv[1], "idle") && argc == 3)
+		sleep((unsigned int)secs);
 	else
 		usage();
 	return 0;
