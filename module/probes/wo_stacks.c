@@ -38,12 +38,13 @@
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
-#ifdef CONFIG_UNWINDER_ORC
+
+#include "wakeoff.h"
+#include "compat/wo_arch.h"
+#if WO_STACK_CACHE
 #include <linux/sched/task_stack.h>
 #include <asm/unwind.h>
 #endif
-
-#include "wakeoff.h"
 #include "lib/wo_hist.h"
 #include "lib/wo_stack_table.h"
 
@@ -78,7 +79,22 @@ struct wo_stack_stats {
 
 static DEFINE_PER_CPU(struct wo_stack_stats, wo_stack_stats);
 
-#ifdef CONFIG_UNWINDER_ORC
+/* The cluster of @n frames: found or inserted; 0 if the table is full. */
+static u32 wo_stack_find(const unsigned long *ip, unsigned int n)
+{
+	u64 h = siphash(ip, n * sizeof(ip[0]), &wo_stack_hkey) | 1;
+	unsigned int coll;
+	u32 id;
+
+	id = wo_stack_table_find(wo_stacks->key, h, ip, n, &coll);
+	if (unlikely(coll))
+		this_cpu_add(wo_stack_stats.collisions, coll);
+	if (!id)
+		atomic64_inc(&wo_stacks_overflow);
+	return id;
+}
+
+#if WO_STACK_CACHE
 #define WO_SCACHE	8
 /*
  * Cached answer for a stack that found the table full: without it, once
@@ -136,7 +152,7 @@ static bool wo_in_syscall_entry(unsigned long ip)
 
 /*
  * Process context (module load, inside the init_module syscall): find
- * do_syscall_64() on our own stack by name.  Not found: the cache still
+ * do_syscall_64() (WO_SYSCALL_ENTRY) on our own stack by name.  Not found: the cache still
  * works for kernel threads, syscall paths just keep unwinding.
  */
 static void wo_find_syscall_entry(void)
@@ -150,8 +166,8 @@ static void wo_find_syscall_entry(void)
 		sprint_symbol(buf, ip[i]);
 		plus = strchr(buf, '+');
 		slash = plus ? strchr(plus, '/') : NULL;
-		if (!slash || plus - buf != strlen("do_syscall_64") ||
-		    strncmp(buf, "do_syscall_64", plus - buf))
+		if (!slash || plus - buf != strlen(WO_SYSCALL_ENTRY) ||
+		    strncmp(buf, WO_SYSCALL_ENTRY, plus - buf))
 			continue;
 		*slash = '\0';
 		if (kstrtoul(plus + 1, 16, &off) ||
@@ -222,13 +238,77 @@ static unsigned int wo_stack_walk(unsigned long *ip, unsigned long sp,
 	e->nslots = cacheable && !unwind_error(&state) ? nslots : 0;
 	return n;
 }
-#endif
+
+/* Probe context: the cluster id of current's stack, through the cache. */
+static u32 wo_stack_unwind(void)
+{
+	unsigned long base = (unsigned long)task_stack_page(current);
+	unsigned long sp = current_stack_pointer, top = base + THREAD_SIZE;
+	bool cacheable = in_task() && sp > base && sp < top;
+	struct wo_scache *c;
+	struct wo_scache_ent ent;
+	unsigned long ip[WO_STACK_DEPTH];
+	unsigned int n;
+	u32 id;
+
+	if (cacheable) {
+		id = wo_scache_lookup(sp, top);
+		if (id) {
+			this_cpu_inc(wo_stack_stats.cached);
+			if (id != WO_SCACHE_FULL)
+				return id;
+			atomic64_inc(&wo_stacks_overflow);
+			return 0;
+		}
+	}
+	this_cpu_inc(wo_stack_stats.unwound);
+	n = wo_stack_walk(ip, sp, top, cacheable, &ent);
+	if (!n)
+		return 0;
+	id = wo_stack_find(ip, n);
+	if (ent.nslots) {
+		c = this_cpu_ptr(&wo_scache);
+		ent.gen = READ_ONCE(wo_stacks_gen);
+		ent.id = id ? id : WO_SCACHE_FULL;
+		c->e[c->next++ % WO_SCACHE] = ent;
+	}
+	return id;
+}
+
+static void wo_scache_invalidate(void)
+{
+	WRITE_ONCE(wo_stacks_gen, wo_stacks_gen + 1);
+}
+#else /* !WO_STACK_CACHE: every capture unwinds (wo_arch.h) */
+static void wo_find_syscall_entry(void)
+{
+}
+
+static void wo_scache_invalidate(void)
+{
+}
+
+/* Probe context: the cluster id of current's stack. */
+static u32 wo_stack_unwind(void)
+{
+	unsigned long ip[WO_STACK_SAVE];
+	unsigned int n, skip = 0;
+
+	this_cpu_inc(wo_stack_stats.unwound);
+	n = stack_trace_save(ip, ARRAY_SIZE(ip), 0);
+	/* Our own probe frames say nothing about the waker. */
+	while (skip < n && within_module(ip[skip], THIS_MODULE))
+		skip++;
+	n = min(n - skip, (unsigned int)WO_STACK_DEPTH);
+	if (!n)
+		return 0;
+	return wo_stack_find(&ip[skip], n);
+}
+#endif /* WO_STACK_CACHE */
 
 size_t wo_stacks_alloc(void)
 {
-#ifdef CONFIG_UNWINDER_ORC
 	wo_find_syscall_entry();
-#endif
 	get_random_bytes(&wo_stack_hkey, sizeof(wo_stack_hkey));
 	wo_stacks = vzalloc(sizeof(*wo_stacks));
 	return wo_stacks ? sizeof(*wo_stacks) : 0;
@@ -251,79 +331,15 @@ void wo_stacks_reset(void)
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(&wo_stack_stats, cpu), 0,
 		       sizeof(struct wo_stack_stats));
-#ifdef CONFIG_UNWINDER_ORC
-	WRITE_ONCE(wo_stacks_gen, wo_stacks_gen + 1);
-#endif
-}
-
-/* The cluster of @n frames: found or inserted; 0 if the table is full. */
-static u32 wo_stack_find(const unsigned long *ip, unsigned int n)
-{
-	u64 h = siphash(ip, n * sizeof(ip[0]), &wo_stack_hkey) | 1;
-	unsigned int coll;
-	u32 id;
-
-	id = wo_stack_table_find(wo_stacks->key, h, ip, n, &coll);
-	if (unlikely(coll))
-		this_cpu_add(wo_stack_stats.collisions, coll);
-	if (!id)
-		atomic64_inc(&wo_stacks_overflow);
-	return id;
+	wo_scache_invalidate();
 }
 
 /* Probe context (sched_waking): the cluster id of current's stack. */
 u32 wo_stack_capture(void)
 {
-#ifdef CONFIG_UNWINDER_ORC
-	unsigned long base = (unsigned long)task_stack_page(current);
-	unsigned long sp = current_stack_pointer, top = base + THREAD_SIZE;
-	bool cacheable = in_task() && sp > base && sp < top;
-	struct wo_scache *c;
-	struct wo_scache_ent ent;
-	unsigned long ip[WO_STACK_DEPTH];
-#else
-	unsigned long ip[WO_STACK_SAVE];
-	unsigned int skip = 0;
-#endif
-	unsigned int n;
-	u32 id;
-
 	if (!READ_ONCE(wo_stacks_enabled) || !wo_stacks)
 		return 0;
-#ifdef CONFIG_UNWINDER_ORC
-	if (cacheable) {
-		id = wo_scache_lookup(sp, top);
-		if (id) {
-			this_cpu_inc(wo_stack_stats.cached);
-			if (id != WO_SCACHE_FULL)
-				return id;
-			atomic64_inc(&wo_stacks_overflow);
-			return 0;
-		}
-	}
-	this_cpu_inc(wo_stack_stats.unwound);
-	n = wo_stack_walk(ip, sp, top, cacheable, &ent);
-	if (!n)
-		return 0;
-	id = wo_stack_find(ip, n);
-	if (ent.nslots) {
-		c = this_cpu_ptr(&wo_scache);
-		ent.gen = READ_ONCE(wo_stacks_gen);
-		ent.id = id ? id : WO_SCACHE_FULL;
-		c->e[c->next++ % WO_SCACHE] = ent;
-	}
-#else
-	this_cpu_inc(wo_stack_stats.unwound);
-	n = stack_trace_save(ip, ARRAY_SIZE(ip), 0);
-	/* Our own probe frames say nothing about the waker. */
-	while (skip < n && within_module(ip[skip], THIS_MODULE))
-		skip++;
-	n = min(n - skip, (unsigned int)WO_STACK_DEPTH);
-	if (!n)
-		return 0;
-	id = wo_stack_find(&ip[skip], n);
-#endif
-	return id;
+	return wo_stack_unwind();
 }
 
 void wo_stack_account(u32 id, bool sync, bool migrated, bool switched,
