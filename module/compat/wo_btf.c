@@ -312,7 +312,11 @@ static int wo_rq_validate(struct wo_rq_layout *l, const char **why)
 			*why = "rq->cpu does not match the CPU (offsets wrong)";
 			return -EINVAL;
 		}
-		if (cpu_online(cpu) && clock > sched_clock_cpu(cpu) + NSEC_PER_SEC) {
+		/*
+		 * cpu_clock() is the rq clock's source, sched_clock_cpu(),
+		 * which arm64 (stable sched_clock) does not export.
+		 */
+		if (cpu_online(cpu) && clock > cpu_clock(cpu) + NSEC_PER_SEC) {
 			*why = "rq->clock ahead of sched_clock_cpu (offsets wrong)";
 			return -EINVAL;
 		}

@@ -604,7 +604,7 @@ void wo_corr_tkread(unsigned int func, u64 value_ns, u8 clock, u8 source)
 	rec->tk_source = source;
 	rec->valid |= WAKEOFF_V_TK_CLOCK;
 	if (wo_read_rq_clock(cpu, &rec->rq_clock_tkread))
-		rec->rq_stale_tkread = (s64)(sched_clock_cpu(cpu) -
+		rec->rq_stale_tkread = (s64)(cpu_clock(cpu) -
 					     rec->rq_clock_tkread);
 	rec->valid |= WAKEOFF_V_TKREAD;
 	if (this_cpu_read(wo_armed) == p)
