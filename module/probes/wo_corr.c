@@ -395,7 +395,7 @@ void wo_corr_wakeup(struct task_struct *p, bool new_task)
 	rec->ts_wakeup = local_clock();
 	rec->target_cpu = cpu;
 	rec->valid |= WAKEOFF_V_WAKEUP;
-	rec->last_queued = p->sched_info.last_queued;
+	rec->last_queued = wo_last_queued(p);
 	if (wo_read_rq_clock(cpu, &rec->rq_clock_wakeup))
 		rec->valid |= WAKEOFF_V_RQCLOCK;
 	if (wo_rq_nr_running(cpu, &rec->rq_nr_running))

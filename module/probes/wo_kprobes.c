@@ -24,6 +24,7 @@
 
 #include "wakeoff.h"
 #include "compat/wo_arch.h"
+#include "compat/wo_compat.h"
 #include "lib/wo_clock.h"
 
 enum wo_tk_kind {
@@ -98,7 +99,7 @@ static unsigned int wo_tk_nr;
 
 static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct wo_tk_hook *h = container_of(get_kretprobe(ri),
+	struct wo_tk_hook *h = container_of(wo_get_kretprobe(ri),
 					    struct wo_tk_hook, krp);
 	struct wo_tk_data *d = (struct wo_tk_data *)ri->data;
 	struct pt_regs *uregs = NULL;
@@ -148,7 +149,7 @@ static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 static int wo_tk_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct wo_tk_hook *h = container_of(get_kretprobe(ri),
+	struct wo_tk_hook *h = container_of(wo_get_kretprobe(ri),
 					    struct wo_tk_hook, krp);
 	struct wo_tk_data *d = (struct wo_tk_data *)ri->data;
 	struct __kernel_old_timeval tv;
