@@ -20,6 +20,11 @@ wo_arch() {
 	esac
 }
 
+# The flavour of a release without its version: amd64, rt-amd64, arm64.
+wo_flavour() {
+	echo "$1" | sed -E 's/^[0-9.]+[-+][^-]+-//'
+}
+
 # The kernel build dir of a release: the installed headers for x86_64; for
 # arm64 the headers package unpacked into the cache by kernels.sh.
 wo_kdir() {
