@@ -29,7 +29,7 @@
 #elif defined(CONFIG_ARM64)
 #define WO_SYS(name)		"__arm64_sys_" name
 #else
-#error "wakeoff supports x86_64 and arm64; port module/compat/wo_arch.h (syscall wrapper names, argument access, unwinder) first"
+#error "wakeoff supports x86_64 and arm64; port wo_arch.h first"
 #endif
 
 #if defined(CONFIG_X86_64) && defined(CONFIG_UNWINDER_ORC)

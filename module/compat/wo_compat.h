@@ -31,7 +31,7 @@
 #include <linux/version.h>
 
 #if KERNEL_VERSION(6, 1, 0) > LINUX_VERSION_CODE
-#error "wakeoff needs Linux 6.1 or newer (module/compat/wo_compat.h)"
+#error "wakeoff needs Linux 6.1 or newer"
 #endif
 
 #ifndef CONFIG_TRACEPOINTS
