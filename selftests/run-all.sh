@@ -150,7 +150,8 @@ for rel in $rels; do
 	# Kernel options off and the #error gates: once, on the first kernel.
 	if [ -z "$kconfig_done" ]; then
 		kconfig_done=1
-		selftests/vm/kconfig-check.sh "$kdir" "$WO_BUILD/kernels/$rel/kconfig" "$rel" |
+		"${cross[@]}" selftests/vm/kconfig-check.sh "$kdir" \
+			"$WO_BUILD/kernels/$rel/kconfig" "$rel" |
 			tee -a "$RESULTS"
 	fi
 
