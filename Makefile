@@ -6,6 +6,9 @@
 #   make module KVER=6.12.117+deb12-amd64   or  KDIR=/path/to/kernel/build
 #   make check            every test: host unit tests, and per Debian kernel
 #                         build checks, DKMS and the kselftests under QEMU
+#                         (whole suite on generic x86_64 6.1/6.12, a subset
+#                         on 6.1/6.12 PREEMPT_RT and arm64: README)
+#   make check-all        the whole suite on all six kernels
 #   make check-debug      the kselftests on a KASAN/kmemleak/lockdep/UBSAN
 #                         kernel built once from linux-source-6.1 (~35 min)
 #   make demo             boot a Debian kernel under QEMU, load wakeoff, run
@@ -45,6 +48,9 @@ selftests:
 check:
 	bash selftests/run-all.sh
 
+check-all:
+	bash selftests/run-all.sh --all
+
 check-debug:
 	bash selftests/vm/check-debug.sh
 
@@ -79,5 +85,5 @@ clean:
 		Module.symvers
 	rm -rf .tmp_versions module/.tmp_versions
 
-.PHONY: all module userspace selftests check check-debug demo bench lint lint-sparse \
+.PHONY: all module userspace selftests check check-all check-debug demo bench lint lint-sparse \
 	lint-checkpatch install clean

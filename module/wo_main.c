@@ -42,6 +42,7 @@
 #include <linux/moduleparam.h>
 
 #include "wakeoff.h"
+#include "compat/wo_arch.h"
 
 unsigned int wo_bufsize_kb = 1024;
 unsigned int wo_max_inflight = 4096;
@@ -62,7 +63,8 @@ unsigned int wo_tk_timeout_ms = 1000;
  *    15.2 us under TCG).
  * All of them stay available through tk_hooks.
  */
-#define WO_TK_DEFAULT "__x64_sys_clock_gettime,__x64_sys_gettimeofday,ktime_get_with_offset"
+#define WO_TK_DEFAULT WO_SYS("clock_gettime") "," WO_SYS("gettimeofday") \
+	",ktime_get_with_offset"
 char *wo_tk_hooks_param = WO_TK_DEFAULT;
 
 static int wo_param_range(const char *val, const struct kernel_param *kp,

@@ -217,17 +217,17 @@ TEST_F_TIMEOUT(clk, two_clocks_two_offset_series, 120)
 		int c;
 
 		for (c = 0; c < 2; c++) {
-			snprintf(k, sizeof(k), "offset.%s.%s.__x64_sys_clock_gettime.count",
+			snprintf(k, sizeof(k), "offset.%s.%s." WO_SYS("clock_gettime") ".count",
 				 c ? "migrated" : "local", clk);
 			cnt = 0;
 			wo_summary_get_u64_opt(k, &cnt);
 			sum += cnt;
 		}
 		EXPECT_EQ(i ? nreal : nmono, (long)sum);
-		snprintf(k, sizeof(k), "offset.local.%s.__x64_sys_clock_gettime.median_ns", clk);
+		snprintf(k, sizeof(k), "offset.local.%s." WO_SYS("clock_gettime") ".median_ns", clk);
 		ASSERT_NE(NULL, wo_summary_get_str(k));
 		*(i ? &med_real : &med_mono) = strtoll(wo_summary_get_str(k), NULL, 10);
-		snprintf(k, sizeof(k), "offset.local.%s.__x64_sys_clock_gettime.spread_ns", clk);
+		snprintf(k, sizeof(k), "offset.local.%s." WO_SYS("clock_gettime") ".spread_ns", clk);
 		TH_LOG("%s: median offset %lld ns, spread %s ns", clk,
 		       (long long)(i ? med_real : med_mono), wo_summary_get_str(k));
 	}

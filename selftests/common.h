@@ -18,6 +18,13 @@
 #define WO_CONTROL	WO_DIR "/control"
 #define TRACEFS		"/sys/kernel/tracing"
 
+/* The kernel's syscall wrapper symbols (module/compat/wo_arch.h). */
+#if defined(__aarch64__)
+#define WO_SYS(name)	"__arm64_sys_" name
+#else
+#define WO_SYS(name)	"__x64_sys_" name
+#endif
+
 /* Path of wakeoff.ko: $WAKEOFF_KO, else /mnt/wakeoff.ko (the VM share). */
 const char *wo_ko_path(void);
 /* finit_module(2) with optional parameters; returns 0 or -errno. */

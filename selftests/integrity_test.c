@@ -481,8 +481,8 @@ TEST_F_TIMEOUT(integ, nested_read_counts_as_the_syscall, 300)
 	char cmd[64];
 
 	wo_unload();
-	ASSERT_EQ(0, wo_load("tk_hooks=__x64_sys_clock_gettime,ktime_get_ts64"));
-	sys = wo_tk_index("__x64_sys_clock_gettime");
+	ASSERT_EQ(0, wo_load("tk_hooks=" WO_SYS("clock_gettime") ",ktime_get_ts64"));
+	sys = wo_tk_index(WO_SYS("clock_gettime"));
 	inner = wo_tk_index("ktime_get_ts64");
 	if (sys < 0 || inner < 0)
 		SKIP(return, "clock_gettime or ktime_get_ts64 not hooked");

@@ -353,7 +353,7 @@ static int is_missing_errno(const char *v)
  */
 TEST_F(unloaded, hook_states_documented_form)
 {
-	static const char all[] = "tk_hooks=__x64_sys_clock_gettime,__x64_sys_gettimeofday,ktime_get,ktime_get_with_offset,ktime_get_raw,ktime_get_coarse_with_offset,ktime_get_seconds,ktime_get_real_seconds,ktime_get_ts64,ktime_get_real_ts64,ktime_get_raw_ts64,ktime_get_coarse_ts64,ktime_get_coarse_real_ts64";
+	static const char all[] = "tk_hooks=" WO_SYS("clock_gettime") "," WO_SYS("gettimeofday") ",ktime_get,ktime_get_with_offset,ktime_get_raw,ktime_get_coarse_with_offset,ktime_get_seconds,ktime_get_real_seconds,ktime_get_ts64,ktime_get_real_ts64,ktime_get_raw_ts64,ktime_get_coarse_ts64,ktime_get_coarse_real_ts64";
 	char line[256], fn[128], key[160], rest[64];
 	long kprobes = 0, tk = 0, missing = 0, idx;
 	struct wo_summary s;

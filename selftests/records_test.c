@@ -180,7 +180,7 @@ TEST_F_TIMEOUT(rec, pingpong_has_wf_sync, 120)
 TEST_F_TIMEOUT(rec, alternating_affinity_migrates, 180)
 {
 	const unsigned int migrated = wo_flag("WF_MIGRATED");
-	const int sys_idx = wo_tk_index("__x64_sys_clock_gettime");
+	const int sys_idx = wo_tk_index(WO_SYS("clock_gettime"));
 	const struct wakeoff_wakeup *w;
 	struct wo_clock_child cc;
 	long off, n = 0, n_mig = 0, n_tk = 0, trace_mig = 0;
@@ -491,9 +491,9 @@ TEST_F_TIMEOUT(rec, nested_read_counts_as_the_syscall, 120)
 	uint64_t t0, t1;
 
 	ASSERT_EQ(0, wo_unload());
-	ASSERT_EQ(0, wo_load("tk_hooks=ktime_get_ts64,__x64_sys_clock_gettime"));
+	ASSERT_EQ(0, wo_load("tk_hooks=ktime_get_ts64," WO_SYS("clock_gettime")));
 	ts_idx = wo_tk_index("ktime_get_ts64");
-	sys_idx = wo_tk_index("__x64_sys_clock_gettime");
+	sys_idx = wo_tk_index(WO_SYS("clock_gettime"));
 	if (ts_idx < 0 || sys_idx < 0)
 		SKIP(return, "ktime_get_ts64 or the syscall not probe-able here");
 	ASSERT_EQ(0, wo_clock_child_start(&cc));

@@ -102,7 +102,7 @@ TEST_F_TIMEOUT(sum, histograms_match_records, 120)
 	int64_t *offs, exact_med, p1, p99;
 	char cmd[64], key[120];
 	int m, i;
-	const char *f = "__x64_sys_clock_gettime";
+	const char *f = WO_SYS("clock_gettime");
 	uint64_t nl = 0, nm = 0;
 	char k[160];
 	int64_t mn, mx, med;
@@ -123,7 +123,7 @@ TEST_F_TIMEOUT(sum, histograms_match_records, 120)
 	for_each_wakeup(w, self->buf, self->len, off) {
 		nrec++;
 		if ((w->valid & WAKEOFF_V_TKREAD) &&
-		    w->tk_func == wo_tk_index("__x64_sys_clock_gettime"))
+		    w->tk_func == wo_tk_index(WO_SYS("clock_gettime")))
 			offs[noffs++] = w->tk_offset;
 		if (w->valid & WAKEOFF_V_WAKEUP)
 			v[0][n[0]++] = w->ts_wakeup < w->ts_waking ? 0 :

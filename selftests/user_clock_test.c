@@ -459,8 +459,15 @@ static int copy_file(const char *from, const char *to, mode_t mode)
  * system; the hook is on libc.so.6's clock_gettime, resolved from its
  * .dynsym (default version clock_gettime@@GLIBC_2.17).
  */
+/* The dynamic loader's name on the guest's architecture (wo_share_dyn). */
+#if defined(__aarch64__)
+#define DYN_LDSO	"ld-linux-aarch64.so.1"
+#else
+#define DYN_LDSO	"ld-linux-x86-64.so.2"
+#endif
+
 static char *dyn_argv[] = {
-	DYN_DIR "/ld-linux-x86-64.so.2", "--library-path", DYN_DIR,
+	DYN_DIR "/" DYN_LDSO, "--library-path", DYN_DIR,
 	DYN_DIR "/wo_dyn_reader", NULL
 };
 
@@ -468,7 +475,7 @@ static char *dyn_argv[] = {
 static int dyn_prepare(void)
 {
 	static const char *const files[] = {
-		"wo_dyn_reader", "libc.so.6", "ld-linux-x86-64.so.2",
+		"wo_dyn_reader", "libc.so.6", DYN_LDSO,
 	};
 	const char *src = getenv("WAKEOFF_DYN") ? getenv("WAKEOFF_DYN") : "/mnt/dyn";
 	char from[256], to[256];

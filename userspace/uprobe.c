@@ -16,7 +16,12 @@
 #include "elfsym.h"
 #include "modfs.h"
 
+/* Debian's multiarch path of the C library. */
+#if defined(__aarch64__)
+#define WO_LIBC_DEFAULT "/lib/aarch64-linux-gnu/libc.so.6"
+#else
 #define WO_LIBC_DEFAULT "/lib/x86_64-linux-gnu/libc.so.6"
+#endif
 
 /* Resolve @sym in @path and send "uprobe add". */
 int wo_uprobe_add(const char *path, const char *sym, const char *kind,

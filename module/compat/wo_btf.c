@@ -7,7 +7,8 @@
  * ships, and its layout differs per config and stable update, so the
  * offsets are never hard-coded: we parse the BTF blob at load time, take
  * offsetof(struct rq, clock/cpu) and the offset of the per-CPU variable
- * runqueues in the .data..percpu datasec, and validate them by checking
+ * runqueues in the .data..percpu datasec (anchored on an exported per-CPU
+ * variable, see wo_btf_percpu_base()), and validate them by checking
  * rq->cpu == cpu for every possible CPU (with non-faulting reads) before
  * any probe uses them.  When any step fails, rq clocks are reported as
  * unavailable; nothing else depends on them.
@@ -15,6 +16,7 @@
 #include <linux/btf.h>
 #include <linux/kernel.h>
 #include <linux/fs.h>
+#include <linux/kernel_stat.h>
 #include <linux/percpu.h>
 #include <linux/sched/clock.h>
 #include <linux/string.h>
@@ -209,13 +211,58 @@ static const struct btf_type *wo_btf_find(const struct wo_btf *b, u32 kind,
 	return NULL;
 }
 
+/*
+ * The offset in the .data..percpu datasec of VAR @name, and its size;
+ * -ENOENT if it is not a per-CPU variable.
+ */
+static int wo_btf_percpu_var(const struct wo_btf *b,
+			     const struct btf_type *sec, const char *name,
+			     u32 *off, u32 *size)
+{
+	const struct btf_var_secinfo *vs = (const void *)(sec + 1);
+	u32 var_id, i;
+
+	if (!wo_btf_find(b, BTF_KIND_VAR, name, &var_id))
+		return -ENOENT;
+	for (i = 0; i < BTF_INFO_VLEN(sec->info); i++, vs++) {
+		if (vs->type == var_id) {
+			*off = vs->offset;
+			*size = vs->size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/*
+ * What a datasec offset is relative to, as a per-CPU pointer: BTF gives
+ * offsets within .data..percpu, but what per_cpu_ptr() takes is the
+ * variable's link address.  That was the offset itself only where the
+ * section is linked at 0 (x86_64 up to 6.14); arm64, and x86_64 since
+ * 6.15 (9d7de2aa8b41, relative per-CPU offsets), link it at a kernel
+ * address.  kernel_cpustat is a per-CPU variable of vmlinux that modules
+ * can take the address of: its link address minus its datasec offset is
+ * the section's base on every layout.
+ */
+static int wo_btf_percpu_base(const struct wo_btf *b,
+			      const struct btf_type *sec, unsigned long *base)
+{
+	u32 off, size;
+
+	if (wo_btf_percpu_var(b, sec, "kernel_cpustat", &off, &size) ||
+	    size != sizeof(struct kernel_cpustat))
+		return -ENOENT;
+	*base = (unsigned long)(void __force *)&kernel_cpustat - off;
+	return 0;
+}
+
 static int wo_btf_layout(const struct wo_btf *b, struct wo_rq_layout *l,
 			 const char **why)
 {
 	const struct btf_type *rq, *sec;
-	const struct btf_var_secinfo *vs;
+	unsigned long base;
 	long clock, cpu, nr;
-	u32 var_id, i;
+	u32 off, size;
 
 	rq = wo_btf_find(b, BTF_KIND_STRUCT, "rq", NULL);
 	if (!rq) {
@@ -229,35 +276,32 @@ static int wo_btf_layout(const struct wo_btf *b, struct wo_rq_layout *l,
 		*why = "struct rq has no usable clock/cpu members";
 		return -ENOENT;
 	}
-	if (!wo_btf_find(b, BTF_KIND_VAR, "runqueues", &var_id)) {
-		*why = "no runqueues variable in BTF";
-		return -ENOENT;
-	}
 	sec = wo_btf_find(b, BTF_KIND_DATASEC, ".data..percpu", NULL);
 	if (!sec) {
 		*why = "no .data..percpu datasec in BTF";
 		return -ENOENT;
 	}
-	vs = (const void *)(sec + 1);
-	for (i = 0; i < BTF_INFO_VLEN(sec->info); i++, vs++) {
-		if (vs->type != var_id)
-			continue;
-		if (vs->size != rq->size) {
-			*why = "runqueues size differs from struct rq";
-			return -EINVAL;
-		}
-		l->clock_off = clock;
-		l->cpu_off = cpu;
-		/* Optional: the runqueue length at wakeup (offset 0 is rq->__lock). */
-		nr = wo_btf_member(b, rq, "nr_running", sizeof(unsigned int), 0);
-		l->nr_running_off = nr > 0 && nr + sizeof(unsigned int) <= rq->size ?
-				    nr : 0;
-		l->runqueues_off = vs->offset;
-		l->size = rq->size;
-		return 0;
+	if (wo_btf_percpu_var(b, sec, "runqueues", &off, &size)) {
+		*why = "no per-CPU runqueues variable in BTF";
+		return -ENOENT;
 	}
-	*why = "runqueues not in .data..percpu";
-	return -ENOENT;
+	if (size != rq->size) {
+		*why = "runqueues size differs from struct rq";
+		return -EINVAL;
+	}
+	if (wo_btf_percpu_base(b, sec, &base)) {
+		*why = "no per-CPU kernel_cpustat in BTF to anchor runqueues";
+		return -ENOENT;
+	}
+	l->clock_off = clock;
+	l->cpu_off = cpu;
+	/* Optional: the runqueue length at wakeup (offset 0 is rq->__lock). */
+	nr = wo_btf_member(b, rq, "nr_running", sizeof(unsigned int), 0);
+	l->nr_running_off = nr > 0 && nr + sizeof(unsigned int) <= rq->size ?
+			    nr : 0;
+	l->runqueues_off = base + off;
+	l->size = rq->size;
+	return 0;
 }
 
 static void *wo_rq_ptr(const struct wo_rq_layout *l, int cpu)
@@ -312,7 +356,11 @@ static int wo_rq_validate(struct wo_rq_layout *l, const char **why)
 			*why = "rq->cpu does not match the CPU (offsets wrong)";
 			return -EINVAL;
 		}
-		if (cpu_online(cpu) && clock > sched_clock_cpu(cpu) + NSEC_PER_SEC) {
+		/*
+		 * cpu_clock() is the rq clock's source, sched_clock_cpu(),
+		 * which arm64 (stable sched_clock) does not export.
+		 */
+		if (cpu_online(cpu) && clock > cpu_clock(cpu) + NSEC_PER_SEC) {
 			*why = "rq->clock ahead of sched_clock_cpu (offsets wrong)";
 			return -EINVAL;
 		}

@@ -405,7 +405,7 @@ void wo_corr_wakeup(struct task_struct *p, bool new_task)
 	rec->ts_wakeup = local_clock();
 	rec->target_cpu = cpu;
 	rec->valid |= WAKEOFF_V_WAKEUP;
-	rec->last_queued = p->sched_info.last_queued;
+	rec->last_queued = wo_last_queued(p);
 	if (wo_read_rq_clock(cpu, &rec->rq_clock_wakeup))
 		rec->valid |= WAKEOFF_V_RQCLOCK;
 	if (wo_rq_nr_running(cpu, &rec->rq_nr_running))
@@ -614,7 +614,7 @@ void wo_corr_tkread(unsigned int func, u64 value_ns, u8 clock, u8 source)
 	rec->tk_source = source;
 	rec->valid |= WAKEOFF_V_TK_CLOCK;
 	if (wo_read_rq_clock(cpu, &rec->rq_clock_tkread))
-		rec->rq_stale_tkread = (s64)(sched_clock_cpu(cpu) -
+		rec->rq_stale_tkread = (s64)(cpu_clock(cpu) -
 					     rec->rq_clock_tkread);
 	rec->valid |= WAKEOFF_V_TKREAD;
 	if (this_cpu_read(wo_armed) == p)

@@ -23,6 +23,8 @@
 #include <linux/uaccess.h>
 
 #include "wakeoff.h"
+#include "compat/wo_arch.h"
+#include "compat/wo_compat.h"
 #include "lib/wo_clock.h"
 
 enum wo_tk_kind {
@@ -43,8 +45,8 @@ static const struct {
 	enum wo_tk_kind kind;
 	int clock;		/* WO_CLOCK_* or WO_TK_CLOCK_* */
 } wo_tk_known[] = {
-	{ "__x64_sys_clock_gettime",	WO_TK_SYS_GETTIME, WO_TK_CLOCK_ARG },
-	{ "__x64_sys_gettimeofday",	WO_TK_SYS_GETTOD, WO_CLOCK_REALTIME },
+	{ WO_SYS("clock_gettime"),	WO_TK_SYS_GETTIME, WO_TK_CLOCK_ARG },
+	{ WO_SYS("gettimeofday"),	WO_TK_SYS_GETTOD, WO_CLOCK_REALTIME },
 	{ "ktime_get",			WO_TK_RET_NS, WO_CLOCK_MONOTONIC },
 	{ "ktime_get_with_offset",	WO_TK_RET_NS, WO_TK_CLOCK_OFFS },
 	{ "ktime_get_raw",		WO_TK_RET_NS, WO_CLOCK_MONOTONIC_RAW },
@@ -104,7 +106,7 @@ static unsigned int wo_tk_nr;
 
 static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct wo_tk_hook *h = container_of(get_kretprobe(ri),
+	struct wo_tk_hook *h = container_of(wo_get_kretprobe(ri),
 					    struct wo_tk_hook, krp);
 	struct wo_tk_data *d = (struct wo_tk_data *)ri->data;
 	struct pt_regs *uregs = NULL;
@@ -115,14 +117,14 @@ static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		return 1;
 	/* The syscall wrappers' one argument: the user registers. */
 	if (outer)
-		uregs = (struct pt_regs *)regs_get_kernel_argument(regs, 0);
+		uregs = (struct pt_regs *)wo_arg(regs, 0);
 	switch (h->clock) {
 	case WO_TK_CLOCK_ARG:
-		d->clock = (int)regs_get_kernel_argument(uregs, 0);
+		d->clock = (int)wo_arg(uregs, 0);
 		break;
 	case WO_TK_CLOCK_OFFS:
 	case WO_TK_CLOCK_OFFS_COARSE:
-		d->clock = wo_tk_offs_clock(regs_get_kernel_argument(regs, 0),
+		d->clock = wo_tk_offs_clock(wo_arg(regs, 0),
 					    h->clock == WO_TK_CLOCK_OFFS_COARSE);
 		break;
 	default:
@@ -138,13 +140,13 @@ static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		return 1;
 	switch (h->kind) {
 	case WO_TK_TS64:
-		d->ptr = regs_get_kernel_argument(regs, 0);
+		d->ptr = wo_arg(regs, 0);
 		break;
 	case WO_TK_SYS_GETTIME:
-		d->ptr = regs_get_kernel_argument(uregs, 1);
+		d->ptr = wo_arg(uregs, 1);
 		break;
 	case WO_TK_SYS_GETTOD:
-		d->ptr = regs_get_kernel_argument(uregs, 0);
+		d->ptr = wo_arg(uregs, 0);
 		break;
 	default:
 		break;
@@ -154,7 +156,7 @@ static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 static int wo_tk_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct wo_tk_hook *h = container_of(get_kretprobe(ri),
+	struct wo_tk_hook *h = container_of(wo_get_kretprobe(ri),
 					    struct wo_tk_hook, krp);
 	struct wo_tk_data *d = (struct wo_tk_data *)ri->data;
 	struct __kernel_old_timeval tv;
@@ -210,16 +212,16 @@ no_value:
 static int wo_ttwu_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	if (READ_ONCE(wo_recording))
-		wo_corr_caller_flags((struct task_struct *)regs->di,
-				     (u32)regs->dx);
+		wo_corr_caller_flags((struct task_struct *)wo_arg(regs, 0),
+				     (u32)wo_arg(regs, 2));
 	return 0;
 }
 
 static int wo_activate_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	if (READ_ONCE(wo_recording))
-		wo_corr_activate((struct task_struct *)regs->si,
-				 (u32)regs->dx);
+		wo_corr_activate((struct task_struct *)wo_arg(regs, 1),
+				 (u32)wo_arg(regs, 2));
 	return 0;
 }
 

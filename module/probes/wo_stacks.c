@@ -38,12 +38,13 @@
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
-#ifdef CONFIG_UNWINDER_ORC
+
+#include "wakeoff.h"
+#include "compat/wo_arch.h"
+#if WO_STACK_CACHE
 #include <linux/sched/task_stack.h>
 #include <asm/unwind.h>
 #endif
-
-#include "wakeoff.h"
 #include "lib/wo_hist.h"
 #include "lib/wo_stack_table.h"
 
@@ -81,7 +82,23 @@ static struct wo_stack_src wo_waker_src = {
 	.tag = WO_STACK_SRC_WAKER,
 };
 
-#ifdef CONFIG_UNWINDER_ORC
+/* The cluster of @n frames in @src: found or inserted; 0 if it is full. */
+static u32 wo_stack_find(const struct wo_stack_src *src,
+			 const unsigned long *ip, unsigned int n)
+{
+	u64 h = siphash(ip, n * sizeof(ip[0]), &wo_stack_hkey) | 1;
+	unsigned int coll;
+	u32 id;
+
+	id = wo_stack_table_find(src->key, h, ip, n, &coll);
+	if (unlikely(coll))
+		this_cpu_add(src->stats->collisions, coll);
+	if (!id)
+		this_cpu_inc(src->stats->overflow);
+	return id;
+}
+
+#if WO_STACK_CACHE
 #define WO_SCACHE	8
 /*
  * Cached answer for a stack that found the table full: without it, once
@@ -108,7 +125,7 @@ struct wo_scache {
 static DEFINE_PER_CPU(struct wo_scache, wo_scache);
 /* Bumped by reset: cached ids of the old table are void. */
 static unsigned int wo_stacks_gen = 1;
-/* do_syscall_64(), found at load on insmod's own stack. */
+/* WO_SYSCALL_ENTRY, found at load on insmod's own stack. */
 static unsigned long wo_sys_lo, wo_sys_hi;
 
 /* Task context, IRQs off (sched_waking/wakeup_new): a cached cluster id. */
@@ -140,7 +157,7 @@ static bool wo_in_syscall_entry(unsigned long ip)
 
 /*
  * Process context (module load, inside the init_module syscall): find
- * do_syscall_64() on our own stack by name.  Not found: the cache still
+ * WO_SYSCALL_ENTRY on our own stack by name.  Not found: the cache still
  * works for kernel threads, syscall paths just keep unwinding.
  */
 static void wo_find_syscall_entry(void)
@@ -154,8 +171,8 @@ static void wo_find_syscall_entry(void)
 		sprint_symbol(buf, ip[i]);
 		plus = strchr(buf, '+');
 		slash = plus ? strchr(plus, '/') : NULL;
-		if (!slash || plus - buf != strlen("do_syscall_64") ||
-		    strncmp(buf, "do_syscall_64", plus - buf))
+		if (!slash || plus - buf != strlen(WO_SYSCALL_ENTRY) ||
+		    strncmp(buf, WO_SYSCALL_ENTRY, plus - buf))
 			continue;
 		*slash = '\0';
 		if (kstrtoul(plus + 1, 16, &off) ||
@@ -226,119 +243,19 @@ static unsigned int wo_stack_walk(unsigned long *ip, unsigned long sp,
 	e->nslots = cacheable && !unwind_error(&state) ? nslots : 0;
 	return n;
 }
-#endif
 
-/* Every cluster's counts for @cpu, on its node. */
-static struct wo_stack_cnt *wo_stack_cnt_alloc(unsigned int cpu)
+/* Probe context: the cluster id of current's stack, through the cache. */
+static u32 wo_stack_unwind(const struct wo_stack_src *src)
 {
-	int node = cpu_to_node(cpu);
-
-	if (node != NUMA_NO_NODE && !node_online(node))
-		node = NUMA_NO_NODE;
-	/* Not zeroed twice: wo_stacks_reset() clears it before any use. */
-	return vmalloc_node(WO_STACKS * sizeof(struct wo_stack_cnt), node);
-}
-
-/* The key table (shared) and the counts per possible CPU; their sizes. */
-int wo_stacks_alloc(size_t *shared, size_t *per_cpu)
-{
-	unsigned int cpu;
-
-#ifdef CONFIG_UNWINDER_ORC
-	wo_find_syscall_entry();
-#endif
-	get_random_bytes(&wo_stack_hkey, sizeof(wo_stack_hkey));
-	wo_stacks = vzalloc(sizeof(*wo_stacks));
-	if (!wo_stacks)
-		return -ENOMEM;
-	wo_waker_src.key = wo_stacks->key;
-	for_each_possible_cpu(cpu) {
-		per_cpu(wo_stack_cnt, cpu) = wo_stack_cnt_alloc(cpu);
-		if (!per_cpu(wo_stack_cnt, cpu))
-			return -ENOMEM;	/* the caller frees */
-	}
-	*shared = sizeof(*wo_stacks);
-	*per_cpu = WO_STACKS * sizeof(struct wo_stack_cnt);
-	return 0;
-}
-
-void wo_stacks_free(void)
-{
-	wo_waker_src.key = NULL;
-	unsigned int cpu;
-
-	for_each_possible_cpu(cpu) {
-		vfree(per_cpu(wo_stack_cnt, cpu));
-		per_cpu(wo_stack_cnt, cpu) = NULL;
-	}
-	vfree(wo_stacks);
-	wo_stacks = NULL;
-}
-
-/* Only with the probes quiesced: cached ids of any table are void. */
-void wo_stacks_cache_void(void)
-{
-#ifdef CONFIG_UNWINDER_ORC
-	WRITE_ONCE(wo_stacks_gen, wo_stacks_gen + 1);
-#endif
-}
-
-/* Only with the probes quiesced. */
-void wo_stacks_reset(void)
-{
-	int cpu;
-
-	if (wo_stacks)
-		memset(wo_stacks, 0, sizeof(*wo_stacks));
-	for_each_possible_cpu(cpu) {
-		memset(per_cpu_ptr(&wo_stack_stats, cpu), 0,
-		       sizeof(struct wo_stack_stats));
-		if (per_cpu(wo_stack_cnt, cpu))
-			memset(per_cpu(wo_stack_cnt, cpu), 0,
-			       WO_STACKS * sizeof(struct wo_stack_cnt));
-	}
-	wo_stacks_cache_void();
-}
-
-/* The cluster of @n frames in @src: found or inserted; 0 if it is full. */
-static u32 wo_stack_find(const struct wo_stack_src *src,
-			 const unsigned long *ip, unsigned int n)
-{
-	u64 h = siphash(ip, n * sizeof(ip[0]), &wo_stack_hkey) | 1;
-	unsigned int coll;
-	u32 id;
-
-	id = wo_stack_table_find(src->key, h, ip, n, &coll);
-	if (unlikely(coll))
-		this_cpu_add(src->stats->collisions, coll);
-	if (!id)
-		this_cpu_inc(src->stats->overflow);
-	return id;
-}
-
-/*
- * Probe context (task context or not, IRQs off): the cluster id of
- * current's stack in @src's table.
- */
-u32 wo_stack_capture_src(const struct wo_stack_src *src)
-{
-#ifdef CONFIG_UNWINDER_ORC
 	unsigned long base = (unsigned long)task_stack_page(current);
 	unsigned long sp = current_stack_pointer, top = base + THREAD_SIZE;
 	bool cacheable = in_task() && sp > base && sp < top;
 	struct wo_scache *c;
 	struct wo_scache_ent ent;
 	unsigned long ip[WO_STACK_DEPTH];
-#else
-	unsigned long ip[WO_STACK_SAVE];
-	unsigned int skip = 0;
-#endif
 	unsigned int n;
 	u32 id;
 
-	if (!src->key)
-		return 0;
-#ifdef CONFIG_UNWINDER_ORC
 	if (cacheable) {
 		id = wo_scache_lookup(sp, top, src->tag);
 		if (id) {
@@ -361,7 +278,28 @@ u32 wo_stack_capture_src(const struct wo_stack_src *src)
 		ent.id = id ? id : WO_SCACHE_FULL;
 		c->e[c->next++ % WO_SCACHE] = ent;
 	}
-#else
+	return id;
+}
+
+static void wo_scache_invalidate(void)
+{
+	WRITE_ONCE(wo_stacks_gen, wo_stacks_gen + 1);
+}
+#else /* !WO_STACK_CACHE: every capture unwinds (wo_arch.h) */
+static void wo_find_syscall_entry(void)
+{
+}
+
+static void wo_scache_invalidate(void)
+{
+}
+
+/* Probe context: the cluster id of current's stack. */
+static u32 wo_stack_unwind(const struct wo_stack_src *src)
+{
+	unsigned long ip[WO_STACK_SAVE];
+	unsigned int n, skip = 0;
+
 	this_cpu_inc(src->stats->unwound);
 	n = stack_trace_save(ip, ARRAY_SIZE(ip), 0);
 	/* Our own probe frames say nothing about the waker. */
@@ -370,9 +308,87 @@ u32 wo_stack_capture_src(const struct wo_stack_src *src)
 	n = min(n - skip, (unsigned int)WO_STACK_DEPTH);
 	if (!n)
 		return 0;
-	id = wo_stack_find(src, &ip[skip], n);
-#endif
-	return id;
+	return wo_stack_find(src, &ip[skip], n);
+}
+#endif /* WO_STACK_CACHE */
+
+/* Every cluster's counts for @cpu, on its node. */
+static struct wo_stack_cnt *wo_stack_cnt_alloc(unsigned int cpu)
+{
+	int node = cpu_to_node(cpu);
+
+	if (node != NUMA_NO_NODE && !node_online(node))
+		node = NUMA_NO_NODE;
+	/* Not zeroed twice: wo_stacks_reset() clears it before any use. */
+	return vmalloc_node(WO_STACKS * sizeof(struct wo_stack_cnt), node);
+}
+
+/* The key table (shared) and the counts per possible CPU; their sizes. */
+int wo_stacks_alloc(size_t *shared, size_t *per_cpu)
+{
+	unsigned int cpu;
+
+	wo_find_syscall_entry();
+	get_random_bytes(&wo_stack_hkey, sizeof(wo_stack_hkey));
+	wo_stacks = vzalloc(sizeof(*wo_stacks));
+	if (!wo_stacks)
+		return -ENOMEM;
+	wo_waker_src.key = wo_stacks->key;
+	for_each_possible_cpu(cpu) {
+		per_cpu(wo_stack_cnt, cpu) = wo_stack_cnt_alloc(cpu);
+		if (!per_cpu(wo_stack_cnt, cpu))
+			return -ENOMEM;	/* the caller frees */
+	}
+	*shared = sizeof(*wo_stacks);
+	*per_cpu = WO_STACKS * sizeof(struct wo_stack_cnt);
+	return 0;
+}
+
+void wo_stacks_free(void)
+{
+	unsigned int cpu;
+
+	wo_waker_src.key = NULL;
+	for_each_possible_cpu(cpu) {
+		vfree(per_cpu(wo_stack_cnt, cpu));
+		per_cpu(wo_stack_cnt, cpu) = NULL;
+	}
+	vfree(wo_stacks);
+	wo_stacks = NULL;
+}
+
+/* Only with the probes quiesced: cached ids of any table are void. */
+void wo_stacks_cache_void(void)
+{
+	wo_scache_invalidate();
+}
+
+/* Only with the probes quiesced. */
+void wo_stacks_reset(void)
+{
+	int cpu;
+
+	if (wo_stacks)
+		memset(wo_stacks, 0, sizeof(*wo_stacks));
+	for_each_possible_cpu(cpu) {
+		memset(per_cpu_ptr(&wo_stack_stats, cpu), 0,
+		       sizeof(struct wo_stack_stats));
+		if (per_cpu(wo_stack_cnt, cpu))
+			memset(per_cpu(wo_stack_cnt, cpu), 0,
+			       WO_STACKS * sizeof(struct wo_stack_cnt));
+	}
+	wo_stacks_cache_void();
+}
+
+/*
+ * Probe context (task context or not, IRQs off): the cluster id of
+ * current's stack in @src's table.
+ */
+u32 wo_stack_capture_src(const struct wo_stack_src *src)
+{
+	if (!src->key)
+		return 0;
+	return wo_stack_unwind(src);
 }
 
 /* Probe context (sched_waking): the cluster id of the waker's stack. */

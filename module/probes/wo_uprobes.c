@@ -50,6 +50,7 @@
 #include <linux/uaccess.h>
 
 #include "wakeoff.h"
+#include "compat/wo_arch.h"
 #include "lib/wo_clock.h"
 #include "compat/wo_uprobe_compat.h"
 
@@ -124,15 +125,15 @@ static int wo_up_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 	match = wo_task_matches(current);
 	if (!match || !READ_ONCE(wo_recording) || !wo_corr_tk_armed())
 		goto out;
-	/* User functions take their arguments as the kernel's do (x86-64 ABI). */
+	/* User functions take their arguments as the kernel's do (the C ABI). */
 	switch (h->kind) {
 	case WO_UP_CLOCK_GETTIME:
-		clock = (int)regs_get_kernel_argument(regs, 0);
-		ptr = regs_get_kernel_argument(regs, 1);
+		clock = (int)wo_arg(regs, 0);
+		ptr = wo_arg(regs, 1);
 		break;
 	case WO_UP_GETTIMEOFDAY:
 		clock = WO_CLOCK_REALTIME;
-		ptr = regs_get_kernel_argument(regs, 0);
+		ptr = wo_arg(regs, 0);
 		break;
 	default:
 		/* The vDSO's time() reads the coarse wall-clock seconds. */

@@ -8,7 +8,7 @@ echo "guest: $(uname -r), $(nproc) CPUs"
 rc=0
 # lockdown_test raises kernel lockdown, which nothing lowers again (and
 # under which no unsigned module loads): it runs last.
-for t in $(ls tests/* | grep -v '/lockdown_test$') tests/lockdown_test; do
+for t in $(ls tests/* | grep -v '/lockdown_test$') $(ls tests/lockdown_test 2>/dev/null); do
 	[ -e "$t" ] || continue
 	name=$(basename "$t")
 	echo "guest: running $name"

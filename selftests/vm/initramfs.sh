@@ -22,7 +22,12 @@ mdir="$kroot/lib/modules/$rel"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp"/{bin,sbin,dev,proc,sys,mnt,tmp,lib/modules}
-cp /bin/busybox "$tmp/bin/busybox"
+# arm64 kernels: busybox-static:arm64, unpacked by kernels.sh.
+if [ "$(wo_arch "$rel")" = arm64 ]; then
+	cp "$WO_CACHE/arm64/root/bin/busybox" "$tmp/bin/busybox"
+else
+	cp /bin/busybox "$tmp/bin/busybox"
+fi
 cp "$(dirname "$0")/init" "$tmp/init"
 chmod 755 "$tmp/init"
 
@@ -49,7 +54,10 @@ add_module() {
 	seen[$path]=1
 	order+=("$path")
 }
-[ "$rel" = - ] || for m in virtio_pci 9pnet_virtio 9p pvpanic_pci; do
+# Debian's arm64 kernels have no pvpanic (qemu-run.sh reads the console).
+mods="virtio_pci 9pnet_virtio 9p pvpanic_pci"
+[ "$(wo_arch "$rel")" = arm64 ] && mods="virtio_pci 9pnet_virtio 9p"
+[ "$rel" = - ] || for m in $mods; do
 	add_module "$m"
 done
 

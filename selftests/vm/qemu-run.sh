@@ -28,15 +28,41 @@ kernel=${WAKEOFF_KERNEL_IMAGE:-$WO_CACHE/kernels/$rel/root/boot/vmlinuz-$rel}
 tcg_opts=${WAKEOFF_TCG_OPTS-,thread=single}
 rm -f "$share/guest.rc" "$share/dmesg.txt" "$share/tainted" "$share/guest.log"
 
-timeout --kill-after=10 "$limit" qemu-system-x86_64 \
-	-machine q35 -accel "tcg$tcg_opts" -cpu max -smp "$smp" -m "${WAKEOFF_VM_MEM:-1024}" \
-	-nographic -no-reboot -nic none \
-	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1 ${WAKEOFF_CMDLINE:-}" \
-	-virtfs "local,path=$share,mount_tag=share,security_model=none,id=share" \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	</dev/null >"$share/console.log" 2>&1
-qrc=$?
+cmdline="loglevel=5 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1 ${WAKEOFF_CMDLINE:-}"
+# PREEMPT_RT kernels disable a flooded UART's IRQ ("irq 4: nobody cared")
+# and the console then crawls: no spurious-IRQ detection there.
+case $(wo_flavour "$rel") in
+rt-*) cmdline="$cmdline noirqdebug" ;;
+esac
+if [ "$(wo_arch "$rel")" = arm64 ]; then
+	# virt has no isa-debug-exit and Debian's arm64 kernels no pvpanic:
+	# init's poweroff and a panic (panic=-1, -no-reboot) both end QEMU
+	# with 0, told apart by init's last console line and the panic's.
+	# pauth-impdef: TCG's architected pointer-auth hash is what makes
+	# -cpu max slow.
+	timeout --kill-after=10 "$limit" qemu-system-aarch64 \
+		-machine virt -accel "tcg$tcg_opts" -cpu max,pauth-impdef=on \
+		-smp "$smp" -m "${WAKEOFF_VM_MEM:-1024}" \
+		-nographic -no-reboot -nic none \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyAMA0 $cmdline" \
+		-virtfs "local,path=$share,mount_tag=share,security_model=none,id=share" \
+		</dev/null >"$share/console.log" 2>&1
+	qrc=$?
+	# The same "init reached its end" as on x86: its last console line.
+	[ $qrc -eq 0 ] && grep -q '^init: guest.sh exited' "$share/console.log" &&
+		! grep -q 'Kernel panic' "$share/console.log" && qrc=67
+else
+	timeout --kill-after=10 "$limit" qemu-system-x86_64 \
+		-machine q35 -accel "tcg$tcg_opts" -cpu max -smp "$smp" -m "${WAKEOFF_VM_MEM:-1024}" \
+		-nographic -no-reboot -nic none \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 $cmdline" \
+		-virtfs "local,path=$share,mount_tag=share,security_model=none,id=share" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		</dev/null >"$share/console.log" 2>&1
+	qrc=$?
+fi
 
 if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
 	wo_log "$rel: VM timed out after ${limit}s"

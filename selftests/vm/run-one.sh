@@ -16,16 +16,17 @@ src=$WO_BUILD/one/$rel/src share=$WO_BUILD/one/$rel/vm
 rm -rf "$src" "$share"
 mkdir -p "$src" "$share/tests"
 cp -a Kbuild module "$src/"
-make -s -C "/lib/modules/$rel/build" M="$src" W=1 modules >&2 || exit 1
-make -s -C selftests >&2 || exit 1
+wo_kmake "$rel" -s M="$src" W=1 modules >&2 || exit 1
+wo_user_build "$rel" >&2 || exit 1
+udir=$(wo_user_dir "$rel")
 cp "$src/module/wakeoff.ko" "$share/"
 # The selftests' test modules (teardown_test's wo_test_waker.ko).
 mkdir -p "$src/testmod" && cp -a selftests/modules/. "$src/testmod/"
-make -s -C "/lib/modules/$rel/build" M="$src/testmod" W=1 modules >&2 || exit 1
+wo_kmake "$rel" -s M="$src/testmod" W=1 modules >&2 || exit 1
 cp "$src/testmod"/*.ko "$share/"
-cp "$WO_BUILD/selftests/$test" "$share/tests/"
-[ -x "$WO_BUILD/userspace/wakeoff" ] && cp "$WO_BUILD/userspace/wakeoff" "$share/"
-wo_share_dyn "$share"
+cp "$udir/selftests/$test" "$share/tests/"
+[ -x "$udir/userspace/wakeoff" ] && cp "$udir/userspace/wakeoff" "$share/"
+wo_share_dyn "$share" "$rel"
 {
 	echo 'cd /mnt; export WAKEOFF_KO=/mnt/wakeoff.ko; mkdir -p results'
 	printf '"tests/%s"' "$test"
