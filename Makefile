@@ -28,6 +28,8 @@ endif
 endif
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/build
+# The one place the version is defined (module, CLI, man page, packages).
+VERSION := $(shell cat $(CURDIR)/VERSION)
 HARNESS_DIR ?= $(BUILD)/kselftest
 
 all: module userspace selftests

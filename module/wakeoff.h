@@ -12,7 +12,8 @@
 
 #include "uapi/wakeoff.h"
 
-#define WAKEOFF_VERSION "0.4.0"
+/* WO_VERSION: from the top-level VERSION file, through module/Kbuild. */
+#define WAKEOFF_VERSION WO_VERSION
 
 /* Scheduler tracepoints wakeoff attaches to; index into wo_tp_table. */
 enum wo_event {

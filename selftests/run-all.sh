@@ -87,7 +87,7 @@ for rel in $rels; do
 	src=$WO_BUILD/kernels/$rel/src
 	rm -rf "$src"
 	mkdir -p "$src"
-	cp -a Kbuild module "$src/"
+	cp -a Kbuild VERSION module "$src/"
 
 	if ! step "$rel: module builds clean with W=1 -Werror" \
 		make -C "$kdir" M="$src" W=1 KCFLAGS=-Werror modules; then
@@ -109,7 +109,7 @@ for rel in $rels; do
 	for o in $rels; do [ "$o" = "$rel" ] || other=$o; done
 	if [ -n "$other" ]; then
 		fsrc=$WO_BUILD/kernels/$rel/foreign
-		rm -rf "$fsrc" && mkdir -p "$fsrc" && cp -a Kbuild module "$fsrc/"
+		rm -rf "$fsrc" && mkdir -p "$fsrc" && cp -a Kbuild VERSION module "$fsrc/"
 		step "$rel: the module built for $other, for load_test to see refused" \
 			make -C "/lib/modules/$other/build" M="$fsrc" modules &&
 			cp "$fsrc/module/wakeoff.ko" "$share/wakeoff-foreign.ko"

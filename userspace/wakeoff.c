@@ -15,7 +15,7 @@
 #include "summary.h"
 #include "../module/uapi/wakeoff.h"
 
-#define WO_VERSION "0.4.0"
+/* WO_VERSION comes from the top-level VERSION file (userspace/Makefile). */
 
 static void usage(FILE *f)
 {

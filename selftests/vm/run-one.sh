@@ -15,7 +15,7 @@ shift 2
 src=$WO_BUILD/one/$rel/src share=$WO_BUILD/one/$rel/vm
 rm -rf "$src" "$share"
 mkdir -p "$src" "$share/tests"
-cp -a Kbuild module "$src/"
+cp -a Kbuild VERSION module "$src/"
 make -s -C "/lib/modules/$rel/build" M="$src" W=1 modules >&2 || exit 1
 make -s -C selftests >&2 || exit 1
 cp "$src/module/wakeoff.ko" "$share/"
