@@ -97,6 +97,10 @@ install:
 uninstall:
 	rm -f $(INSTALLED)
 
+# build/deb/wakeoff_VERSION_ARCH.deb and wakeoff-dkms_VERSION_all.deb.
+deb:
+	bash debian/make-deb.sh $(BUILD)/deb
+
 modules_install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
@@ -122,5 +126,5 @@ clean:
 	rm -rf .tmp_versions module/.tmp_versions
 
 .PHONY: all module userspace selftests check check-debug demo bench lint lint-sparse \
-	lint-checkpatch install uninstall modules_install dkms-install dkms-remove \
+	lint-checkpatch deb install uninstall modules_install dkms-install dkms-remove \
 	clean
