@@ -31,11 +31,11 @@ EOC
 
 (cd "$src" && dpkg-buildpackage -us -uc -b)
 mv "$work"/*.deb "$work"/*.buildinfo "$work"/*.changes "$out/"
+# Lintian: errors and warnings fail the build; overrides are justified in
+# debian/*.lintian-overrides.
+lintian --fail-on error,warning --info --pedantic "$out"/*.changes
 # The debug symbols aside, so that "apt-get install ./build/deb/*.deb"
 # installs the two packages a user wants.
 mkdir -p "$out/dbgsym"
 mv "$out"/*-dbgsym_*.deb "$out/dbgsym/"
-# Lintian: errors and warnings fail the build; overrides are justified in
-# debian/*.lintian-overrides.
-lintian --fail-on error,warning --info --pedantic "$out"/*.changes
 ls -l "$out"/*.deb
