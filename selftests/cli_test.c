@@ -222,7 +222,7 @@ TEST_F(cli, record_accounts_and_reports_like_the_module)
 	free(out);
 	EXPECT_EQ(0, run_cli("report --prometheus", "/tmp/cli.out"));
 	out = slurp("/tmp/cli.out");
-	EXPECT_NE(NULL, strstr(out, "# TYPE wakeoff_latency_seconds gauge"));
+	EXPECT_NE(NULL, strstr(out, "# TYPE wakeoff_latency_seconds summary"));
 	free(out);
 	EXPECT_EQ(0, run_cli("timehist --csv " REC_FILE, "/tmp/cli.out"));
 	out = slurp("/tmp/cli.out");
