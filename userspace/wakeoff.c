@@ -11,6 +11,7 @@
 #include "cmds.h"
 #include "compare.h"
 #include "export.h"
+#include "export_prom.h"
 #include "modfs.h"
 #include "summary.h"
 #include "../module/uapi/wakeoff.h"
@@ -30,7 +31,8 @@ static void usage(FILE *f)
 		"  compare    FILE...: one row per record file, the experiment's numbers\n"
 		"             side by side (--csv/--json)\n"
 		"  stress     the idle-vs-load recipe: idle and loaded runs, then the table\n"
-		"  export     --perfetto OUT.json FILE: Chrome trace-event JSON\n"
+		"  export     --perfetto OUT.json FILE: Chrome trace-event JSON;\n"
+		"             --prometheus-textfile F -i S: live metrics for node_exporter\n"
 		"  plot       FILE -o report.html: one self-contained HTML page\n"
 		"  summary    print the module's summary, or the values of KEYs\n"
 		"  control    send a command: start, stop, reset, run <id> [label],\n"
@@ -118,7 +120,7 @@ static const struct {
 	{ "timehist", cmd_timehist },
 	{ "compare", cmd_compare },
 	{ "stress", cmd_stress },
-	{ "export", cmd_export },
+	{ "export", cmd_export_any },	/* --perfetto, --prometheus-textfile */
 	{ "plot", cmd_plot },
 	{ "summary", cmd_summary },
 	{ "control", cmd_control },
