@@ -82,8 +82,10 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# systemd reads /usr/local/lib/systemd/system too; Debian: /lib/systemd/system.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 INSTALLED := $(DESTDIR)$(BINDIR)/wakeoff $(DESTDIR)$(MANDIR)/man1/wakeoff.1 \
-	$(DESTDIR)$(BASHCOMPDIR)/wakeoff
+	$(DESTDIR)$(BASHCOMPDIR)/wakeoff $(DESTDIR)$(SYSTEMDUNITDIR)/wakeoff-exporter.service
 DKMS_SRC := /usr/src/wakeoff-$(VERSION)
 # The files DKMS builds the module from (dkms.conf runs "make module").
 DKMS_FILES := Kbuild VERSION Makefile module
@@ -93,6 +95,9 @@ install:
 	install -D -m 0755 $(BUILD)/userspace/wakeoff $(DESTDIR)$(BINDIR)/wakeoff
 	install -D -m 0644 $(BUILD)/userspace/wakeoff.1 $(DESTDIR)$(MANDIR)/man1/wakeoff.1
 	install -D -m 0644 userspace/completion.bash $(DESTDIR)$(BASHCOMPDIR)/wakeoff
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|' userspace/wakeoff-exporter.service.in \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/wakeoff-exporter.service
 
 uninstall:
 	rm -f $(INSTALLED)
