@@ -106,6 +106,13 @@ uninstall:
 deb:
 	bash debian/make-deb.sh $(BUILD)/deb
 
+# build/wakeoff-VERSION.tar.gz: the tracked files of HEAD.
+dist:
+	@mkdir -p $(BUILD)
+	git archive --format=tar.gz --prefix=wakeoff-$(VERSION)/ \
+		-o $(BUILD)/wakeoff-$(VERSION).tar.gz HEAD
+	@echo $(BUILD)/wakeoff-$(VERSION).tar.gz
+
 modules_install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
@@ -131,5 +138,5 @@ clean:
 	rm -rf .tmp_versions module/.tmp_versions
 
 .PHONY: all module userspace selftests check check-debug demo bench lint lint-sparse \
-	lint-checkpatch deb install uninstall modules_install dkms-install dkms-remove \
+	lint-checkpatch deb dist install uninstall modules_install dkms-install dkms-remove \
 	clean
