@@ -8,6 +8,8 @@
 #   perfetto export --perfetto writes JSON that python's parser accepts,
 #            with CPU tracks, flows and counters
 #   plot     plot writes a page that headless Chromium renders cleanly
+#   prom     the guest's export --prometheus-textfile output (from the live
+#            module, SHARE/results/cli_test.prom) passes promtool check metrics
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 what=$1 share=$2
@@ -44,6 +46,13 @@ PY
 plot)
 	"$cli" plot "$wo" -o "$out/plot.html"
 	bash "$WO_ROOT/userspace/tests/plot-chromium.sh" "$out/plot.html"
+	;;
+prom)
+	wo_need_pkgs prometheus
+	prom=$share/results/cli_test.prom
+	[ -s "$prom" ] || wo_die "no $prom (did cli_test's export test run?)"
+	promtool check metrics <"$prom"
+	echo "promtool: clean, $(grep -vc '^#' "$prom") samples"
 	;;
 *)
 	wo_die "unknown check $what"
