@@ -18,7 +18,7 @@ LOGS=$WO_BUILD/check
 RESULTS=$LOGS/results.tap
 VM_TIMEOUT=${WAKEOFF_VM_TIMEOUT:-900}
 # What the host checks on the file cli_test records in each guest.
-WO_CLI_HOST_CHECKS="report perfetto plot"
+WO_CLI_HOST_CHECKS="report perfetto plot prom"
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 : >"$RESULTS"
@@ -146,6 +146,25 @@ for rel in $rels; do
 	done
 	wo_guest_health "$rel" "$share" | tee -a "$RESULTS"
 done
+
+# The Debian packages on this machine (root only: installs, then purges),
+# checked against a record file a guest made; then a guest on the module
+# the package's DKMS built.
+if [ "$(id -u)" = 0 ]; then
+	pshare=
+	for rel in $rels; do
+		[ -f "$WO_BUILD/kernels/$rel/vm/results/cli_test.wo" ] &&
+			pshare=$WO_BUILD/kernels/$rel/vm && break
+	done
+	step "packages: make deb, apt-get install, DKMS for every kernel with headers, purge" \
+		selftests/vm/deb-check.sh "$WO_BUILD/deb-check" $pshare &&
+		step "packages: load_test in a guest on the module the package's DKMS built" \
+			selftests/vm/deb-check.sh --guest "$WO_BUILD/deb-check"
+else
+	emit "ok - packages: install and purge # SKIP needs root"
+fi
+step "make dist: the tarball builds module, CLI and selftests, and has what make check runs" \
+	selftests/vm/dist-check.sh "$WO_BUILD/dist-check"
 
 # The suite on the debug kernel (KASAN, kmemleak, lockdep, UBSAN), when
 # that kernel is cached: building it takes ~35 min (make check-debug).

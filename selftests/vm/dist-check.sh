@@ -31,7 +31,7 @@ cp -a "$WO_BUILD/kselftest" "$d/build/"
 # make check's own steps.
 make -s -C "$d" module W=1 KCFLAGS=-Werror
 modinfo -F version "$d/module/wakeoff.ko" | grep -qx "$ver" || wo_die "module version is not $ver"
-make -s -C "$d/userspace" check >"$work/unit.tap"
+make -s -C "$d/userspace" all check >"$work/unit.tap" 2>"$work/unit.log"
 echo "unit tests: $(grep -c '^ok' "$work/unit.tap") ok, $(grep -c '^not ok' "$work/unit.tap" || true) not ok"
 make -s -C "$d/selftests"
 echo "selftests: $(ls "$d/build/selftests" | grep -c _test) binaries"

@@ -19,6 +19,8 @@ cp -a Kbuild VERSION module "$src/"
 make -s -C "/lib/modules/$rel/build" M="$src" W=1 modules >&2 || exit 1
 make -s -C selftests >&2 || exit 1
 cp "$src/module/wakeoff.ko" "$share/"
+# WO_KO=FILE boots FILE instead (e.g. the module the Debian package's DKMS built).
+[ -n "${WO_KO:-}" ] && cp "$WO_KO" "$share/wakeoff.ko"
 # The selftests' test modules (reliability_test's wo_test_waker.ko).
 mkdir -p "$src/testmod" && cp -a selftests/modules/. "$src/testmod/"
 make -s -C "/lib/modules/$rel/build" M="$src/testmod" W=1 modules >&2 || exit 1
