@@ -31,6 +31,8 @@ endif
 endif
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/build
+# The one place the version is defined (module, CLI, man page, packages).
+VERSION := $(shell cat $(CURDIR)/VERSION)
 HARNESS_DIR ?= $(BUILD)/kselftest
 
 all: module userspace selftests
@@ -75,8 +77,64 @@ lint-checkpatch: $(HARNESS_DIR)/scripts/checkpatch.pl
 $(HARNESS_DIR)/scripts/checkpatch.pl:
 	bash selftests/get-harness.sh $(HARNESS_DIR)
 
-install: module
+# Installation.  "make install" puts the CLI, its man page and bash
+# completion under $(DESTDIR)$(PREFIX); "make uninstall" removes exactly
+# those files.  The module goes through DKMS (rebuilt on kernel upgrades):
+# "make dkms-install" copies the module source to /usr/src/wakeoff-VERSION
+# and builds and installs it for every kernel with headers; "make
+# dkms-remove" undoes it.  "make modules_install" installs the module for
+# KVER only, without DKMS.  "make deb" builds the Debian packages instead.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# systemd reads /usr/local/lib/systemd/system too; Debian: /lib/systemd/system.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALLED := $(DESTDIR)$(BINDIR)/wakeoff $(DESTDIR)$(MANDIR)/man1/wakeoff.1 \
+	$(DESTDIR)$(BASHCOMPDIR)/wakeoff $(DESTDIR)$(SYSTEMDUNITDIR)/wakeoff-exporter.service
+DKMS_SRC := /usr/src/wakeoff-$(VERSION)
+# The files DKMS builds the module from (dkms.conf runs "make module").
+DKMS_FILES := Kbuild VERSION Makefile module
+
+install:
+	$(MAKE) -C userspace prog
+	install -D -m 0755 $(BUILD)/userspace/wakeoff $(DESTDIR)$(BINDIR)/wakeoff
+	install -D -m 0644 $(BUILD)/userspace/wakeoff.1 $(DESTDIR)$(MANDIR)/man1/wakeoff.1
+	install -D -m 0644 userspace/completion.bash $(DESTDIR)$(BASHCOMPDIR)/wakeoff
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|' userspace/wakeoff-exporter.service.in \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/wakeoff-exporter.service
+
+uninstall:
+	rm -f $(INSTALLED)
+
+# build/deb/wakeoff_VERSION_ARCH.deb and wakeoff-dkms_VERSION_all.deb.
+deb:
+	bash debian/make-deb.sh $(BUILD)/deb
+
+# build/wakeoff-VERSION.tar.gz: the tracked files of HEAD.
+dist:
+	@mkdir -p $(BUILD)
+	git archive --format=tar.gz --prefix=wakeoff-$(VERSION)/ \
+		-o $(BUILD)/wakeoff-$(VERSION).tar.gz HEAD
+	@echo $(BUILD)/wakeoff-$(VERSION).tar.gz
+
+modules_install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+dkms-install:
+	@test ! -e $(DKMS_SRC) || { echo "$(DKMS_SRC) exists: make dkms-remove first" >&2; exit 1; }
+	mkdir -p $(DKMS_SRC)
+	cp -a $(DKMS_FILES) $(DKMS_SRC)/
+	$(MAKE) -s -C $(DKMS_SRC) clean
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+	dkms add -m wakeoff -v $(VERSION)
+	for k in $(patsubst /lib/modules/%/build,%,$(wildcard /lib/modules/*/build)); do \
+		dkms install -m wakeoff -v $(VERSION) -k $$k || exit 1; done
+
+dkms-remove:
+	dkms remove -m wakeoff -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)
 
 clean:
 	rm -rf $(BUILD)
@@ -86,4 +144,5 @@ clean:
 	rm -rf .tmp_versions module/.tmp_versions
 
 .PHONY: all module userspace selftests check check-all check-debug demo bench lint lint-sparse \
-	lint-checkpatch install clean
+	lint-checkpatch deb dist install uninstall modules_install dkms-install dkms-remove \
+	clean

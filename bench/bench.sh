@@ -105,12 +105,15 @@ for rel in $rels; do
 	src=$OUT/$rel/src
 	rm -rf "$src"
 	mkdir -p "$src"
-	cp -a Kbuild module "$src/"
+	cp -a Kbuild VERSION module "$src/"
 	make -s -C "/lib/modules/$rel/build" M="$src" modules >/dev/null
 	if [ -n "${BENCH_COMPARE_REV:-}" ]; then
 		rm -rf "$src-cmp"
 		mkdir -p "$src-cmp"
-		git archive "$BENCH_COMPARE_REV" Kbuild module | tar -x -C "$src-cmp"
+		# Revisions before VERSION existed kept the version in wakeoff.h.
+		git archive "$BENCH_COMPARE_REV" Kbuild module \
+			$(git cat-file -e "$BENCH_COMPARE_REV:VERSION" 2>/dev/null && echo VERSION) |
+			tar -x -C "$src-cmp"
 		make -s -C "/lib/modules/$rel/build" M="$src-cmp" modules >/dev/null
 	fi
 	initrd=$WO_CACHE/initrd-$rel-$initrd_sig.gz

@@ -19,7 +19,7 @@ make -s -C bench >/dev/null
 src=$OUT/$rel/src-profile
 rm -rf "$src"
 mkdir -p "$src"
-cp -a Kbuild module "$src/"
+cp -a Kbuild VERSION module "$src/"
 make -s -C "/lib/modules/$rel/build" M="$src" modules >/dev/null
 share=$OUT/$rel/profile
 rm -rf "$share"

@@ -12,7 +12,8 @@
 
 #include "uapi/wakeoff.h"
 
-#define WAKEOFF_VERSION "0.4.0"
+/* WO_VERSION: from the top-level VERSION file, through module/Kbuild. */
+#define WAKEOFF_VERSION WO_VERSION
 
 /* User clock hooks at once (probes/wo_uprobes.c). */
 #define WO_UP_MAX	8

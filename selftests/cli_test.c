@@ -222,7 +222,7 @@ TEST_F(cli, record_accounts_and_reports_like_the_module)
 	free(out);
 	EXPECT_EQ(0, run_cli("report --prometheus", "/tmp/cli.out"));
 	out = slurp("/tmp/cli.out");
-	EXPECT_NE(NULL, strstr(out, "# TYPE wakeoff_latency_seconds gauge"));
+	EXPECT_NE(NULL, strstr(out, "# TYPE wakeoff_latency_seconds summary"));
 	free(out);
 	EXPECT_EQ(0, run_cli("timehist --csv " REC_FILE, "/tmp/cli.out"));
 	out = slurp("/tmp/cli.out");
@@ -337,6 +337,68 @@ TEST_F_TIMEOUT(cli, stress_makes_the_idle_vs_load_table, 180)
 	EXPECT_STREQ("none", wo_summary_get(&s, "filter"));
 	wo_summary_free(&s);
 	EXPECT_EQ(2, run_cli("stress --cpus 0,0", "/tmp/cli.out"));
+}
+
+/* The value of sample @name (no labels) in exposition @text, or -1. */
+static long long prom_value(const char *text, const char *name)
+{
+	char pat[96];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\n%s ", name);
+	p = strstr(text, pat);
+	return p ? strtoll(p + strlen(pat), NULL, 10) : -1;
+}
+
+/*
+ * export --prometheus-textfile on the live module: two writes one interval
+ * apart, totals between the module's summary before and after, no FILE.tmp
+ * left; the file goes to the share for promtool on the host.  Without the
+ * module's files it writes wakeoff_up 0 and exits 1.
+ */
+TEST_F(cli, export_writes_a_prometheus_textfile)
+{
+	const char *prom = "/tmp/cli_test.prom";
+	struct wo_pingpong pp;
+	struct timespec a, b;
+	uint64_t w0, w1, c0, c1;
+	long long w, c;
+	char *out;
+
+	ASSERT_EQ(0, wo_pingpong_start(&pp, 200));
+	wo_pingpong_go(&pp);
+	ASSERT_EQ(0, wo_pingpong_wait(&pp));
+	w0 = wo_summary_u64("wakeups");
+	c0 = wo_summary_u64("wakeups_closed");
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	EXPECT_EQ(0, run_cli("export --prometheus-textfile /tmp/cli_test.prom -i 1 --count 2",
+			     "/tmp/cli.out"));
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	w1 = wo_summary_u64("wakeups");
+	c1 = wo_summary_u64("wakeups_closed");
+	EXPECT_LE(1000, (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000);
+	EXPECT_NE(0, access("/tmp/cli_test.prom.tmp", F_OK));
+	out = slurp(prom);
+	w = prom_value(out, "wakeoff_wakeups_total");
+	c = prom_value(out, "wakeoff_wakeups_closed_total");
+	EXPECT_LE(400, w) TH_LOG("the ping-pong's 400 wakeups at least");
+	EXPECT_LE((long long)w0, w);
+	EXPECT_GE((long long)w1, w);
+	EXPECT_LE((long long)c0, c);
+	EXPECT_GE((long long)c1, c);
+	EXPECT_EQ(1, prom_value(out, "wakeoff_up"));
+	free(out);
+	if (!access("/mnt/results", W_OK))
+		EXPECT_EQ(0, system("cp /tmp/cli_test.prom /mnt/results/cli_test.prom"));
+	setenv("WAKEOFF_DIR", "/nonexistent", 1);
+	EXPECT_EQ(1, run_cli("export --prometheus-textfile /tmp/cli_test.prom -i 1 --count 1",
+			     "/tmp/cli.out"));
+	unsetenv("WAKEOFF_DIR");
+	out = slurp(prom);
+	EXPECT_EQ(0, prom_value(out, "wakeoff_up"));
+	EXPECT_EQ(-1, prom_value(out, "wakeoff_wakeups_total"));
+	free(out);
+	unlink(prom);
 }
 
 TEST_HARNESS_MAIN

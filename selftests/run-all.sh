@@ -34,7 +34,7 @@ WO_ARM64_ITER_PCT=${WAKEOFF_ARM64_ITER_PCT:-40}
 RESULTS=$LOGS/results.tap
 VM_TIMEOUT=${WAKEOFF_VM_TIMEOUT:-900}
 # What the host checks on the file cli_test records in each guest.
-WO_CLI_HOST_CHECKS="report perfetto plot flamegraph"
+WO_CLI_HOST_CHECKS="report perfetto plot flamegraph prom"
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 : >"$RESULTS"
@@ -137,7 +137,7 @@ for rel in $rels; do
 	udir=$(wo_user_dir "$rel")
 	rm -rf "$src"
 	mkdir -p "$src"
-	cp -a Kbuild module "$src/"
+	cp -a Kbuild VERSION module "$src/"
 	cross=()
 	[ "$(wo_arch "$rel")" = arm64 ] && cross=(env ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 
@@ -168,7 +168,7 @@ for rel in $rels; do
 	other=$(foreign_of "$rel")
 	if [ -n "$other" ]; then
 		fsrc=$WO_BUILD/kernels/$rel/foreign
-		rm -rf "$fsrc" && mkdir -p "$fsrc" && cp -a Kbuild module "$fsrc/"
+		rm -rf "$fsrc" && mkdir -p "$fsrc" && cp -a Kbuild VERSION module "$fsrc/"
 		step "$rel: the module built for $other, for load_test to see refused" \
 			wo_kmake "$other" M="$fsrc" modules &&
 			cp "$fsrc/module/wakeoff.ko" "$share/wakeoff-foreign.ko"
@@ -215,6 +215,25 @@ for rel in $rels; do
 	done
 	wo_guest_health "$rel" "$share" | tee -a "$RESULTS"
 done
+
+# The Debian packages on this machine (root only: installs, then purges),
+# checked against a record file a guest made; then a guest on the module
+# the package's DKMS built.
+if [ "$(id -u)" = 0 ]; then
+	pshare=
+	for rel in $rels; do
+		[ -f "$WO_BUILD/kernels/$rel/vm/results/cli_test.wo" ] &&
+			pshare=$WO_BUILD/kernels/$rel/vm && break
+	done
+	step "packages: make deb, apt-get install, DKMS for every kernel with headers, purge" \
+		selftests/vm/deb-check.sh "$WO_BUILD/deb-check" $pshare &&
+		step "packages: load_test in a guest on the module the package's DKMS built" \
+			selftests/vm/deb-check.sh --guest "$WO_BUILD/deb-check"
+else
+	emit "ok - packages: install and purge # SKIP needs root"
+fi
+step "make dist: the tarball builds module, CLI and selftests, and has what make check runs" \
+	selftests/vm/dist-check.sh "$WO_BUILD/dist-check"
 
 # The suite on the debug kernel (KASAN, kmemleak, lockdep, UBSAN), when
 # that kernel is cached: building it takes ~35 min (make check-debug).

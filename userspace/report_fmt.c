@@ -564,7 +564,8 @@ static void print_prom(const struct wo_report *r, FILE *out)
 	prom_head(out, "wakeoff_wf_migrated_ratio", "gauge",
 		  "Share of closed wakeups with WF_MIGRATED (0..1).");
 	fprintf(out, "wakeoff_wf_migrated_ratio %.6f\n", r->migrated_pct / 100);
-	prom_head(out, "wakeoff_latency_seconds", "gauge",
+	/* A summary: Prometheus allows a quantile label on no other type. */
+	prom_head(out, "wakeoff_latency_seconds", "summary",
 		  "Latency quantiles per class (quantile 1 is the maximum).");
 	for (i = 0; i < r->ncls; i++) {
 		const struct wo_rclass *c = &r->cls[i];

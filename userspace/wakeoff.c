@@ -12,11 +12,12 @@
 #include "flamegraph.h"
 #include "compare.h"
 #include "export.h"
+#include "export_prom.h"
 #include "modfs.h"
 #include "summary.h"
 #include "../module/uapi/wakeoff.h"
 
-#define WO_VERSION "0.4.0"
+/* WO_VERSION comes from the top-level VERSION file (userspace/Makefile). */
 
 static void usage(FILE *f)
 {
@@ -31,7 +32,8 @@ static void usage(FILE *f)
 		"  compare    FILE...: one row per record file, the experiment's numbers\n"
 		"             side by side (--csv/--json)\n"
 		"  stress     the idle-vs-load recipe: idle and loaded runs, then the table\n"
-		"  export     --perfetto OUT.json FILE: Chrome trace-event JSON\n"
+		"  export     --perfetto OUT.json FILE: Chrome trace-event JSON;\n"
+		"             --prometheus-textfile F -i S: live metrics for node_exporter\n"
 		"  plot       FILE -o report.html: one self-contained HTML page\n"
 		"  flamegraph FILE [--folded] [-o OUT]: off-CPU flame graph (SVG)\n"
 		"  summary    print the module's summary, or the values of KEYs\n"
@@ -122,7 +124,7 @@ static const struct {
 	{ "timehist", cmd_timehist },
 	{ "compare", cmd_compare },
 	{ "stress", cmd_stress },
-	{ "export", cmd_export },
+	{ "export", cmd_export_any },	/* --perfetto, --prometheus-textfile */
 	{ "plot", cmd_plot },
 	{ "flamegraph", cmd_flamegraph },
 	{ "summary", cmd_summary },

@@ -63,7 +63,7 @@ emit "ok - debug kernel $rel (built in $(cat "$dir/build-seconds" 2>/dev/null ||
 src=$out/src share=$out/vm
 rm -rf "$src" "$share"
 mkdir -p "$src" "$share/tests"
-cp -a Kbuild module "$src/"
+cp -a Kbuild VERSION module "$src/"
 if ! make -C "$dir/out" M="$src" W=1 KCFLAGS=-Werror modules >"$out/module.log" 2>&1; then
 	tail -n 20 "$out/module.log" | sed 's/^/#   /'
 	emit "not ok - debug: module builds against the debug kernel"
@@ -80,7 +80,7 @@ cp "$src/module/wakeoff.ko" "$share/"
 for fkdir in /lib/modules/*/build; do
 	[ -d "$fkdir" ] || continue
 	fsrc=$out/foreign
-	rm -rf "$fsrc" && mkdir -p "$fsrc" && cp -a Kbuild module "$fsrc/"
+	rm -rf "$fsrc" && mkdir -p "$fsrc" && cp -a Kbuild VERSION module "$fsrc/"
 	make -C "$fkdir" M="$fsrc" modules >"$out/foreign.log" 2>&1 &&
 		cp "$fsrc/module/wakeoff.ko" "$share/wakeoff-foreign.ko"
 	break

@@ -11,6 +11,8 @@
 #   flamegraph  --folded lines parse and their counts sum to the off-CPU
 #            time of the file's records (read here by python, not the
 #            CLI); the SVG renders cleanly in headless Chromium
+#   prom     the guest's export --prometheus-textfile output (from the live
+#            module, SHARE/results/cli_test.prom) passes promtool check metrics
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 what=$1 share=$2
@@ -84,6 +86,12 @@ assert n > 0, "no record with off-CPU time"
 assert total == want, "folded counts do not sum to the records' off-CPU time"
 PY
 	bash "$WO_ROOT/userspace/tests/flamegraph-chromium.sh" "$out/offcpu.svg"
+prom)
+	wo_need_pkgs prometheus
+	prom=$share/results/cli_test.prom
+	[ -s "$prom" ] || wo_die "no $prom (did cli_test's export test run?)"
+	promtool check metrics <"$prom"
+	echo "promtool: clean, $(grep -vc '^#' "$prom") samples"
 	;;
 *)
 	wo_die "unknown check $what"

@@ -20,7 +20,7 @@ make -s -C selftests >/dev/null
 src=$WO_BUILD/kernels/$rel/src
 rm -rf "$src"
 mkdir -p "$src"
-cp -a Kbuild module "$src/"
+cp -a Kbuild VERSION module "$src/"
 make -s -C "/lib/modules/$rel/build" M="$src" modules >/dev/null
 
 share=$WO_BUILD/demo/$rel

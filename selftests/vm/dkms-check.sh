@@ -7,10 +7,11 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 rel=$1 work=$2
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$root/dkms.conf")
+ver=$(cat "$root/VERSION")
 rm -rf "$work"
 mkdir -p "$work/src/wakeoff-$ver" "$work/dkms" "$work/install/$rel"
-(cd "$root" && cp -a Kbuild Makefile dkms.conf module "$work/src/wakeoff-$ver/")
+(cd "$root" && cp -a Kbuild VERSION Makefile dkms.conf module "$work/src/wakeoff-$ver/")
+sed -i "s/#MODULE_VERSION#/$ver/" "$work/src/wakeoff-$ver/dkms.conf"
 D=(dkms --sourcetree "$work/src" --dkmstree "$work/dkms" --installtree "$work/install")
 "${D[@]}" add -m wakeoff -v "$ver"
 "${D[@]}" build -m wakeoff -v "$ver" -k "$rel"
@@ -22,3 +23,5 @@ ko=$(find "$work/install/$rel" -name 'wakeoff.ko*' | head -n 1)
 echo "installed: $ko"
 modinfo -F vermagic "$ko" | grep -q "^$rel " ||
 	{ echo "vermagic of $ko is not $rel"; exit 1; }
+[ "$(modinfo -F version "$ko")" = "$ver" ] ||
+	{ echo "MODULE_VERSION of $ko is not VERSION's $ver"; exit 1; }

@@ -27,7 +27,7 @@ build() {
 	local name=$1 src=$work/$1
 	shift
 	mkdir -p "$src"
-	cp -a "$WO_ROOT/Kbuild" "$WO_ROOT/module" "$src/"
+	cp -a "$WO_ROOT/Kbuild" "$WO_ROOT/VERSION" "$WO_ROOT/module" "$src/"
 	printf '%s\n' "$@" >"$src/override.h"
 	make -C "$kdir" M="$src" W=1 KCFLAGS="-Werror -include $src/override.h" \
 		modules >"$src/build.log" 2>&1

@@ -15,11 +15,13 @@ shift 2
 src=$WO_BUILD/one/$rel/src share=$WO_BUILD/one/$rel/vm
 rm -rf "$src" "$share"
 mkdir -p "$src" "$share/tests"
-cp -a Kbuild module "$src/"
+cp -a Kbuild VERSION module "$src/"
 wo_kmake "$rel" -s M="$src" W=1 modules >&2 || exit 1
 wo_user_build "$rel" >&2 || exit 1
 udir=$(wo_user_dir "$rel")
 cp "$src/module/wakeoff.ko" "$share/"
+# WO_KO=FILE boots FILE instead (e.g. the module the Debian package's DKMS built).
+[ -n "${WO_KO:-}" ] && cp "$WO_KO" "$share/wakeoff.ko"
 # The selftests' test modules (teardown_test's wo_test_waker.ko).
 mkdir -p "$src/testmod" && cp -a selftests/modules/. "$src/testmod/"
 wo_kmake "$rel" -s M="$src/testmod" W=1 modules >&2 || exit 1

@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 rm -rf "$2"
 mkdir -p "$2"
-cp -a "$root/Kbuild" "$root/module" "$2/"
+cp -a "$root/Kbuild" "$root/VERSION" "$root/module" "$2/"
 make -C "$1" M="$2" C=2 CHECK="sparse -Wno-unknown-attribute" modules 2>&1 | tee "$2/sparse.log"
 if grep -E 'warning:|error:' "$2/sparse.log"; then
 	echo "sparse reported the lines above"
