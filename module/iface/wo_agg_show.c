@@ -33,6 +33,27 @@ static void wo_show_pct(struct seq_file *m, u64 part, u64 whole)
 	seq_printf(m, "%llu.%02llu\n", x / 100, x % 100);
 }
 
+/*
+ * "<prefix>.<what>: index:count ..." of every non-empty bucket (or
+ * "none"): a reader subtracts two of these to get the percentiles of an
+ * interval (wakeoff report -i).  Counts are u32 and wrap modulo 2^32.
+ */
+static void wo_show_buckets(struct seq_file *m, const char *prefix,
+			    const char *what, const struct wo_hist_snap *s)
+{
+	bool any = false;
+	unsigned int i;
+
+	seq_printf(m, "%s.%s:", prefix, what);
+	for (i = 0; i < WAKEOFF_HIST_BUCKETS; i++) {
+		if (!s->b[i])
+			continue;
+		seq_printf(m, " %u:%u", i, s->b[i]);
+		any = true;
+	}
+	seq_puts(m, any ? "\n" : " none\n");
+}
+
 static void wo_show_class(struct seq_file *m, const char *name,
 			  const struct wo_class *c, struct wo_hist_snap *snap)
 {
@@ -45,6 +66,7 @@ static void wo_show_class(struct seq_file *m, const char *name,
 			 wo_metric_names[i]);
 		wo_hist_snap(&c->h[i], snap);
 		wo_hist_show(m, prefix, snap);
+		wo_show_buckets(m, prefix, "buckets", snap);
 	}
 }
 
@@ -66,6 +88,7 @@ static void wo_show_series(struct seq_file *m, const char *cls,
 			   struct wo_hist_snap *neg, struct wo_hist_snap *pos)
 {
 	s64 mn = atomic64_read(&o->min), mx = atomic64_read(&o->max);
+	char prefix[WO_SERIES_NAME + 16];
 
 	wo_hist_snap(&o->dev.neg, neg);
 	wo_hist_snap(&o->dev.pos, pos);
@@ -76,6 +99,9 @@ static void wo_show_series(struct seq_file *m, const char *cls,
 	seq_printf(m, "offset.%s.%s.min_ns: %lld\n", cls, name, mn);
 	seq_printf(m, "offset.%s.%s.max_ns: %lld\n", cls, name, mx);
 	seq_printf(m, "offset.%s.%s.spread_ns: %lld\n", cls, name, mx - mn);
+	snprintf(prefix, sizeof(prefix), "offset.%s.%s", cls, name);
+	wo_show_buckets(m, prefix, "neg_buckets", neg);
+	wo_show_buckets(m, prefix, "pos_buckets", pos);
 }
 
 /* The series with the most reads, both classes; -1 if none. */
