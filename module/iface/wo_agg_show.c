@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 
 #include "wakeoff.h"
+#include "uapi/wakeoff_keys.h"
 #include "lib/wo_agg.h"
 #include "lib/wo_clock.h"
 #include "compat/wo_compat.h"
@@ -130,9 +131,9 @@ static void wo_show_offsets(struct seq_file *m, struct wo_hist_snap *neg,
 	unsigned int mig, i;
 	char name[WO_SERIES_NAME];
 
-	seq_printf(m, "offset.series_overflow: %lld\n",
+	seq_printf(m, WAKEOFF_KEY_SERIES_OVERFLOW ": %lld\n",
 		   atomic64_read(&wo_agg->series_overflow));
-	seq_printf(m, "headline.offset_stable_rule: p99 - p1 <= %d ns\n",
+	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_RULE ": p99 - p1 <= %d ns\n",
 		   WO_OFFSET_STABLE_NS);
 	for (mig = 0; mig < 2; mig++) {
 		for (i = 0; i < WO_OFF_SERIES; i++) {
@@ -158,9 +159,9 @@ static void wo_show_offset_verdict(struct seq_file *m,
 
 	best = wo_best_series();
 	if (best < 0) {
-		seq_puts(m, "headline.offset_clock: none\n");
-		seq_puts(m, "headline.offset_function: none\n");
-		seq_puts(m, "headline.offset_stable: n/a\n");
+		seq_puts(m, WAKEOFF_KEY_HL_OFFSET_CLOCK ": none\n");
+		seq_puts(m, WAKEOFF_KEY_HL_OFFSET_FUNCTION ": none\n");
+		seq_puts(m, WAKEOFF_KEY_HL_OFFSET_STABLE ": n/a\n");
 		return;
 	}
 	wo_series_key(best, &func, &clock);
@@ -172,20 +173,20 @@ static void wo_show_offset_verdict(struct seq_file *m,
 		 atomic64_read(&wo_agg->off[1][best].min));
 	mx = max(atomic64_read(&wo_agg->off[0][best].max),
 		 atomic64_read(&wo_agg->off[1][best].max));
-	seq_printf(m, "headline.offset_clock: %s\n", wo_clock_name(clock));
-	seq_printf(m, "headline.offset_function: %s\n",
+	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_CLOCK ": %s\n", wo_clock_name(clock));
+	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_FUNCTION ": %s\n",
 		   wo_tk_name(func) ? wo_tk_name(func) : "unknown");
-	seq_printf(m, "headline.offset_median_ns: %lld\n",
+	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_MEDIAN ": %lld\n",
 		   READ_ONCE(wo_agg->off_ref[best]) + wo_shist_median(neg, pos));
-	seq_printf(m, "headline.offset_spread_ns: %lld\n", mx - mn);
+	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_SPREAD ": %lld\n", mx - mn);
 	/*
 	 * The offset is taken when the hooked function returns: a task
 	 * preempted inside clock_gettime() after the read shows one tick
 	 * more.  Judge stability on the central 98%, robust to such reads.
 	 */
 	robust = wo_shist_pct(neg, pos, 99) - wo_shist_pct(neg, pos, 1);
-	seq_printf(m, "headline.offset_p1_p99_ns: %lld\n", robust);
-	seq_printf(m, "headline.offset_stable: %s\n",
+	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_P1_P99 ": %lld\n", robust);
+	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_STABLE ": %s\n",
 		   robust <= WO_OFFSET_STABLE_NS ? "yes" : "no");
 }
 
@@ -195,13 +196,13 @@ static void wo_show_headline(struct seq_file *m, struct wo_hist_snap *snap)
 	const struct wo_class *mig = &wo_agg->fixed[WO_C_MIGRATED];
 	const struct wo_class *loc = &wo_agg->fixed[WO_C_LOCAL];
 
-	seq_puts(m, "headline.wf_migrated_pct: ");
+	seq_puts(m, WAKEOFF_KEY_HL_WF_MIGRATED_PCT ": ");
 	wo_show_pct(m, atomic64_read(&mig->count), atomic64_read(&all->count));
 	wo_hist_snap(&mig->h[WO_M_TTWU_TKREAD], snap);
-	seq_printf(m, "headline.median_ttwu_to_tkread_ns.migrated: %llu\n",
+	seq_printf(m, WAKEOFF_KEY_HL_MEDIAN_TK_MIGRATED ": %llu\n",
 		   wo_hist_pct(snap, 50));
 	wo_hist_snap(&loc->h[WO_M_TTWU_TKREAD], snap);
-	seq_printf(m, "headline.median_ttwu_to_tkread_ns.local: %llu\n",
+	seq_printf(m, WAKEOFF_KEY_HL_MEDIAN_TK_LOCAL ": %llu\n",
 		   wo_hist_pct(snap, 50));
 }
 
@@ -270,8 +271,8 @@ static void wo_show_runs(struct seq_file *m, struct wo_hist_snap *snap)
 	char name[WO_SERIES_NAME];
 	unsigned int k, i, f;
 
-	seq_printf(m, "runs.max: %u\n", wo_max_runs);
-	seq_printf(m, "runs.unattributed: %lld\n",
+	seq_printf(m, WAKEOFF_KEY_RUNS_MAX ": %u\n", wo_max_runs);
+	seq_printf(m, WAKEOFF_KEY_RUNS_UNATTRIBUTED ": %lld\n",
 		   atomic64_read(&wo_agg->run_unattributed));
 	/* Oldest first: the block after the current one, round the ring. */
 	for (k = 1; k <= wo_max_runs; k++) {
@@ -326,10 +327,10 @@ void wo_agg_show(struct seq_file *m)
 		seq_puts(m, "agg: out of memory for the snapshot\n");
 		return;
 	}
-	seq_printf(m, "agg.memory_bytes: %zu\n", wo_agg_bytes);
-	seq_printf(m, "agg.histogram: log-linear, %u buckets per power of two, percentiles are nearest-rank bucket upper bounds in ns\n",
+	seq_printf(m, WAKEOFF_KEY_AGG_MEMORY ": %zu\n", wo_agg_bytes);
+	seq_printf(m, WAKEOFF_KEY_AGG_HISTOGRAM ": log-linear, %u buckets per power of two, percentiles are nearest-rank bucket upper bounds in ns\n",
 		   WAKEOFF_HIST_SUB);
-	seq_printf(m, "agg.negative_deltas: %lld\n",
+	seq_printf(m, WAKEOFF_KEY_AGG_NEGATIVE ": %lld\n",
 		   atomic64_read(&wo_agg->negative));
 	wo_show_offsets(m, &snap[0], &snap[1]);
 	for (i = 0; i < WO_C_FIXED; i++) {

@@ -44,6 +44,7 @@
 #endif
 
 #include "wakeoff.h"
+#include "uapi/wakeoff_keys.h"
 #include "lib/wo_hist.h"
 #include "lib/wo_stack_table.h"
 
@@ -399,9 +400,9 @@ void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 		cached += READ_ONCE(st->cached);
 		collisions += READ_ONCE(st->collisions);
 	}
-	seq_printf(m, "stacks.unwound: %llu\n", unwound);
-	seq_printf(m, "stacks.cached: %llu\n", cached);
-	seq_printf(m, "stacks.collisions: %llu\n", collisions);
+	seq_printf(m, WAKEOFF_KEY_STACKS_UNWOUND ": %llu\n", unwound);
+	seq_printf(m, WAKEOFF_KEY_STACKS_CACHED ": %llu\n", cached);
+	seq_printf(m, WAKEOFF_KEY_STACKS_COLLISIONS ": %llu\n", collisions);
 	for (rank = 1; rank <= top; rank++) {
 		struct wo_stack *best = NULL;
 		u64 bc = 0, cnt;
