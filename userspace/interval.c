@@ -8,6 +8,7 @@
 
 #include "interval.h"
 #include "json.h"
+#include "../module/uapi/wakeoff_keys.h"
 
 static const char *const fixed[] = { "all", "migrated", "local", "other" };
 
@@ -120,12 +121,12 @@ static int iv_read(const struct wo_summary *s, const char *series,
 	size_t i;
 
 	memset(o, 0, sizeof(*o));
-	o->wakeups = get0(s, "wakeups");
-	o->closed = get0(s, "wakeups_closed");
-	o->dropped = get0(s, "records.dropped_full") +
-		     get0(s, "records.dropped_nested");
-	o->untracked = get0(s, "wakeups_untracked_table_full") +
-		       get0(s, "wakeups_untracked_busy");
+	o->wakeups = get0(s, WAKEOFF_KEY_WAKEUPS);
+	o->closed = get0(s, WAKEOFF_KEY_WAKEUPS_CLOSED);
+	o->dropped = get0(s, WAKEOFF_KEY_DROPPED_FULL) +
+		     get0(s, WAKEOFF_KEY_DROPPED_NESTED);
+	o->untracked = get0(s, WAKEOFF_KEY_UNTRACKED_FULL) +
+		       get0(s, WAKEOFF_KEY_UNTRACKED_BUSY);
 	for (i = 0; i < 4; i++) {
 		char key[32];
 
