@@ -31,16 +31,20 @@ static double iv_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Sleep until @deadline (CLOCK_MONOTONIC, s); false if interrupted. */
-static bool iv_sleep_until(double deadline)
+/*
+ * Sleep @secs after the reading, as vmstat and runqlat do: a reader held
+ * up (stopped, descheduled) still gets whole intervals, never a burst of
+ * readings to catch up; each block prints its own length.  False if
+ * interrupted by SIGINT/SIGTERM.
+ */
+static bool iv_sleep(double secs)
 {
 	struct timespec ts;
 
-	ts.tv_sec = (time_t)deadline;
-	ts.tv_nsec = (long)((deadline - (double)ts.tv_sec) * 1e9);
+	ts.tv_sec = (time_t)secs;
+	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
 	while (!iv_stop) {
-		int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
-					 NULL);
+		int rc = clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts);
 
 		if (!rc)
 			return true;
@@ -105,7 +109,7 @@ int wo_report_interval(double secs, unsigned long count, bool json)
 	iv_signals();
 	t0 = tprev = iv_now();
 	for (k = 0; !rc && (!count || k < count); k++) {
-		bool slept = iv_sleep_until(t0 + (k + 1) * secs);
+		bool slept = iv_sleep(secs);
 
 		if (wo_mod_summary(&cur)) {
 			rc = 1;
