@@ -9,8 +9,11 @@ int cmd_timehist(int argc, char **argv);
 int cmd_stress(int argc, char **argv);
 int cmd_uprobe(int argc, char **argv);
 
-/* uprobe.c: user clock hooks; 0 or -1 (message on stderr). */
 #include <stdbool.h>
+/* report_interval.c: report -i; @count 0: until SIGINT. */
+int wo_report_interval(double secs, unsigned long count, bool json);
+
+/* uprobe.c: user clock hooks; 0 or -1 (message on stderr). */
 #include <sys/types.h>
 int wo_uprobe_add(const char *path, const char *sym, const char *kind,
 		  bool all);

@@ -26,6 +26,7 @@
 #include "cmds.h"
 #include "modfs.h"
 #include "wofile.h"
+#include "../module/uapi/wakeoff_keys.h"
 
 #define RD_BUF		(1U << 20)
 #define MAX_CPUS	4096
@@ -289,7 +290,7 @@ int cmd_record(int argc, char **argv)
 
 	if (wo_mod_summary(&s0))
 		return 1;
-	if (wo_summary_get_u64(&s0, "cpus_possible", &total) || !total ||
+	if (wo_summary_get_u64(&s0, WAKEOFF_KEY_CPUS_POSSIBLE, &total) || !total ||
 	    total > MAX_CPUS) {
 		fprintf(stderr, "wakeoff record: the summary has no usable cpus_possible\n");
 		goto out;
@@ -401,7 +402,7 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "wakeoff record: %s: %s\n", out_path, strerror(errno));
 		goto out;
 	}
-	v = wo_summary_get(&s0, "state");
+	v = wo_summary_get(&s0, WAKEOFF_KEY_STATE);
 	if (v && strcmp(v, "recording")) {
 		if (wo_mod_control("start"))
 			goto out;
@@ -544,13 +545,13 @@ int cmd_record(int argc, char **argv)
 			td += c1[i].dropped - c0[i].dropped;
 			tg += got[i];
 		}
-		if (!wo_summary_get_u64(&s0, "wakeups_untracked_table_full", &x))
+		if (!wo_summary_get_u64(&s0, WAKEOFF_KEY_UNTRACKED_FULL, &x))
 			u0 += x;
-		if (!wo_summary_get_u64(&s0, "wakeups_untracked_busy", &x))
+		if (!wo_summary_get_u64(&s0, WAKEOFF_KEY_UNTRACKED_BUSY, &x))
 			u0 += x;
-		if (!wo_summary_get_u64(&s1, "wakeups_untracked_table_full", &x))
+		if (!wo_summary_get_u64(&s1, WAKEOFF_KEY_UNTRACKED_FULL, &x))
 			u1 += x;
-		if (!wo_summary_get_u64(&s1, "wakeups_untracked_busy", &x))
+		if (!wo_summary_get_u64(&s1, WAKEOFF_KEY_UNTRACKED_BUSY, &x))
 			u1 += x;
 		tb_add(&cnts, "wakeups", "%" PRIu64, tw);
 		tb_add(&cnts, "untracked", "%" PRIu64, u1 - u0);

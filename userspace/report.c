@@ -16,6 +16,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: wakeoff report [--csv | --json | --prometheus] [--top N] [FILE]\n"
+		"       wakeoff report -i SECONDS [--json] [COUNT]\n"
 		"\n"
 		"Per class (all, migrated, local, each wake_flags combination, each run)\n"
 		"count and p50/p90/p99/max of waking->wakeup, wakeup->switch-in and\n"
@@ -25,7 +26,32 @@ static void usage(FILE *f)
 		"  --csv          one tidy table: section,name,field,value\n"
 		"  --json         one JSON object\n"
 		"  --prometheus   Prometheus text exposition (node_exporter textfile)\n"
-		"  --top N        rows of the task and stack tables in text (default 20, 0: all)\n");
+		"  --top N        rows of the task and stack tables in text (default 20, 0: all)\n"
+		"  -i, --interval SECONDS\n"
+		"                 live: every SECONDS the headline and class table of that\n"
+		"                 interval only (deltas), COUNT times or until Ctrl-C, which\n"
+		"                 prints the total since the start; --json: one object a line\n");
+}
+
+/* -i: live only, text or JSON; the one operand is COUNT. */
+static int report_interval(double secs, enum wo_rformat fmt, const char *cnt)
+{
+	unsigned long count = 0;
+	char *end;
+
+	if (fmt != WO_FMT_TEXT && fmt != WO_FMT_JSON) {
+		fprintf(stderr, "wakeoff report: -i prints text or --json only\n");
+		return 2;
+	}
+	if (cnt) {
+		count = strtoul(cnt, &end, 10);
+		if (*end || !*cnt || !count) {
+			fprintf(stderr, "wakeoff report: with -i, the operand is COUNT (a number of intervals > 0), not '%s': intervals read the live module only\n",
+				cnt);
+			return 2;
+		}
+	}
+	return wo_report_interval(secs, count, fmt == WO_FMT_JSON);
 }
 
 int cmd_report(int argc, char **argv)
@@ -35,17 +61,19 @@ int cmd_report(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "prometheus", no_argument, NULL, 'p' },
 		{ "top", required_argument, NULL, 't' },
+		{ "interval", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum wo_rformat fmt = WO_FMT_TEXT;
 	unsigned long top = 20;
+	double interval = 0;
 	struct wo_report r;
 	char err[512], *end;
 	int opt, nfmt = 0;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hi:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			fmt = WO_FMT_CSV;
@@ -66,6 +94,14 @@ int cmd_report(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'i':
+			interval = strtod(optarg, &end);
+			if (*end || !*optarg || !(interval >= 0.01 && interval <= 86400)) {
+				fprintf(stderr, "wakeoff report: bad interval '%s' (seconds, 0.01 to 86400)\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -78,6 +114,8 @@ int cmd_report(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (interval > 0)
+		return report_interval(interval, fmt, argc > optind ? argv[optind] : NULL);
 	if (optind < argc) {
 		struct wo_trace t;
 

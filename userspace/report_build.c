@@ -17,6 +17,7 @@
 
 #include "hist.h"
 #include "report.h"
+#include "../module/uapi/wakeoff_keys.h"
 
 const char *const wo_metric_names[WO_RM_NR] = {
 	"waking_to_wakeup_ns", "wakeup_to_switch_ns", "ttwu_to_tkread_ns",
@@ -613,9 +614,9 @@ static int64_t sget_s64(const struct wo_summary *s, const char *key)
 }
 
 /* A headline figure (wo_summary_headline(): old key names too). */
-static int64_t hget(const struct wo_summary *s, const char *name)
+static int64_t hget(const struct wo_summary *s, const char *key)
 {
-	const char *v = wo_summary_headline(s, name);
+	const char *v = wo_summary_headline(s, key);
 
 	return v ? strtoll(v, NULL, 10) : 0;
 }
@@ -657,40 +658,40 @@ int wo_report_from_summary(const struct wo_summary *s, struct wo_report *r,
 	unsigned int n;
 
 	memset(r, 0, sizeof(*r));
-	if (!wo_summary_get(s, "wakeups_closed") || !wo_summary_get(s, "class.all.count")) {
+	if (!wo_summary_get(s, WAKEOFF_KEY_WAKEUPS_CLOSED) || !wo_summary_get(s, "class.all.count")) {
 		snprintf(err, errlen, "the summary lacks wakeups_closed/class.all.count (module too old?)");
 		return -1;
 	}
 	r->source = xstrdup("live");
-	r->kernel = xstrdup(wo_summary_get(s, "kernel"));
-	r->module_version = xstrdup(wo_summary_get(s, "wakeoff_version"));
-	r->clocksource = xstrdup(wo_summary_get(s, "clocksource"));
-	n = (unsigned int)sget(s, "cpus_possible");
+	r->kernel = xstrdup(wo_summary_get(s, WAKEOFF_KEY_KERNEL));
+	r->module_version = xstrdup(wo_summary_get(s, WAKEOFF_KEY_WAKEOFF_VERSION));
+	r->clocksource = xstrdup(wo_summary_get(s, WAKEOFF_KEY_CLOCKSOURCE));
+	n = (unsigned int)sget(s, WAKEOFF_KEY_CPUS_POSSIBLE);
 	if (n > 4096)
 		n = 4096;
 	r->ncpus = n;
 	r->cpu = xcalloc(n, sizeof(*r->cpu));
 	counters_from(s, r, false);
-	r->wakeups = sget(s, "wakeups");
-	r->closed = sget(s, "wakeups_closed");
-	r->untracked = sget(s, "wakeups_untracked_table_full") +
-		       sget(s, "wakeups_untracked_busy");
-	r->migrated = sget(s, "wf_migrated");
-	v = wo_summary_headline(s, "wf_migrated_pct");
+	r->wakeups = sget(s, WAKEOFF_KEY_WAKEUPS);
+	r->closed = sget(s, WAKEOFF_KEY_WAKEUPS_CLOSED);
+	r->untracked = sget(s, WAKEOFF_KEY_UNTRACKED_FULL) +
+		       sget(s, WAKEOFF_KEY_UNTRACKED_BUSY);
+	r->migrated = sget(s, WAKEOFF_KEY_WF_MIGRATED);
+	v = wo_summary_headline(s, WAKEOFF_KEY_HL_WF_MIGRATED_PCT);
 	r->migrated_pct = v ? strtod(v, NULL) : 0;
-	r->med_tk_migrated = hget(s, "median_ttwu_to_tkread_ns.migrated");
-	r->med_tk_local = hget(s, "median_ttwu_to_tkread_ns.local");
-	v = wo_summary_headline(s, "offset_function");
+	r->med_tk_migrated = hget(s, WAKEOFF_KEY_HL_MEDIAN_TK_MIGRATED);
+	r->med_tk_local = hget(s, WAKEOFF_KEY_HL_MEDIAN_TK_LOCAL);
+	v = wo_summary_headline(s, WAKEOFF_KEY_HL_OFFSET_FUNCTION);
 	if (v && strcmp(v, "none")) {
 		char series[160];
 
 		r->off_have = true;
 		wo_summary_offset_series(s, series, sizeof(series));
 		r->off_func = xstrdup(series);
-		r->off_median = hget(s, "offset_median_ns");
-		r->off_spread = hget(s, "offset_spread_ns");
-		r->off_p1_p99 = hget(s, "offset_p1_p99_ns");
-		v = wo_summary_headline(s, "offset_stable");
+		r->off_median = hget(s, WAKEOFF_KEY_HL_OFFSET_MEDIAN);
+		r->off_spread = hget(s, WAKEOFF_KEY_HL_OFFSET_SPREAD);
+		r->off_p1_p99 = hget(s, WAKEOFF_KEY_HL_OFFSET_P1_P99);
+		v = wo_summary_headline(s, WAKEOFF_KEY_HL_OFFSET_STABLE);
 		r->off_stable = v && !strcmp(v, "yes");
 	}
 	for (i = 0; i < 4; i++) {

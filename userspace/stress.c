@@ -25,6 +25,7 @@
 #include "hist.h"
 #include "modfs.h"
 #include "workload.h"
+#include "../module/uapi/wakeoff_keys.h"
 
 #define STRESS_COMM	"wo-stress"
 
@@ -72,7 +73,7 @@ static bool hook_self(const struct wo_summary *s)
 	uint64_t n = 0;
 	ssize_t len;
 
-	if (wo_summary_get_u64(s, "uprobes.attached", &n) || n) {
+	if (wo_summary_get_u64(s, WAKEOFF_KEY_UPROBES_ATTACHED, &n) || n) {
 		fprintf(stderr, "wakeoff stress: %s: the workload reads the clock with the system call\n",
 			n ? "user clock hooks are attached already" :
 			    "this module has no user clock hooks");
@@ -297,8 +298,8 @@ int cmd_stress(int argc, char **argv)
 	}
 	if (wo_mod_summary(&s))
 		return 1;
-	wo_summary_get_u64(&s, "cpus_online", &online);
-	wo_summary_get_u64(&s, "runs.max", &maxruns);
+	wo_summary_get_u64(&s, WAKEOFF_KEY_CPUS_ONLINE, &online);
+	wo_summary_get_u64(&s, WAKEOFF_KEY_RUNS_MAX, &maxruns);
 	if ((uint64_t)a >= online || (uint64_t)b >= online || (uint64_t)busy >= online) {
 		fprintf(stderr, "wakeoff stress: CPUs %d,%d and %d needed, %" PRIu64
 			" online (use --cpus/--busy)\n", a, b, busy, online);
@@ -316,7 +317,7 @@ int cmd_stress(int argc, char **argv)
 	if (wo_mod_control("filter clear") ||
 	    wo_mod_control("filter comm " STRESS_COMM))
 		goto out;
-	v = wo_summary_get(&s, "state");
+	v = wo_summary_get(&s, WAKEOFF_KEY_STATE);
 	if (v && strcmp(v, "recording")) {
 		if (wo_mod_control("start"))
 			goto restore;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "summary.h"
+#include "../module/uapi/wakeoff_keys.h"
 
 static int key_char_ok(char c)
 {
@@ -182,27 +183,23 @@ int wo_read_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-const char *wo_summary_headline(const struct wo_summary *s, const char *name)
+const char *wo_summary_headline(const struct wo_summary *s, const char *key)
 {
-	static const char *const prefix[] = { "headline.", "seed." };
-	char key[128];
-	const char *v;
-	size_t i;
+	const size_t n = strlen(WAKEOFF_HEADLINE);
+	const char *v = wo_summary_get(s, key);
+	char old[128];
 
-	for (i = 0; i < 2; i++) {
-		snprintf(key, sizeof(key), "%s%s", prefix[i], name);
-		v = wo_summary_get(s, key);
-		if (v)
-			return v;
-	}
-	return NULL;
+	if (v || strncmp(key, WAKEOFF_HEADLINE, n))
+		return v;
+	snprintf(old, sizeof(old), "%s%s", WAKEOFF_HEADLINE_OLD, key + n);
+	return wo_summary_get(s, old);
 }
 
 void wo_summary_offset_series(const struct wo_summary *s, char *buf,
 			      size_t len)
 {
-	const char *fn = wo_summary_headline(s, "offset_function");
-	const char *clk = wo_summary_headline(s, "offset_clock");
+	const char *fn = wo_summary_headline(s, WAKEOFF_KEY_HL_OFFSET_FUNCTION);
+	const char *clk = wo_summary_headline(s, WAKEOFF_KEY_HL_OFFSET_CLOCK);
 
 	if (!fn || !strcmp(fn, "none"))
 		snprintf(buf, len, "%s", "");

@@ -32,10 +32,11 @@ int wo_summary_get_u64(const struct wo_summary *s, const char *key,
 		       uint64_t *val);
 void wo_summary_free(struct wo_summary *s);
 /*
- * A headline figure: "headline.<name>", or the "seed.<name>" that module
- * 0.4 and files recorded with it carry (read for one more release).
+ * A headline figure by its key (WAKEOFF_KEY_HL_*, "headline.<name>"), or
+ * the "seed.<name>" that module 0.4 and files recorded with it carry
+ * (read for one more release).
  */
-const char *wo_summary_headline(const struct wo_summary *s, const char *name);
+const char *wo_summary_headline(const struct wo_summary *s, const char *key);
 /*
  * The headline offset series: "clock.function" from headline.offset_clock
  * and headline.offset_function ("function" alone from a module without

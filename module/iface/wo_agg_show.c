@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 
 #include "wakeoff.h"
+#include "uapi/wakeoff_keys.h"
 #include "lib/wo_agg.h"
 #include "lib/wo_clock.h"
 #include "compat/wo_compat.h"
@@ -57,6 +58,27 @@ static u64 wo_class_sum(bool flags, unsigned int i, int mt,
 	return n;
 }
 
+/*
+ * "<prefix>.<what>: index:count ..." of every non-empty bucket (or
+ * "none"): a reader subtracts two of these to get the percentiles of an
+ * interval (wakeoff report -i).  Counts are u32 and wrap modulo 2^32.
+ */
+static void wo_show_buckets(struct seq_file *m, const char *prefix,
+			    const char *what, const struct wo_hist_snap *s)
+{
+	bool any = false;
+	unsigned int i;
+
+	seq_printf(m, "%s.%s:", prefix, what);
+	for (i = 0; i < WAKEOFF_HIST_BUCKETS; i++) {
+		if (!s->b[i])
+			continue;
+		seq_printf(m, " %u:%u", i, s->b[i]);
+		any = true;
+	}
+	seq_puts(m, any ? "\n" : " none\n");
+}
+
 static void wo_show_class(struct seq_file *m, const char *name, bool flags,
 			  unsigned int ci, struct wo_hist_snap *snap)
 {
@@ -70,6 +92,7 @@ static void wo_show_class(struct seq_file *m, const char *name, bool flags,
 			 wo_metric_names[i]);
 		wo_class_sum(flags, ci, i, snap);
 		wo_hist_show(m, prefix, snap);
+		wo_show_buckets(m, prefix, "buckets", snap);
 	}
 }
 
@@ -138,6 +161,7 @@ static void wo_show_series(struct seq_file *m, const char *cls,
 			   struct wo_hist_snap *pos)
 {
 	s64 mn = t->min, mx = t->max;
+	char prefix[WO_SERIES_NAME + 16];
 
 	seq_printf(m, "offset.%s.%s.count: %llu\n", cls, name, t->count);
 	seq_printf(m, "offset.%s.%s.median_ns: %lld\n", cls, name,
@@ -145,6 +169,9 @@ static void wo_show_series(struct seq_file *m, const char *cls,
 	seq_printf(m, "offset.%s.%s.min_ns: %lld\n", cls, name, mn);
 	seq_printf(m, "offset.%s.%s.max_ns: %lld\n", cls, name, mx);
 	seq_printf(m, "offset.%s.%s.spread_ns: %lld\n", cls, name, mx - mn);
+	snprintf(prefix, sizeof(prefix), "offset.%s.%s", cls, name);
+	wo_show_buckets(m, prefix, "neg_buckets", neg);
+	wo_show_buckets(m, prefix, "pos_buckets", pos);
 }
 
 /* The series with the most reads, both classes; -1 if none. */
@@ -176,9 +203,9 @@ static void wo_show_offsets(struct seq_file *m, struct wo_hist_snap *neg,
 	char name[WO_SERIES_NAME];
 	struct wo_off_tot t;
 
-	seq_printf(m, "offset.series_overflow: %llu\n",
+	seq_printf(m, WAKEOFF_KEY_SERIES_OVERFLOW ": %llu\n",
 		   wo_agg_cpu_sum(offsetof(struct wo_agg_cpu, series_overflow)));
-	seq_printf(m, "headline.offset_stable_rule: p99 - p1 <= %d ns\n",
+	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_RULE ": p99 - p1 <= %d ns\n",
 		   WO_OFFSET_STABLE_NS);
 	for (mig = 0; mig < 2; mig++) {
 		for (i = 0; i < WO_OFF_SERIES; i++) {
@@ -206,29 +233,29 @@ static void wo_show_offset_verdict(struct seq_file *m,
 
 	best = wo_best_series();
 	if (best < 0) {
-		seq_puts(m, "headline.offset_clock: none\n");
-		seq_puts(m, "headline.offset_function: none\n");
-		seq_puts(m, "headline.offset_stable: n/a\n");
+		seq_puts(m, WAKEOFF_KEY_HL_OFFSET_CLOCK ": none\n");
+		seq_puts(m, WAKEOFF_KEY_HL_OFFSET_FUNCTION ": none\n");
+		seq_puts(m, WAKEOFF_KEY_HL_OFFSET_STABLE ": n/a\n");
 		return;
 	}
 	wo_series_key(best, &func, &clock);
 	wo_off_tot_init(&t, neg, pos);
 	wo_off_sum(0, best, &t, neg, pos);
 	wo_off_sum(1, best, &t, neg, pos);
-	seq_printf(m, "headline.offset_clock: %s\n", wo_clock_name(clock));
-	seq_printf(m, "headline.offset_function: %s\n",
+	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_CLOCK ": %s\n", wo_clock_name(clock));
+	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_FUNCTION ": %s\n",
 		   wo_tk_name(func) ? wo_tk_name(func) : "unknown");
-	seq_printf(m, "headline.offset_median_ns: %lld\n",
+	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_MEDIAN ": %lld\n",
 		   READ_ONCE(wo_agg->off_ref[best]) + wo_shist_median(neg, pos));
-	seq_printf(m, "headline.offset_spread_ns: %lld\n", t.max - t.min);
+	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_SPREAD ": %lld\n", t.max - t.min);
 	/*
 	 * The offset is taken when the hooked function returns: a task
 	 * preempted inside clock_gettime() after the read shows one tick
 	 * more.  Judge stability on the central 98%, robust to such reads.
 	 */
 	robust = wo_shist_pct(neg, pos, 99) - wo_shist_pct(neg, pos, 1);
-	seq_printf(m, "headline.offset_p1_p99_ns: %lld\n", robust);
-	seq_printf(m, "headline.offset_stable: %s\n",
+	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_P1_P99 ": %lld\n", robust);
+	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_STABLE ": %s\n",
 		   robust <= WO_OFFSET_STABLE_NS ? "yes" : "no");
 }
 
@@ -236,13 +263,13 @@ static void wo_show_headline(struct seq_file *m, struct wo_hist_snap *snap)
 {
 	u64 mig = wo_class_sum(false, WO_C_MIGRATED, 0, NULL);
 
-	seq_puts(m, "headline.wf_migrated_pct: ");
+	seq_puts(m, WAKEOFF_KEY_HL_WF_MIGRATED_PCT ": ");
 	wo_show_pct(m, mig, wo_class_sum(false, WO_C_ALL, 0, NULL));
 	wo_class_sum(false, WO_C_MIGRATED, WO_M_TTWU_TKREAD, snap);
-	seq_printf(m, "headline.median_ttwu_to_tkread_ns.migrated: %llu\n",
+	seq_printf(m, WAKEOFF_KEY_HL_MEDIAN_TK_MIGRATED ": %llu\n",
 		   wo_hist_pct(snap, 50));
 	wo_class_sum(false, WO_C_LOCAL, WO_M_TTWU_TKREAD, snap);
-	seq_printf(m, "headline.median_ttwu_to_tkread_ns.local: %llu\n",
+	seq_printf(m, WAKEOFF_KEY_HL_MEDIAN_TK_LOCAL ": %llu\n",
 		   wo_hist_pct(snap, 50));
 }
 
@@ -398,8 +425,8 @@ static void wo_show_runs(struct seq_file *m, struct wo_hist_snap *snap)
 	unsigned int k, i;
 	u64 id;
 
-	seq_printf(m, "runs.max: %u\n", wo_max_runs);
-	seq_printf(m, "runs.unattributed: %llu\n",
+	seq_printf(m, WAKEOFF_KEY_RUNS_MAX ": %u\n", wo_max_runs);
+	seq_printf(m, WAKEOFF_KEY_RUNS_UNATTRIBUTED ": %llu\n",
 		   wo_agg_cpu_sum(offsetof(struct wo_agg_cpu, run_unattributed)));
 	t = kmalloc(sizeof(*t), GFP_KERNEL);
 	if (!t) {
@@ -420,10 +447,10 @@ static void wo_show_runs(struct seq_file *m, struct wo_hist_snap *snap)
 /* The footprint: see the formula in wo_agg.c. */
 void wo_agg_show_memory(struct seq_file *m)
 {
-	seq_printf(m, "agg.memory_bytes: %zu\n",
+	seq_printf(m, WAKEOFF_KEY_AGG_MEMORY ": %zu\n",
 		   num_possible_cpus() * wo_agg_bytes_cpu + wo_agg_bytes_shared);
-	seq_printf(m, "agg.memory_bytes_per_cpu: %zu\n", wo_agg_bytes_cpu);
-	seq_printf(m, "agg.memory_bytes_shared: %zu\n", wo_agg_bytes_shared);
+	seq_printf(m, WAKEOFF_KEY_AGG_MEMORY_CPU ": %zu\n", wo_agg_bytes_cpu);
+	seq_printf(m, WAKEOFF_KEY_AGG_MEMORY_SHARED ": %zu\n", wo_agg_bytes_shared);
 }
 
 void wo_agg_show(struct seq_file *m)
@@ -440,10 +467,10 @@ void wo_agg_show(struct seq_file *m)
 		return;
 	}
 	wo_agg_show_memory(m);
-	seq_printf(m, "agg.histogram: log-linear, %u buckets per power of two, percentiles are nearest-rank bucket upper bounds in ns\n",
+	seq_printf(m, WAKEOFF_KEY_AGG_HISTOGRAM ": log-linear, %u buckets per power of two, percentiles are nearest-rank bucket upper bounds in ns\n",
 		   WAKEOFF_HIST_SUB);
-	seq_printf(m, "agg.negative_deltas: %llu\n", wo_agg_negative_sum());
-	seq_printf(m, "agg.dropped_nested: %llu\n", wo_agg_dropped());
+	seq_printf(m, WAKEOFF_KEY_AGG_NEGATIVE ": %llu\n", wo_agg_negative_sum());
+	seq_printf(m, WAKEOFF_KEY_AGG_DROPPED_NESTED ": %llu\n", wo_agg_dropped());
 	wo_show_offsets(m, &snap[0], &snap[1]);
 	for (i = 0; i < WO_C_FIXED; i++) {
 		snprintf(name, sizeof(name), "class.%s", wo_class_names[i]);

@@ -16,6 +16,7 @@
 #include <linux/utsname.h>
 
 #include "wakeoff.h"
+#include "uapi/wakeoff_keys.h"
 
 static struct dentry *wo_dir;
 
@@ -100,18 +101,18 @@ static void wo_show_clocksource(struct seq_file *m, const char *cs)
 	bool sys, kern, vdso = wo_vdso_clocksource(cs);
 
 	wo_tk_sources(&sys, &kern);
-	seq_printf(m, "clocksource: %s\n", cs);
-	seq_printf(m, "tk_sources:%s%s%s%s\n", user ? " user" : "",
+	seq_printf(m, WAKEOFF_KEY_CLOCKSOURCE ": %s\n", cs);
+	seq_printf(m, WAKEOFF_KEY_TK_SOURCES ":%s%s%s%s\n", user ? " user" : "",
 		   sys ? " syscall" : "", kern ? " kernel" : "",
 		   user || sys || kern ? "" : " none");
 	if (!vdso)
-		seq_printf(m, "vdso_note: %s has no vDSO mode: every user clock_gettime() is a system call and is seen%s\n",
+		seq_printf(m, WAKEOFF_KEY_VDSO_NOTE ": %s has no vDSO mode: every user clock_gettime() is a system call and is seen%s\n",
 			   cs, user ? " once, as the user read" : "");
 	else if (!user)
-		seq_printf(m, "vdso_note: %s: user clock_gettime() through the vDSO does not enter the kernel and is NOT seen; add user clock hooks (wakeoff uprobe libc --pid PID, or record --pid/--tgid); seen: system calls (CPU-time clocks always are), in-kernel reads\n",
+		seq_printf(m, WAKEOFF_KEY_VDSO_NOTE ": %s: user clock_gettime() through the vDSO does not enter the kernel and is NOT seen; add user clock hooks (wakeoff uprobe libc --pid PID, or record --pid/--tgid); seen: system calls (CPU-time clocks always are), in-kernel reads\n",
 			   cs);
 	else
-		seq_printf(m, "vdso_note: %s: user reads are seen through %u user clock hook%s; not seen: programs that call no hooked function (a static binary or another C library without its own hook, Go's time.Now, raw rdtsc)\n",
+		seq_printf(m, WAKEOFF_KEY_VDSO_NOTE ": %s: user reads are seen through %u user clock hook%s; not seen: programs that call no hooked function (a static binary or another C library without its own hook, Go's time.Now, raw rdtsc)\n",
 			   cs, user, user == 1 ? "" : "s");
 }
 
@@ -128,16 +129,16 @@ static void wo_show_health(struct seq_file *m, const struct wo_cpu_stats *sum)
 		closed += sum->closed[i];
 	untracked = sum->untracked_full + sum->untracked_busy;
 	dropped = sum->dropped_full + sum->dropped_nested;
-	seq_printf(m, "wakeups: %llu\n", sum->observed);
-	seq_printf(m, "wakeups_closed: %llu\n", closed);
-	seq_printf(m, "wakeups_inflight: %llu\n", wo_corr_inflight());
-	seq_printf(m, "wakeups_untracked_table_full: %llu\n", sum->untracked_full);
-	seq_printf(m, "wakeups_untracked_busy: %llu\n", sum->untracked_busy);
+	seq_printf(m, WAKEOFF_KEY_WAKEUPS ": %llu\n", sum->observed);
+	seq_printf(m, WAKEOFF_KEY_WAKEUPS_CLOSED ": %llu\n", closed);
+	seq_printf(m, WAKEOFF_KEY_WAKEUPS_INFLIGHT ": %llu\n", wo_corr_inflight());
+	seq_printf(m, WAKEOFF_KEY_UNTRACKED_FULL ": %llu\n", sum->untracked_full);
+	seq_printf(m, WAKEOFF_KEY_UNTRACKED_BUSY ": %llu\n", sum->untracked_busy);
 	if (!untracked && !dropped && !sum->lost_busy) {
-		seq_puts(m, "completeness: complete\n");
+		seq_puts(m, WAKEOFF_KEY_COMPLETENESS ": complete\n");
 		return;
 	}
-	seq_printf(m, "completeness: incomplete: %llu wakeups untracked (table full %llu, slot busy %llu), %llu records dropped, %llu transitions lost\n",
+	seq_printf(m, WAKEOFF_KEY_COMPLETENESS ": incomplete: %llu wakeups untracked (table full %llu, slot busy %llu), %llu records dropped, %llu transitions lost\n",
 		   untracked, sum->untracked_full, sum->untracked_busy,
 		   dropped, sum->lost_busy);
 }
@@ -155,18 +156,18 @@ static void wo_show_correlation(struct seq_file *m,
 	u64 closed = 0;
 	int i, cpu;
 
-	seq_printf(m, "run_id: %llu\n", run->id);
-	seq_printf(m, "run_label: %s\n", run->label[0] ? run->label : "-");
-	seq_printf(m, "rq_clock: %s\n", wo_rq.valid ? "available" : "unavailable");
-	seq_printf(m, "rq_clock_detail: %s\n", wo_rq.why ? wo_rq.why : "not probed");
+	seq_printf(m, WAKEOFF_KEY_RUN_ID ": %llu\n", run->id);
+	seq_printf(m, WAKEOFF_KEY_RUN_LABEL ": %s\n", run->label[0] ? run->label : "-");
+	seq_printf(m, WAKEOFF_KEY_RQ_CLOCK ": %s\n", wo_rq.valid ? "available" : "unavailable");
+	seq_printf(m, WAKEOFF_KEY_RQ_CLOCK_DETAIL ": %s\n", wo_rq.why ? wo_rq.why : "not probed");
 	if (wo_rq.valid)
-		seq_printf(m, "rq_offsets: clock=%u cpu=%u nr_running=%u size=%u\n",
+		seq_printf(m, WAKEOFF_KEY_RQ_OFFSETS ": clock=%u cpu=%u nr_running=%u size=%u\n",
 			   wo_rq.clock_off, wo_rq.cpu_off,
 			   wo_rq.nr_running_off, wo_rq.size);
 	wo_kprobes_show(m);
 	wo_uprobes_show(m);
 	wo_show_clocksource(m, cs);
-	seq_puts(m, "wake_flags_table:");
+	seq_puts(m, WAKEOFF_KEY_WAKE_FLAGS_TABLE ":");
 	for (i = 0; wo_wake_flags[i].name; i++)
 		seq_printf(m, " %s=0x%x", wo_wake_flags[i].name,
 			   wo_wake_flags[i].value);
@@ -174,23 +175,23 @@ static void wo_show_correlation(struct seq_file *m,
 
 	for (i = 0; i < WAKEOFF_OUT_NR; i++)
 		closed += sum->closed[i];
-	seq_printf(m, "wf_migrated: %llu\n", sum->migrated);
+	seq_printf(m, WAKEOFF_KEY_WF_MIGRATED ": %llu\n", sum->migrated);
 	for (i = 0; i < WAKEOFF_OUT_NR; i++)
 		seq_printf(m, "closed.%s: %llu\n", wo_outcome_names[i],
 			   sum->closed[i]);
-	seq_printf(m, "closed_without_tkread: %llu\n",
+	seq_printf(m, WAKEOFF_KEY_CLOSED_NO_TKREAD ": %llu\n",
 		   closed - sum->closed[WAKEOFF_OUT_TKREAD]);
-	seq_printf(m, "caller_flags_missed: %llu\n", sum->caller_flags_missed);
-	seq_printf(m, "transitions_lost_busy: %llu\n", sum->lost_busy);
-	seq_printf(m, "tk_skipped.cputime: %llu\n", sum->tk_skip[0]);
-	seq_printf(m, "tk_skipped.fdclock: %llu\n", sum->tk_skip[1]);
-	seq_printf(m, "tk_skipped.invalid: %llu\n", sum->tk_skip[2]);
-	seq_printf(m, "wakeups_on_rq: %llu\n", sum->on_rq);
-	seq_printf(m, "wakeups_on_rq_moved: %llu\n", sum->on_rq_moved);
-	seq_printf(m, "wakeups_rtlock: %llu\n", sum->rtlock);
-	seq_printf(m, "records.recorded: %llu\n", sum->recorded);
-	seq_printf(m, "records.dropped_full: %llu\n", sum->dropped_full);
-	seq_printf(m, "records.dropped_nested: %llu\n", sum->dropped_nested);
+	seq_printf(m, WAKEOFF_KEY_CALLER_FLAGS_MISSED ": %llu\n", sum->caller_flags_missed);
+	seq_printf(m, WAKEOFF_KEY_LOST_BUSY ": %llu\n", sum->lost_busy);
+	seq_printf(m, WAKEOFF_KEY_TK_SKIP_CPUTIME ": %llu\n", sum->tk_skip[0]);
+	seq_printf(m, WAKEOFF_KEY_TK_SKIP_FDCLOCK ": %llu\n", sum->tk_skip[1]);
+	seq_printf(m, WAKEOFF_KEY_TK_SKIP_INVALID ": %llu\n", sum->tk_skip[2]);
+	seq_printf(m, WAKEOFF_KEY_WAKEUPS_ON_RQ ": %llu\n", sum->on_rq);
+	seq_printf(m, WAKEOFF_KEY_WAKEUPS_ON_RQ_MOVED ": %llu\n", sum->on_rq_moved);
+	seq_printf(m, WAKEOFF_KEY_WAKEUPS_RTLOCK ": %llu\n", sum->rtlock);
+	seq_printf(m, WAKEOFF_KEY_RECORDED ": %llu\n", sum->recorded);
+	seq_printf(m, WAKEOFF_KEY_DROPPED_FULL ": %llu\n", sum->dropped_full);
+	seq_printf(m, WAKEOFF_KEY_DROPPED_NESTED ": %llu\n", sum->dropped_nested);
 	for_each_possible_cpu(cpu) {
 		const struct wo_cpu_stats *s = per_cpu_ptr(&wo_stats, cpu);
 
@@ -231,19 +232,19 @@ static int wo_summary_show(struct seq_file *m, void *v)
 	mutex_unlock(&wo_control_lock);
 
 	/* First screen: health and the three numbers (README, summary). */
-	seq_printf(m, "summary_format: %d\n", WO_SUMMARY_FORMAT);
-	seq_printf(m, "wakeoff_version: %s\n", WAKEOFF_VERSION);
-	seq_printf(m, "state: %s\n",
+	seq_printf(m, WAKEOFF_KEY_SUMMARY_FORMAT ": %d\n", WO_SUMMARY_FORMAT);
+	seq_printf(m, WAKEOFF_KEY_WAKEOFF_VERSION ": %s\n", WAKEOFF_VERSION);
+	seq_printf(m, WAKEOFF_KEY_STATE ": %s\n",
 		   READ_ONCE(wo_recording) ? "recording" : "stopped");
 	wo_sum_stats(&sum);
 	wo_show_health(m, &sum);
 	wo_agg_show_headline(m);
 
-	seq_printf(m, "record_abi: %d.%d\n", WAKEOFF_ABI_MAJOR,
+	seq_printf(m, WAKEOFF_KEY_RECORD_ABI ": %d.%d\n", WAKEOFF_ABI_MAJOR,
 		   WAKEOFF_ABI_MINOR);
-	seq_printf(m, "kernel: %s\n", init_utsname()->release);
-	seq_printf(m, "cpus_possible: %u\n", num_possible_cpus());
-	seq_printf(m, "cpus_online: %u\n", num_online_cpus());
+	seq_printf(m, WAKEOFF_KEY_KERNEL ": %s\n", init_utsname()->release);
+	seq_printf(m, WAKEOFF_KEY_CPUS_POSSIBLE ": %u\n", num_possible_cpus());
+	seq_printf(m, WAKEOFF_KEY_CPUS_ONLINE ": %u\n", num_online_cpus());
 	wo_show_filter(m);
 	for (i = 0; i < WO_EV_NR; i++)
 		seq_printf(m, "hook.%s: %s\n", wo_event_names[i],

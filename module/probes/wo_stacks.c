@@ -45,6 +45,7 @@
 #include <linux/sched/task_stack.h>
 #include <asm/unwind.h>
 #endif
+#include "uapi/wakeoff_keys.h"
 #include "lib/wo_hist.h"
 #include "lib/wo_stack_table.h"
 
@@ -505,9 +506,9 @@ void wo_stacks_show_top(struct seq_file *m, unsigned int top,
 	seq_printf(m, "stacks.clusters: %u\n", nclusters);
 	seq_printf(m, "stacks.capacity: %u\n", WO_STACKS);
 	seq_printf(m, "stacks.overflow: %llu\n", tot.overflow);
-	seq_printf(m, "stacks.unwound: %llu\n", tot.unwound);
-	seq_printf(m, "stacks.cached: %llu\n", tot.cached);
-	seq_printf(m, "stacks.collisions: %llu\n", tot.collisions);
+	seq_printf(m, WAKEOFF_KEY_STACKS_UNWOUND ": %llu\n", tot.unwound);
+	seq_printf(m, WAKEOFF_KEY_STACKS_CACHED ": %llu\n", tot.cached);
+	seq_printf(m, WAKEOFF_KEY_STACKS_COLLISIONS ": %llu\n", tot.collisions);
 	for (rank = 1; rank <= top; rank++) {
 		bool found = false;
 		u64 bc = 0;

@@ -51,6 +51,7 @@
 
 #include "wakeoff.h"
 #include "compat/wo_arch.h"
+#include "uapi/wakeoff_keys.h"
 #include "lib/wo_clock.h"
 #include "compat/wo_uprobe_compat.h"
 
@@ -440,19 +441,19 @@ void wo_uprobes_show(struct seq_file *m)
 		seq_printf(m, "uprobe.%u: %s offset=0x%llx %s\n", i,
 			   wo_up[i].name, (u64)wo_up[i].ref.offset,
 			   wo_up[i].attached ? "attached" : "missing");
-	seq_printf(m, "uprobes.attached: %u\n", wo_up_nr);
+	seq_printf(m, WAKEOFF_KEY_UPROBES_ATTACHED ": %u\n", wo_up_nr);
 	switch (wo_up_scope_type) {
 	case WO_UP_TGID:
-		seq_printf(m, "uprobes.scope: tgid %d\n", wo_up_scope_id);
+		seq_printf(m, WAKEOFF_KEY_UPROBES_SCOPE ": tgid %d\n", wo_up_scope_id);
 		break;
 	case WO_UP_PID:
-		seq_printf(m, "uprobes.scope: pid %d\n", wo_up_scope_id);
+		seq_printf(m, WAKEOFF_KEY_UPROBES_SCOPE ": pid %d\n", wo_up_scope_id);
 		break;
 	case WO_UP_ALL:
-		seq_puts(m, "uprobes.scope: all (every process mapping the file traps)\n");
+		seq_puts(m, WAKEOFF_KEY_UPROBES_SCOPE ": all (every process mapping the file traps)\n");
 		break;
 	default:
-		seq_puts(m, "uprobes.scope: none\n");
+		seq_puts(m, WAKEOFF_KEY_UPROBES_SCOPE ": none\n");
 		break;
 	}
 	mutex_unlock(&wo_up_lock);
