@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -263,9 +264,16 @@ TEST_F(cli, reader_does_not_trace_itself)
 	long len, off, mine = 0;
 	int fd, i;
 
+	/*
+	 * Stopped while the buffers are emptied and events opened: a wakeup
+	 * of this process opened before the open (not yet excluded) and
+	 * closed after it would otherwise land in the stream.
+	 */
+	ASSERT_EQ(0, wo_control("stop"));
 	ASSERT_EQ(0, wo_control("reset"));
 	fd = open(WO_DIR "/events", O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, wo_control("start"));
 	ASSERT_EQ(0, wo_summary_read(&s));
 	snprintf(want, sizeof(want), "tgid=%d", getpid());
 	EXPECT_STREQ(want, wo_summary_get(&s, "reader_excluded"));
@@ -290,6 +298,237 @@ TEST_F(cli, reader_does_not_trace_itself)
 	EXPECT_STREQ("none", wo_summary_get(&s, "reader_excluded"));
 	EXPECT_LT(0, strtoll(wo_summary_get(&s, "wakeups"), NULL, 10));
 	wo_summary_free(&s);
+}
+
+/* Seconds since @t0 on CLOCK_MONOTONIC. */
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* `wakeoff report -i @args...` in the background, stdout+stderr to @out. */
+static pid_t spawn_report(const char *out, const char *a1, const char *a2,
+			  const char *a3)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(127);
+		execl(cli(), "wakeoff", "report", "-i", a1, a2, a3, NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* The system call @pid is blocked in, -1 if it runs or on error. */
+static long blocked_in(pid_t pid)
+{
+	char path[64], buf[64];
+	FILE *f;
+	long nr = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f) && buf[0] >= '0' && buf[0] <= '9')
+		nr = strtol(buf, NULL, 10);
+	fclose(f);
+	return nr;
+}
+
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return '?';
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	return p && p[1] && p[2] ? p[2] : '?';
+}
+
+static long file_lines(const char *path)
+{
+	char *s = slurp(path);
+	long n = count_lines(s);
+
+	free(s);
+	return n;
+}
+
+/*
+ * Stop the CLI (SIGSTOP) inside its sleep after its @k-th line: its next
+ * reading has not happened then.  0 when caught, 1 if it printed more
+ * first (a slow machine: try again), -1 if it exited or hung.
+ */
+static int iv_catch(pid_t pid, const char *out, long k)
+{
+	struct timespec t0;
+	long n;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (since(&t0) < 30) {
+		n = file_lines(out);
+		if (n > k)
+			return 1;
+		if (n == k && blocked_in(pid) == SYS_clock_nanosleep) {
+			kill(pid, SIGSTOP);
+			while (proc_state(pid) != 'T' && proc_state(pid) != 'Z')
+				usleep(1000);
+			if (proc_state(pid) != 'T')
+				return -1;
+			if (file_lines(out) == k &&
+			    blocked_in(pid) == SYS_clock_nanosleep)
+				return 0;
+			kill(pid, SIGCONT);
+		}
+		usleep(1000);
+	}
+	return -1;
+}
+
+/* Wait until the summary's wakeups counter moves: a wakeup happened. */
+static void iv_some_wakeup(void)
+{
+	uint64_t w = wo_summary_u64("wakeups");
+	int i;
+
+	for (i = 0; i < 2000 && wo_summary_u64("wakeups") == w; i++)
+		usleep(5000);
+}
+
+/*
+ * One measurement for interval_report_sums_to_the_counter.  The CLI is
+ * held (SIGSTOP) in its sleep after each line, so the module records
+ * only between its first reading and its last, whatever the machine's
+ * speed: recording starts after the first and stops before the last.
+ * Returns 1 if the CLI could not be caught in its sleep (try again).
+ */
+static int iv_measure(struct __test_metadata *_metadata, const char *out,
+		      long rounds, uint64_t *moved)
+{
+	struct wo_pingpong pp;
+	uint64_t before;
+	pid_t pid;
+	int st, rc;
+	long k;
+
+	if (wo_control("stop"))
+		return -1;
+	before = wo_summary_u64("wakeups");
+	pid = spawn_report(out, "1", "3", "--json");
+	rc = iv_catch(pid, out, 0);
+	TH_LOG("caught after the first reading: %d", rc);
+	/* Forked after the CLI, which must not hold the go pipe open. */
+	if (!rc && wo_pingpong_start(&pp, rounds))
+		rc = -1;
+	if (!rc) {
+		/* Both on one CPU: no cross-CPU wakeup, quicker under TCG. */
+		wo_pin(pp.ping, 1, -1);
+		wo_pin(pp.pong, 1, -1);
+		EXPECT_EQ(0, wo_control("start"));
+		wo_pingpong_go(&pp);
+		EXPECT_EQ(0, wo_pingpong_wait(&pp));
+	}
+	for (k = 1; !rc && k < 3; k++) {
+		kill(pid, SIGCONT);
+		rc = iv_catch(pid, out, k);
+		TH_LOG("caught after line %ld: %d", k, rc);
+		/* The next interval has a wakeup (the test's own sleeps). */
+		if (!rc)
+			iv_some_wakeup();
+	}
+	EXPECT_EQ(0, wo_control("stop"));
+	kill(pid, SIGCONT);
+	EXPECT_EQ(pid, waitpid(pid, &st, 0));
+	TH_LOG("the CLI exited");
+	EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st));
+	*moved = wo_summary_u64("wakeups") - before;
+	if (rc)
+		TH_LOG("the CLI was not caught in its sleep (%d)%s", rc,
+		       rc > 0 ? ": again" : "");
+	return rc;
+}
+
+/*
+ * report -i 1 3 --json while a ping-pong runs: three lines, each with
+ * wakeups, whose sum is the summary's wakeups counter difference over
+ * the CLI's run, and at least one per round trip of the ping-pong.
+ */
+TEST_F_TIMEOUT(cli, interval_report_sums_to_the_counter, 180)
+{
+	struct wo_clock_child cc;
+	const long rounds = 25;
+	uint64_t moved = 0, sum = 0, v;
+	struct timespec t0;
+	long lines = 0;
+	int tries, rc = 1, st;
+	char *out, *p;
+	pid_t pid;
+
+	for (tries = 0; rc == 1 && tries < 3; tries++)
+		rc = iv_measure(_metadata, "/tmp/cli.iv", rounds, &moved);
+	ASSERT_EQ(0, rc);
+	out = slurp("/tmp/cli.iv");
+	TH_LOG("%s", out);
+	for (p = out; (p = strstr(p, "\"wakeups\":")); lines++) {
+		p += strlen("\"wakeups\":");
+		v = strtoull(p, NULL, 10);
+		EXPECT_LT(0, v) TH_LOG("interval %ld had no wakeup", lines + 1);
+		sum += v;
+	}
+	EXPECT_EQ(3, lines);
+	EXPECT_EQ(3, count_lines(out));
+	EXPECT_EQ(NULL, strstr(out, "\"total\":true"));
+	EXPECT_EQ(moved, sum);
+	/* Independent: each round trip blocks at least one side once. */
+	EXPECT_LE(rounds, sum);
+	free(out);
+
+	/* The text form with clock reads: README's `report -i 1 3`. */
+	ASSERT_EQ(0, wo_control("start"));
+	ASSERT_EQ(0, wo_clock_child_start(&cc));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid = spawn_report("/tmp/cli.iv", "1", "3", NULL);
+	ASSERT_LT(0, pid);
+	/* The reads after its first reading, in its first interval. */
+	while (blocked_in(pid) != SYS_clock_nanosleep && since(&t0) < 20)
+		usleep(2000);
+	ASSERT_EQ(0, wo_clock_child_rounds(&cc, 100, 0));
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	wo_clock_child_stop(&cc);
+	out = slurp("/tmp/cli.iv");
+	TH_LOG("%s", out);
+	EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st));
+	for (p = out, lines = 0; (p = strstr(p, " s: wakeups ")); p++)
+		lines++;
+	EXPECT_EQ(3, lines);
+	EXPECT_NE(NULL, strstr(out, "clock offset (monotonic."));
+	EXPECT_EQ(NULL, strstr(out, "Total since the start:"));
+	free(out);
+
+	/* Ctrl-C: the total since the start, exit 0. */
+	pid = spawn_report("/tmp/cli.iv", "1", "--json", NULL);
+	ASSERT_LT(0, pid);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (file_lines("/tmp/cli.iv") < 1 && since(&t0) < 20)
+		usleep(10000);
+	kill(pid, SIGINT);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	out = slurp("/tmp/cli.iv");
+	EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st));
+	EXPECT_NE(NULL, strstr(out, "\"total\":true")) TH_LOG("%s", out);
+	free(out);
 }
 
 /* A second reader is refused with a message, not a hang. */
