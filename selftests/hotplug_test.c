@@ -94,4 +94,69 @@ TEST_F_TIMEOUT(loaded, cpu_hotplug_while_recording, 600)
 	ASSERT_EQ(0, wo_bad_taint());
 }
 
+/* rmmod in a child: 0 once it returned 0 within @secs, else -1. */
+static int unload_within(int secs)
+{
+	pid_t kid = fork();
+	int st = 0, i;
+
+	if (kid == 0)
+		_exit(unload_patiently() ? 1 : 0);
+	if (kid < 0)
+		return -1;
+	for (i = 0; i < secs * 100; i++) {
+		if (waitpid(kid, &st, WNOHANG) == kid)
+			return WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -1;
+		usleep(10000);
+	}
+	return -2;	/* still in rmmod: the caller brings the CPU back */
+}
+
+/*
+ * rmmod while a CPU is offline, right after it went down under load with
+ * a reader waiting: a reader wakeup queued on that CPU must not be left
+ * behind (on PREEMPT_RT a lazy irq_work runs only in the CPU's irq_work
+ * thread, parked while it is offline), or rmmod waits for it until the
+ * CPU comes back.
+ */
+TEST_F_TIMEOUT(unloaded, rmmod_with_a_cpu_offline, 600)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), cycles = wo_iters(10), i;
+	struct wo_pingpong pp[3];
+	int j, rc, st;
+	pid_t rd;
+
+	if (ncpu < 2 || access("/sys/devices/system/cpu/cpu1/online", W_OK))
+		SKIP(return, "needs a second CPU that can go offline");
+	for (i = 0; i < cycles; i++) {
+		ASSERT_EQ(0, wo_load(NULL));
+		rd = blocked_reader();
+		ASSERT_LT(0, rd);
+		for (j = 0; j < 3; j++) {
+			ASSERT_EQ(0, wo_pingpong_start(&pp[j], 0));
+			wo_pingpong_go(&pp[j]);
+		}
+		usleep(20000);
+		ASSERT_EQ(0, cpu_online_write(1, 0));
+		for (j = 0; j < 3; j++)
+			wo_pingpong_kill(&pp[j]);
+		kill(rd, SIGKILL);
+		waitpid(rd, &st, 0);
+		/* In a child: on failure rmmod waits in D state for the CPU. */
+		rc = unload_within(20);
+		EXPECT_EQ(0, rc) {
+			TH_LOG("cycle %ld: rmmod with cpu1 offline: %s", i,
+			       rc == -2 ? "still waiting after 20 s" : "failed");
+		}
+		ASSERT_EQ(0, cpu_online_write(1, 1));
+		while (wait(NULL) > 0)
+			;
+		if (rc)
+			break;
+	}
+	printf("# %ld load/offline/rmmod cycles\n", i);
+	fflush(stdout);
+	ASSERT_EQ(0, wo_bad_taint());
+}
+
 TEST_HARNESS_MAIN

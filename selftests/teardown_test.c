@@ -26,41 +26,6 @@
 
 
 /*
- * A reader that opens events, says so on @ready, then reads (blocking)
- * until killed.  It never exits on its own.
- */
-static pid_t blocked_reader(void)
-{
-	int p[2];
-	pid_t pid;
-	char c = 'r';
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		static char buf[1 << 16];
-		int fd = open(WO_EVENTS, O_RDONLY);
-
-		close(p[0]);
-		if (fd < 0)
-			_exit(2);
-		if (write(p[1], &c, 1) != 1)
-			_exit(3);
-		for (;;)
-			if (read(fd, buf, sizeof(buf)) < 0 && errno != EINTR)
-				_exit(4);
-	}
-	close(p[1]);
-	if (pid < 0 || read(p[0], &c, 1) != 1) {
-		close(p[0]);
-		return -1;
-	}
-	close(p[0]);
-	return pid;
-}
-
-/*
  * 50 insmod/rmmod cycles while two ping-pong pairs wake each other:
  * each cycle a reader blocks in read(); rmmod must then fail cleanly
  * (the open file pins the module); the reader is killed in the middle
