@@ -14,6 +14,8 @@
  * smp_store_release(tail).  Readers are woken through a lazy irq_work
  * (never wake_up() from a probe: we may hold rq or pi locks).
  */
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/fs.h>
 #include <linux/irq_work.h>
 #include <linux/mutex.h>
@@ -32,6 +34,7 @@ struct wo_ring {
 	u8 *data;
 	u32 size;		/* power of two */
 	int busy;
+	bool quiet;		/* CPU going down: queue no reader wakeup */
 	struct irq_work wake;
 };
 
@@ -80,10 +83,35 @@ static void wo_ring_wake(struct irq_work *w)
 	wake_up_interruptible(&wo_read_wq);
 }
 
+/*
+ * A lazy irq_work runs, on PREEMPT_RT, only in its CPU's irq_work thread,
+ * which is parked while the CPU is offline: one queued just before the CPU
+ * went down would wait there, and irq_work_sync() at rmmod with it.  So a
+ * CPU going down stops queueing wakeups and waits for its last one while
+ * that thread still runs (AP_ONLINE_DYN teardown, on the CPU itself).  Its
+ * records stay in its buffer for the next read.
+ */
+static enum cpuhp_state wo_ring_hp;
+
+static int wo_ring_cpu_down(unsigned int cpu)
+{
+	struct wo_ring *r = per_cpu_ptr(&wo_rings, cpu);
+
+	WRITE_ONCE(r->quiet, true);
+	irq_work_sync(&r->wake);
+	return 0;
+}
+
+static int wo_ring_cpu_up(unsigned int cpu)
+{
+	WRITE_ONCE(per_cpu_ptr(&wo_rings, cpu)->quiet, false);
+	return 0;
+}
+
 int wo_rings_alloc(void)
 {
 	u32 size = roundup_pow_of_two(wo_bufsize_kb * 1024);
-	int cpu;
+	int cpu, ret;
 
 	for_each_possible_cpu(cpu) {
 		struct wo_ring *r = per_cpu_ptr(&wo_rings, cpu);
@@ -98,25 +126,41 @@ int wo_rings_alloc(void)
 		r->tail = 0;
 		r->seq = 0;
 		r->busy = 0;
+		r->quiet = false;
 		/* Lazy: batch reader wakeups up to the next tick. */
 		r->wake = IRQ_WORK_INIT_LAZY(wo_ring_wake);
 	}
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "wakeoff/ring:online",
+					wo_ring_cpu_up, wo_ring_cpu_down);
+	if (ret < 0) {
+		wo_rings_free();
+		return ret;
+	}
+	wo_ring_hp = ret;
 	return 0;
 }
 
-/* After the probes are gone: no irq_work may still be pending. */
+/*
+ * After the probes are gone: no irq_work may still be pending.  With
+ * hotplug held off, an offline CPU has none (wo_ring_cpu_down()).
+ */
 void wo_rings_sync(void)
 {
 	int cpu;
 
+	cpus_read_lock();
 	for_each_possible_cpu(cpu)
 		irq_work_sync(&per_cpu_ptr(&wo_rings, cpu)->wake);
+	cpus_read_unlock();
 }
 
 void wo_rings_free(void)
 {
 	int cpu;
 
+	if (wo_ring_hp > 0)
+		cpuhp_remove_state_nocalls(wo_ring_hp);
+	wo_ring_hp = 0;
 	for_each_possible_cpu(cpu) {
 		struct wo_ring *r = per_cpu_ptr(&wo_rings, cpu);
 
@@ -199,7 +243,7 @@ bool wo_ring_write(struct wakeoff_rec_hdr *hdr, u16 type, u16 size)
 	wo_head_release(r, head + size);
 	this_cpu_inc(wo_stats.recorded);
 	ok = true;
-	if (READ_ONCE(wo_reader_open))
+	if (READ_ONCE(wo_reader_open) && !READ_ONCE(r->quiet))
 		irq_work_queue(&r->wake);
 out_unbusy:
 	r->busy = 0;
