@@ -13,6 +13,7 @@
 
 static const char * const wo_files[] __attribute__((unused)) = {
 	"summary", "control", "events", "wake_flags", "tk_hooks", "stacks",
+	"offcpu_stacks",
 };
 #define NFILES (sizeof(wo_files) / sizeof(wo_files[0]))
 

@@ -33,6 +33,8 @@ TEST_F_TIMEOUT(loaded, security, 120)
 	static const char * const params[] = {
 		"bufsize_kb", "max_inflight", "max_runs", "stacks",
 		"tk_hooks", "tk_timeout_ms",
+		/* 0444 table size in [256, 1048576]; 0644 0/1 switch. */
+		"offcpu_slots", "offcpu_stacks",
 	};
 	struct wo_pingpong pp;
 	struct stat st;

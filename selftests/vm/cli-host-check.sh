@@ -86,6 +86,7 @@ assert n > 0, "no record with off-CPU time"
 assert total == want, "folded counts do not sum to the records' off-CPU time"
 PY
 	bash "$WO_ROOT/userspace/tests/flamegraph-chromium.sh" "$out/offcpu.svg"
+	;;
 prom)
 	wo_need_pkgs prometheus
 	prom=$share/results/cli_test.prom
