@@ -6,7 +6,8 @@
 # the experiment's controlled load (a pipe ping-pong pair on CPUs 0-1, CPU 2
 # kept busy), each as its own run id, and print the report of the live
 # summary; then the idle-vs-load recipe (`wakeoff stress`, 40 idle + 40 loaded
-# runs) and its table.
+# runs) and its table; last, an off-CPU flame graph of the loaded phase
+# (build/demo/<release>/offcpu.svg) and its top three blocking stacks.
 # WAKEOFF_KERNELS picks the kernel (default: linux-image-amd64).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -43,6 +44,15 @@ echo "=== run 2: loaded (3 s): ping-pong on CPUs 0-1, CPU 2 busy ==="
 echo "=== the idle-vs-load recipe: wakeoff stress -n 40 -d 0.5 ==="
 ./wakeoff control reset
 ./wakeoff stress -n 40 -d 0.5
+echo "=== off-CPU: where the loaded phase's tasks blocked (3 s recorded) ==="
+./wakeoff control reset
+./wo_workload load 3 0 1 2 &
+./wakeoff record -q -o offcpu.wo -d 3
+wait
+./wakeoff flamegraph offcpu.wo -o offcpu.svg &&
+	echo "off-CPU flame graph written: offcpu.svg (in the demo's share directory)"
+echo "the top three blocking stacks, by off-CPU time:"
+grep '^offcpu_stack\.[123]\.' /sys/kernel/debug/wakeoff/summary
 rmmod wakeoff
 GUEST
 sig=$(cat selftests/vm/init selftests/vm/initramfs.sh | md5sum | cut -c1-12)
