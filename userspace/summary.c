@@ -191,7 +191,7 @@ const char *wo_summary_headline(const struct wo_summary *s, const char *key)
 
 	if (v || strncmp(key, WAKEOFF_HEADLINE, n))
 		return v;
-	snprintf(old, sizeof(old), "%s%s", WAKEOFF_HEADLINE_OLD, key + n);
+	snprintf(old, sizeof(old), "%s%s", WAKEOFF_HEADLINE_0_4, key + n);
 	return wo_summary_get(s, old);
 }
 

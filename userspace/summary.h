@@ -33,8 +33,8 @@ int wo_summary_get_u64(const struct wo_summary *s, const char *key,
 void wo_summary_free(struct wo_summary *s);
 /*
  * A headline figure by its key (WAKEOFF_KEY_HL_*, "headline.<name>"), or
- * the "seed.<name>" that module 0.4 and files recorded with it carry
- * (read for one more release).
+ * the same name under WAKEOFF_HEADLINE_0_4, the prefix of module 0.4.0
+ * and files recorded with it (read for one more release).
  */
 const char *wo_summary_headline(const struct wo_summary *s, const char *key);
 /*

@@ -24,9 +24,12 @@
 #define WAKEOFF_KEY_UNTRACKED_FULL	"wakeups_untracked_table_full"
 #define WAKEOFF_KEY_UNTRACKED_BUSY	"wakeups_untracked_busy"
 #define WAKEOFF_KEY_COMPLETENESS	"completeness"
-/* Module 0.4 and files recorded with it say "seed." instead. */
 #define WAKEOFF_HEADLINE		"headline."
-#define WAKEOFF_HEADLINE_OLD		"seed."
+/*
+ * The prefix module 0.4.0 printed for the same keys: the CLI still reads
+ * summaries and record files of that version (for one more release).
+ */
+#define WAKEOFF_HEADLINE_0_4		"seed."
 #define WAKEOFF_KEY_HL_WF_MIGRATED_PCT	WAKEOFF_HEADLINE "wf_migrated_pct"
 #define WAKEOFF_KEY_HL_MEDIAN_TK_MIGRATED \
 	WAKEOFF_HEADLINE "median_ttwu_to_tkread_ns.migrated"

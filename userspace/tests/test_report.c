@@ -15,6 +15,7 @@
 #include "fixture.h"
 #include "hist.h"
 #include "report.h"
+#include "../../module/uapi/wakeoff_keys.h"
 
 static int cmp_u(const void *a, const void *b)
 {
@@ -550,6 +551,9 @@ static void test_from_summary_clocks(void)
 	wo_summary_free(&s);
 }
 
+/* A module 0.4.0 summary: its headline keys carry the old prefix. */
+#define HL04 WAKEOFF_HEADLINE_0_4
+
 static void test_from_summary(void)
 {
 	static const char sum[] =
@@ -558,10 +562,11 @@ static void test_from_summary(void)
 		"wakeups_untracked_table_full: 1\nwakeups_untracked_busy: 0\n"
 		"cpu0.wakeups: 6\ncpu0.recorded: 5\ncpu0.dropped: 1\n"
 		"cpu1.wakeups: 4\ncpu1.recorded: 4\ncpu1.dropped: 0\n"
-		"seed.wf_migrated_pct: 33.33\nseed.median_ttwu_to_tkread_ns.migrated: 5000\n"
-		"seed.median_ttwu_to_tkread_ns.local: 3000\n"
-		"seed.offset_function: ktime_get\nseed.offset_median_ns: -100\n"
-		"seed.offset_spread_ns: 50\nseed.offset_p1_p99_ns: 20\nseed.offset_stable: yes\n"
+		HL04 "wf_migrated_pct: 33.33\n" HL04 "median_ttwu_to_tkread_ns.migrated: 5000\n"
+		HL04 "median_ttwu_to_tkread_ns.local: 3000\n"
+		HL04 "offset_function: ktime_get\n" HL04 "offset_median_ns: -100\n"
+		HL04 "offset_spread_ns: 50\n" HL04 "offset_p1_p99_ns: 20\n"
+		HL04 "offset_stable: yes\n"
 		"offset.local.ktime_get.count: 6\noffset.local.ktime_get.median_ns: -100\n"
 		"offset.local.ktime_get.min_ns: -120\noffset.local.ktime_get.max_ns: -70\n"
 		"class.all.count: 9\nclass.all.ttwu_to_tkread_ns.count: 8\n"
