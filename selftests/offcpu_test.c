@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,7 +226,12 @@ static void pipe_reader(int res)
 
 	if (pipe(p))
 		_exit(1);
-	/* The writer is a child of the traced reader: its pid is ours + N. */
+	/*
+	 * Children are reaped by the kernel and never waited for: a reader
+	 * blocked in waitpid() would be woken by the writer's exit, a
+	 * wakeup by the writer that is not from pipe_write.
+	 */
+	signal(SIGCHLD, SIG_IGN);
 	w = fork();
 	if (!w) {
 		for (i = 0; i < PIPE_ROUNDS; i++) {
@@ -233,6 +239,8 @@ static void pipe_reader(int res)
 			if (write(p[1], "x", 1) != 1)
 				_exit(1);
 		}
+		/* Exit after the reader is done: the race made certain. */
+		sleep_ns(20000000);
 		_exit(0);
 	}
 	for (i = 0; i < PIPE_ROUNDS; i++)
@@ -240,7 +248,6 @@ static void pipe_reader(int res)
 			_exit(1);
 	if (write(res, &w, sizeof(w)) != sizeof(w))
 		_exit(1);
-	waitpid(w, NULL, 0);
 }
 
 /* A pipe reader blocks in pipe_read and is woken from pipe_write. */
