@@ -14,6 +14,8 @@
 #   wo_rec        wakeoff loaded and recording, a reader draining events
 #   wo_sum        wakeoff loaded, summary only (no reader: drops expected)
 #   wo_sum_nostk  the same with stacks=0 (no stack unwind per wakeup)
+#   wo_sum_nooffstk  wo_sum with offcpu_stacks=0 (off-CPU times, no
+#                 blocking stacks): wo_sum minus it is the capture's cost
 #   ftrace        sched_waking/wakeup/switch/migrate_task, trace_pipe drained
 #   perf          perf record -a of the same four tracepoints
 #   bpftrace      bench/wakeoff.bt: summary-only wakeoff as a bpftrace
@@ -44,7 +46,7 @@ t_start=$(date +%s)
 
 REPS=${BENCH_REPS:-4}
 SECS=${BENCH_SECS:-1.2}
-CONFIGS=${BENCH_CONFIGS:-"base wo_rec wo_sum wo_sum_nostk ftrace perf bpftrace hookfloor wo_sum_uprobe"}
+CONFIGS=${BENCH_CONFIGS:-"base wo_rec wo_sum wo_sum_nostk wo_sum_nooffstk ftrace perf bpftrace hookfloor wo_sum_uprobe"}
 if [ -n "${BENCH_COMPARE_REV:-}" ]; then
 	case " $CONFIGS " in *" cmp_"*) ;; *) CONFIGS="$CONFIGS cmp_rec cmp_sum cmp_sum_nostk" ;; esac
 fi

@@ -141,6 +141,9 @@ setup() {
 		sleep 0.3 ;;
 	wo_sum|cmp_sum) insmod "$(ko "$1")" || return 1 ;;
 	wo_sum_nostk|cmp_sum_nostk) insmod "$(ko "$1")" stacks=0 || return 1 ;;
+	# The same as wo_sum but no blocking stacks: off-CPU stamping stays on,
+	# so wo_sum minus this is what offcpu_stacks=1 adds.
+	wo_sum_nooffstk) insmod ./wakeoff.ko offcpu_stacks=0 || return 1 ;;
 	# Where the clock loop's cost comes from: no timekeeping hooks at all,
 	# or only the two syscalls (one probe per clock_gettime, not two).
 	wo_sum_notk) insmod ./wakeoff.ko tk_hooks= || return 1 ;;
