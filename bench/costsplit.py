@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Per-wakeup cost split of wakeoff from a guest profile (issue 18 item 4).
+
+  costsplit.py --symmap MAP --wakeups N [--json OUT] [--title T] SCRIPT...
+
+SCRIPT is the output of `perf script -F comm,cpu,period,ip,sym,dso` of a
+`perf record -a -g -e cpu-clock` profile (bench/profile.sh writes it
+gzipped; .gz is read as such).  MAP has one "symbol module/<file>.c"
+per line: every text symbol of the module's objects (nm), so that a
+sample in a module function is charged to the source file it was
+compiled from.  N is the wakeups wakeoff counted during the profile.
+
+Every sample is charged to at most one stage, by its innermost frame
+that is wakeoff's or the hook mechanism's:
+  - the leaf itself in a hook-dispatch function (kprobe/kretprobe/
+    rethook/fprobe/ftrace/tracepoint iterator): "probe entry";
+  - the leaf in a module function: the stage of its file;
+  - the leaf elsewhere in the kernel (the unwinder, local_clock,
+    memcpy ...): the stage of the nearest module frame below it, if the
+    chain reaches one before an interrupt entry (an interrupt that hit
+    wakeoff is not wakeoff's cost);
+  - otherwise not wakeoff's (not counted).
+ns per wakeup = sum of the periods (cpu-clock: ns) charged to a stage /
+N.  TCG's cpu-clock counts guest time, the same clock the bench's
+throughputs are in."""
+import argparse
+import gzip
+import json
+import sys
+
+# Stages in table order; file -> stage (paths relative to module/).
+STAGES = [
+    ("probe entry: mechanism", "kprobe/kretprobe/ftrace/fprobe/tracepoint dispatch"),
+    ("probe entry: handlers", "probes/wo_kprobes.c, wo_tracepoints.c, wo_uprobes.c"),
+    ("correlation", "probes/wo_corr.c"),
+    ("off-CPU stamps", "probes/wo_block.c"),
+    ("aggregation", "lib/wo_agg.c, wo_hist.c, wo_offcpu.c"),
+    ("stack capture", "probes/wo_stacks.c, lib/wo_stack_table.c + unwinder"),
+    ("ring write", "lib/wo_ring.c"),
+    ("other wakeoff", "any other module file"),
+]
+FILE_STAGE = {
+    "probes/wo_kprobes.c": "probe entry: handlers",
+    "probes/wo_tracepoints.c": "probe entry: handlers",
+    "probes/wo_uprobes.c": "probe entry: handlers",
+    "probes/wo_corr.c": "correlation",
+    "probes/wo_block.c": "off-CPU stamps",
+    "lib/wo_agg.c": "aggregation",
+    "lib/wo_hist.c": "aggregation",
+    "lib/wo_offcpu.c": "aggregation",
+    "probes/wo_stacks.c": "stack capture",
+    "lib/wo_stack_table.c": "stack capture",
+    "lib/wo_ring.c": "ring write",
+}
+MECH = "probe entry: mechanism"
+# The hook mechanism's functions (x86_64, 6.1 and 6.12), by prefix.
+MECH_PREFIXES = (
+    "kprobe_", "__kprobe", "kprobe", "kretprobe", "__kretprobe", "pre_handler_kretprobe",
+    "aggr_", "get_kprobe", "opt_pre_handler", "optimized_callback", "optprobe_",
+    "rethook_", "arch_rethook", "__rethook", "fprobe", "__fprobe", "objpool_",
+    "freelist_", "ftrace_", "arch_ftrace_", "__ftrace", "__traceiter_",
+    "exc_int3", "do_int3", "asm_exc_int3", "poke_int3",
+)
+# The chain is not followed below these: an interrupt or exception entry.
+STOP_PREFIXES = ("asm_", "sysvec_", "__sysvec_", "irq_exit", "__irq_exit",
+                 "handle_softirqs", "__do_softirq", "common_interrupt",
+                 "exc_", "do_syscall", "entry_SYSCALL")
+
+
+def is_mech(sym):
+    return sym.startswith(MECH_PREFIXES) or sym == "ftrace_trampoline"
+
+
+def is_stop(sym):
+    return sym.startswith(STOP_PREFIXES) and not is_mech(sym)
+
+
+def load_symmap(path):
+    m = {}
+    with open(path) as f:
+        for line in f:
+            p = line.split()
+            if len(p) == 2:
+                m.setdefault(p[0], p[1])
+    return m
+
+
+def frames_of(lines):
+    """(sym, dso) per callchain line, leaf first."""
+    out = []
+    for ln in lines:
+        p = ln.split(None, 1)
+        if len(p) < 2:
+            continue
+        rest = p[1].strip()
+        dso = ""
+        if rest.endswith(")") and " (" in rest:
+            rest, dso = rest.rsplit(" (", 1)
+            dso = dso[:-1]
+        out.append((rest.split("+0x", 1)[0], dso))
+    return out
+
+
+def samples(f):
+    """(header, period, frames) per sample of perf script output."""
+    head, chain = None, []
+    for ln in f:
+        ln = ln.rstrip("\n")
+        if not ln.strip():
+            if head is not None:
+                yield head, period_of(head), frames_of(chain)
+            head, chain = None, []
+        elif ln[0] in " \t" and head is not None:
+            chain.append(ln)
+        else:
+            if head is not None:
+                yield head, period_of(head), frames_of(chain)
+            head, chain = ln, []
+    if head is not None:
+        yield head, period_of(head), frames_of(chain)
+
+
+def period_of(head):
+    for t in reversed(head.split()):
+        if t.isdigit():
+            return int(t)
+    return 0
+
+
+def module_stage(sym, symmap):
+    return FILE_STAGE.get(symmap.get(sym, ""), "other wakeoff")
+
+
+def classify(frames, symmap):
+    """The stage a sample is charged to, or None."""
+    for i, (sym, dso) in enumerate(frames):
+        mod = dso == "[wakeoff]" or sym in symmap
+        if i == 0 and is_mech(sym):
+            return MECH
+        if mod:
+            return module_stage(sym, symmap)
+        if i > 0 and (is_stop(sym) or is_mech(sym)):
+            # a hook's dispatcher below a non-wakeoff leaf: the leaf is
+            # code the dispatcher runs (its locks, its lookups).
+            return MECH if is_mech(sym) else None
+    return None
+
+
+def split(paths, symmap):
+    ns = {s: 0 for s, _ in STAGES}
+    nsamp = {s: 0 for s, _ in STAGES}
+    total = total_samples = 0
+    for path in paths:
+        op = gzip.open if path.endswith(".gz") else open
+        with op(path, "rt", errors="replace") as f:
+            for _, period, frames in samples(f):
+                total += period
+                total_samples += 1
+                st = classify(frames, symmap)
+                if st:
+                    ns[st] += period
+                    nsamp[st] += 1
+    return ns, nsamp, total, total_samples
+
+
+def table(ns, nsamp, total, total_samples, wakeups, title):
+    wo = sum(ns.values())
+    out = [f"-- {title}: {wakeups} wakeups, {total_samples} samples "
+           f"({total / 1e6:.1f} ms cpu-clock), {sum(nsamp.values())} in wakeoff "
+           f"({wo / max(total, 1) * 100:.1f}%) --",
+           f"{'stage':<24} {'samples':>8} {'share%':>7} {'ns/wakeup':>10}  where"]
+    for s, where in STAGES:
+        out.append(f"{s:<24} {nsamp[s]:>8} {ns[s] / max(wo, 1) * 100:>7.1f} "
+                   f"{ns[s] / max(wakeups, 1):>10.0f}  {where}")
+    out.append(f"{'total':<24} {sum(nsamp.values()):>8} {100.0 if wo else 0:>7.1f} "
+               f"{wo / max(wakeups, 1):>10.0f}")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--symmap", required=True)
+    ap.add_argument("--wakeups", type=int, required=True)
+    ap.add_argument("--title", default="cost split")
+    ap.add_argument("--json")
+    ap.add_argument("script", nargs="+")
+    a = ap.parse_args()
+    symmap = load_symmap(a.symmap)
+    ns, nsamp, total, total_samples = split(a.script, symmap)
+    print(table(ns, nsamp, total, total_samples, a.wakeups, a.title))
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"title": a.title, "wakeups": a.wakeups, "samples": total_samples,
+                       "period_total_ns": total,
+                       "stages": {s: {"samples": nsamp[s], "period_ns": ns[s],
+                                      "ns_per_wakeup": ns[s] / max(a.wakeups, 1)}
+                                  for s, _ in STAGES}}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
