@@ -35,7 +35,8 @@
 # build/bench/<release>/vm/results/raw.txt.
 #
 # Knobs (environment): WAKEOFF_KERNELS, BENCH_REPS (4), BENCH_SECS (1.2),
-# BENCH_CONFIGS, BENCH_RATES, BENCH_READER (the reader command, see below),
+# BENCH_CONFIGS, BENCH_WORKLOADS (pingpong messaging clock clock_libc:
+# all when empty), BENCH_RATES, BENCH_READER (the reader command, see below),
 # BENCH_COMPARE_REV=<git rev>: also build the module of that revision and
 # add the configurations cmp_rec, cmp_sum, cmp_sum_nostk with it (before
 # and after a module change, side by side in the same VM run).
@@ -141,6 +142,7 @@ for rel in $rels; do
 			SECS=$SECS
 			RATE_SECS=$SECS
 			CONFIGS="$CONFIGS"
+			WORKLOADS="${BENCH_WORKLOADS:-}"
 			RATES="$RATES"
 			PP_CPUS="1 1"
 			MSG_GROUPS=2
