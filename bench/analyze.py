@@ -246,6 +246,8 @@ def main():
       f"{info.get('secs', '?')} s per workload, configurations alternating) ==")
     p(f"reader for wo_rec: {info.get('reader', '?').replace('_', ' ').replace(':', '=')}")
     for wl in WLS:
+        if not any(r["wl"] == wl for r in main_rows):
+            continue  # not measured (BENCH_WORKLOADS)
         unit = {"pingpong": "round trips/s", "messaging": "messages/s",
                 "clock": "syscalls/s", "clock_libc": "libc calls/s"}[wl]
         per = {"clock": "syscall", "clock_libc": "call"}.get(wl, "wakeup")
