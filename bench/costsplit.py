@@ -3,6 +3,7 @@
 """Per-wakeup cost split of wakeoff from a guest profile (issue 18 item 4).
 
   costsplit.py --symmap MAP --wakeups N [--json OUT] [--title T] SCRIPT...
+  costsplit.py --symmap MAP --wakeups N --kallsyms KS [...] --tcg COUNTS
 
 SCRIPT is the output of `perf script -F comm,cpu,period,ip,sym,dso` of a
 `perf record -a -g -e cpu-clock` profile (bench/profile.sh writes it
@@ -23,7 +24,16 @@ that is wakeoff's or the hook mechanism's:
   - otherwise not wakeoff's (not counted).
 ns per wakeup = sum of the periods (cpu-clock: ns) charged to a stage /
 N.  TCG's cpu-clock counts guest time, the same clock the bench's
-throughputs are in."""
+throughputs are in.  It needs NMI sampling (a PMU: real hardware), as
+wakeoff's probes run with IRQs off and a timer-based sample lands where
+they are re-enabled.
+
+--tcg: COUNTS is what bench/tcg_insn.c (a QEMU TCG plugin) wrote:
+executed guest instructions per translation block start; KS the guest's
+/proc/kallsyms with wakeoff loaded.  No call chains there: a block is
+charged by the symbol it starts in (module symbols by file, the hook
+mechanism's, the unwinder's: UNWIND_PREFIXES, called by nothing else in
+the guest), and the unit is instructions per wakeup."""
 import argparse
 import gzip
 import json
@@ -62,6 +72,11 @@ MECH_PREFIXES = (
     "freelist_", "ftrace_", "arch_ftrace_", "__ftrace", "__traceiter_",
     "exc_int3", "do_int3", "asm_exc_int3", "poke_int3",
 )
+# The unwinder (stack_trace_save and below, x86_64 ORC), for --tcg.
+UNWIND_PREFIXES = ("stack_trace_save", "stack_trace_consume_entry", "arch_stack_walk",
+                   "unwind_", "__unwind_start", "orc_find", "__orc_find",
+                   "get_stack_info", "in_task_stack", "in_entry_stack",
+                   "in_irq_stack", "stack_access_ok", "deref_stack_reg")
 # The chain is not followed below these: an interrupt or exception entry.
 STOP_PREFIXES = ("asm_", "sysvec_", "__sysvec_", "irq_exit", "__irq_exit",
                  "handle_softirqs", "__do_softirq", "common_interrupt",
@@ -147,6 +162,47 @@ def classify(frames, symmap):
     return None
 
 
+def load_kallsyms(path):
+    """Sorted (address, symbol, module) of text symbols."""
+    syms = []
+    with open(path) as f:
+        for ln in f:
+            p = ln.split()
+            if len(p) >= 3 and p[1] in "tTwW":
+                mod = p[3].strip("[]") if len(p) > 3 else ""
+                syms.append((int(p[0], 16), p[2], mod))
+    syms.sort()
+    return syms
+
+
+def split_tcg(counts, kallsyms, symmap):
+    """Instructions per stage from tcg_insn.c's counts."""
+    import bisect
+    syms = load_kallsyms(kallsyms)
+    addrs = [a for a, _, _ in syms]
+    ins = {s: 0 for s, _ in STAGES}
+    blocks = {s: 0 for s, _ in STAGES}
+    total = nblk = 0
+    with open(counts) as f:
+        for ln in f:
+            va, n, execs = ln.split()
+            k = int(n) * int(execs)
+            total += k
+            nblk += 1
+            i = bisect.bisect_right(addrs, int(va, 16)) - 1
+            if i < 0:
+                continue
+            _, sym, mod = syms[i]
+            if sym.startswith(UNWIND_PREFIXES):
+                st = "stack capture"
+            else:
+                st = classify([(sym, "[wakeoff]" if mod == "wakeoff" else "")], symmap)
+            if st:
+                ins[st] += k
+                blocks[st] += 1
+    return ins, blocks, total, nblk
+
+
 def split(paths, symmap):
     ns = {s: 0 for s, _ in STAGES}
     nsamp = {s: 0 for s, _ in STAGES}
@@ -164,17 +220,23 @@ def split(paths, symmap):
     return ns, nsamp, total, total_samples
 
 
-def table(ns, nsamp, total, total_samples, wakeups, title):
+def table(ns, nsamp, total, total_samples, wakeups, title, tcg=False):
     wo = sum(ns.values())
-    out = [f"-- {title}: {wakeups} wakeups, {total_samples} samples "
-           f"({total / 1e6:.1f} ms cpu-clock), {sum(nsamp.values())} in wakeoff "
-           f"({wo / max(total, 1) * 100:.1f}%) --",
-           f"{'stage':<24} {'samples':>8} {'share%':>7} {'ns/wakeup':>10}  where"]
+    if tcg:
+        head = (f"-- {title}: {wakeups} wakeups, {total / 1e6:.1f} M kernel instructions, "
+                f"{wo / max(total, 1) * 100:.2f}% in wakeoff's stages --")
+        cols = ("blocks", "insns/wakeup")
+    else:
+        head = (f"-- {title}: {wakeups} wakeups, {total_samples} samples "
+                f"({total / 1e6:.1f} ms cpu-clock), {sum(nsamp.values())} in wakeoff "
+                f"({wo / max(total, 1) * 100:.1f}%) --")
+        cols = ("samples", "ns/wakeup")
+    out = [head, f"{'stage':<24} {cols[0]:>8} {'share%':>7} {cols[1]:>12}  where"]
     for s, where in STAGES:
         out.append(f"{s:<24} {nsamp[s]:>8} {ns[s] / max(wo, 1) * 100:>7.1f} "
-                   f"{ns[s] / max(wakeups, 1):>10.0f}  {where}")
+                   f"{ns[s] / max(wakeups, 1):>12.0f}  {where}")
     out.append(f"{'total':<24} {sum(nsamp.values()):>8} {100.0 if wo else 0:>7.1f} "
-               f"{wo / max(wakeups, 1):>10.0f}")
+               f"{wo / max(wakeups, 1):>12.0f}")
     return "\n".join(out)
 
 
@@ -184,17 +246,23 @@ def main():
     ap.add_argument("--wakeups", type=int, required=True)
     ap.add_argument("--title", default="cost split")
     ap.add_argument("--json")
+    ap.add_argument("--kallsyms")
+    ap.add_argument("--tcg", action="store_true")
     ap.add_argument("script", nargs="+")
     a = ap.parse_args()
     symmap = load_symmap(a.symmap)
-    ns, nsamp, total, total_samples = split(a.script, symmap)
-    print(table(ns, nsamp, total, total_samples, a.wakeups, a.title))
+    if a.tcg:
+        ns, nsamp, total, total_samples = split_tcg(a.script[0], a.kallsyms, symmap)
+    else:
+        ns, nsamp, total, total_samples = split(a.script, symmap)
+    print(table(ns, nsamp, total, total_samples, a.wakeups, a.title, a.tcg))
     if a.json:
         with open(a.json, "w") as f:
+            unit = "insns" if a.tcg else "ns"
             json.dump({"title": a.title, "wakeups": a.wakeups, "samples": total_samples,
-                       "period_total_ns": total,
-                       "stages": {s: {"samples": nsamp[s], "period_ns": ns[s],
-                                      "ns_per_wakeup": ns[s] / max(a.wakeups, 1)}
+                       "unit": unit, "total": total,
+                       "stages": {s: {"samples": nsamp[s], unit: ns[s],
+                                      unit + "_per_wakeup": ns[s] / max(a.wakeups, 1)}
                                   for s, _ in STAGES}}, f, indent=1)
     return 0
 
