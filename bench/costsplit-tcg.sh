@@ -9,7 +9,8 @@
 # plugin counting executed guest instructions per translation block;
 # bench/costsplit.py --tcg charges them to stages by the guest's
 # kallsyms and the module objects' symbols, per wakeup the module
-# counted.  One VM boot per load (COSTSPLIT_LOADS: pingpong messaging),
+# counted, minus an idle boot's counts (same load, no workload).  One VM
+# boot per load (COSTSPLIT_LOADS: pingpong messaging) and the idle one,
 # COSTSPLIT_SECS (5) s each, default module parameters plus
 # COSTSPLIT_MODPARAMS.  Output: build/bench/costsplit-tcg-<release>.txt.
 set -euo pipefail
@@ -39,13 +40,11 @@ initrd=$WO_CACHE/initrd-$rel-$initrd_sig.gz
 res=$OUT/costsplit-tcg-$rel.txt
 echo "== wakeoff cost split by stage: $rel, $(date -u +%F), 4-vCPU QEMU/TCG guest," \
 	"executed instructions (bench/tcg_insn.c), ${secs} s per load${COSTSPLIT_MODPARAMS:+, $COSTSPLIT_MODPARAMS} ==" >"$res"
-for wl in ${COSTSPLIT_LOADS:-pingpong messaging}; do
-	case $wl in
-	pingpong) args="pingpong $secs 1 1" ;;
-	messaging) args="messaging $secs 2 5" ;;
-	*) wo_die "unknown load $wl" ;;
-	esac
-	share=$OUT/$rel/costsplit-$wl
+# run_vm WL ARGS: one boot that loads wakeoff, runs ARGS (wo_bench's, or
+# a sleep for "idle") and reads the summary.
+run_vm() {
+	local wl=$1 share=$OUT/$rel/costsplit-$1
+	shift
 	rm -rf "$share"
 	mkdir -p "$share/results"
 	cp "$src/module/wakeoff.ko" "$OUT/wo_bench" "$share/"
@@ -54,16 +53,30 @@ for wl in ${COSTSPLIT_LOADS:-pingpong messaging}; do
 		cd /mnt
 		insmod ./wakeoff.ko ${COSTSPLIT_MODPARAMS:-} || exit 1
 		cat /proc/kallsyms >results/kallsyms.txt
-		./wo_bench $args >results/bench.txt 2>&1
+		$* >results/bench.txt 2>&1
 		cp /sys/kernel/debug/wakeoff/summary results/summary.txt
 	EOF
 	printf '#!/bin/sh\nexec %s -plugin %s,out=%s "$@"\n' "$qemu" "$OUT/tcg_insn.so" \
 		"$share/results/insns.txt" >"$wrap/qemu-system-x86_64"
 	chmod +x "$wrap/qemu-system-x86_64"
 	PATH=$wrap:$PATH selftests/vm/qemu-run.sh "$rel" "$initrd" "$share" 900 4
-	w=$(sed -n 's/^wakeups: //p' "$share/results/summary.txt")
-	python3 bench/costsplit.py --tcg --symmap "$symmap" --kallsyms "$share/results/kallsyms.txt" \
-		--wakeups "$w" --title "$wl ($(grep '^wo_bench:' "$share/results/bench.txt"))" \
-		--json "$share/results/costsplit.json" "$share/results/insns.txt" >>"$res"
+	sed -n 's/^wakeups: //p' "$share/results/summary.txt" >"$share/results/wakeups"
+}
+# The idle boot is subtracted from each load's: load, hook registration,
+# the summary read and the idle system's own wakeups cancel.
+run_vm idle sleep "$secs"
+idle=$OUT/$rel/costsplit-idle/results
+for wl in ${COSTSPLIT_LOADS:-pingpong messaging}; do
+	case $wl in
+	pingpong) run_vm "$wl" ./wo_bench pingpong "$secs" 1 1 ;;
+	messaging) run_vm "$wl" ./wo_bench messaging "$secs" 2 5 ;;
+	*) wo_die "unknown load $wl" ;;
+	esac
+	r=$OUT/$rel/costsplit-$wl/results
+	python3 bench/costsplit.py --tcg --symmap "$symmap" --kallsyms "$r/kallsyms.txt" \
+		--wakeups "$(cat "$r/wakeups")" \
+		--idle "$idle/insns.txt" "$idle/kallsyms.txt" "$(cat "$idle/wakeups")" \
+		--title "$wl ($(grep '^wo_bench:' "$r/bench.txt")), minus an idle boot" \
+		--json "$r/costsplit.json" "$r/insns.txt" >>"$res"
 done
 cat "$res"

@@ -3,7 +3,8 @@
 """Per-wakeup cost split of wakeoff from a guest profile (issue 18 item 4).
 
   costsplit.py --symmap MAP --wakeups N [--json OUT] [--title T] SCRIPT...
-  costsplit.py --symmap MAP --wakeups N --kallsyms KS [...] --tcg COUNTS
+  costsplit.py --tcg --symmap MAP --wakeups N --kallsyms KS
+               [--idle COUNTS KS N] COUNTS
 
 SCRIPT is the output of `perf script -F comm,cpu,period,ip,sym,dso` of a
 `perf record -a -g -e cpu-clock` profile (bench/profile.sh writes it
@@ -30,7 +31,9 @@ they are re-enabled.
 
 --tcg: COUNTS is what bench/tcg_insn.c (a QEMU TCG plugin) wrote:
 executed guest instructions per translation block start; KS the guest's
-/proc/kallsyms with wakeoff loaded.  No call chains there: a block is
+/proc/kallsyms with wakeoff loaded; --idle the same of a boot that
+loaded wakeoff and ran no load, subtracted symbol by symbol (and its
+wakeups from N).  No call chains there: a block is
 charged by the symbol it starts in (module symbols by file, the hook
 mechanism's, the unwinder's: UNWIND_PREFIXES, called by nothing else in
 the guest), and the unit is instructions per wakeup."""
@@ -175,32 +178,43 @@ def load_kallsyms(path):
     return syms
 
 
-def split_tcg(counts, kallsyms, symmap):
-    """Instructions per stage from tcg_insn.c's counts."""
+def tcg_symbols(counts, kallsyms):
+    """{(symbol, module): executed instructions} from tcg_insn.c's
+    counts, each block charged to the symbol it starts in."""
     import bisect
     syms = load_kallsyms(kallsyms)
     addrs = [a for a, _, _ in syms]
-    ins = {s: 0 for s, _ in STAGES}
-    blocks = {s: 0 for s, _ in STAGES}
-    total = nblk = 0
+    out = {}
     with open(counts) as f:
         for ln in f:
             va, n, execs = ln.split()
-            k = int(n) * int(execs)
-            total += k
-            nblk += 1
             i = bisect.bisect_right(addrs, int(va, 16)) - 1
-            if i < 0:
-                continue
-            _, sym, mod = syms[i]
-            if sym.startswith(UNWIND_PREFIXES):
-                st = "stack capture"
-            else:
-                st = classify([(sym, "[wakeoff]" if mod == "wakeoff" else "")], symmap)
-            if st:
-                ins[st] += k
-                blocks[st] += 1
-    return ins, blocks, total, nblk
+            if i >= 0:
+                k = (syms[i][1], syms[i][2])
+                out[k] = out.get(k, 0) + int(n) * int(execs)
+    return out
+
+
+def split_tcg(run, idle, symmap):
+    """Instructions per stage: the run's minus the idle run's (same
+    boot, load and summary read, no workload), symbol by symbol, so
+    that module load, hook registration and the summary read cancel."""
+    ins = {s: 0 for s, _ in STAGES}
+    nsym = {s: 0 for s, _ in STAGES}
+    a = tcg_symbols(*run)
+    b = tcg_symbols(*idle) if idle else {}
+    total = sum(a.values()) - sum(b.values())
+    for key in set(a) | set(b):
+        sym, mod = key
+        k = a.get(key, 0) - b.get(key, 0)
+        if sym.startswith(UNWIND_PREFIXES):
+            st = "stack capture"
+        else:
+            st = classify([(sym, "[wakeoff]" if mod == "wakeoff" else "")], symmap)
+        if st:
+            ins[st] += k
+            nsym[st] += 1
+    return ins, nsym, total, len(a)
 
 
 def split(paths, symmap):
@@ -225,7 +239,7 @@ def table(ns, nsamp, total, total_samples, wakeups, title, tcg=False):
     if tcg:
         head = (f"-- {title}: {wakeups} wakeups, {total / 1e6:.1f} M kernel instructions, "
                 f"{wo / max(total, 1) * 100:.2f}% in wakeoff's stages --")
-        cols = ("blocks", "insns/wakeup")
+        cols = ("symbols", "insns/wakeup")
     else:
         head = (f"-- {title}: {wakeups} wakeups, {total_samples} samples "
                 f"({total / 1e6:.1f} ms cpu-clock), {sum(nsamp.values())} in wakeoff "
@@ -248,11 +262,16 @@ def main():
     ap.add_argument("--json")
     ap.add_argument("--kallsyms")
     ap.add_argument("--tcg", action="store_true")
+    ap.add_argument("--idle", nargs=3, metavar=("COUNTS", "KALLSYMS", "WAKEUPS"),
+                    help="--tcg: the idle run to subtract")
     ap.add_argument("script", nargs="+")
     a = ap.parse_args()
     symmap = load_symmap(a.symmap)
     if a.tcg:
-        ns, nsamp, total, total_samples = split_tcg(a.script[0], a.kallsyms, symmap)
+        idle = a.idle[:2] if a.idle else None
+        if a.idle:
+            a.wakeups -= int(a.idle[2])
+        ns, nsamp, total, total_samples = split_tcg((a.script[0], a.kallsyms), idle, symmap)
     else:
         ns, nsamp, total, total_samples = split(a.script, symmap)
     print(table(ns, nsamp, total, total_samples, a.wakeups, a.title, a.tcg))
