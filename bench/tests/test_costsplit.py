@@ -7,6 +7,7 @@ periods, not from the script's parser."""
 import os
 import re
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -34,6 +35,43 @@ EXPECT = [
     None,                       # pipe_read: not wakeoff's
     None,                       # idle
 ]
+
+
+# --tcg: kallsyms (address, type, name, module) and blocks executed in
+# a run and in an idle boot (address, instructions, executions); the
+# idle boot's symbols sit at other addresses (KASLR), so the
+# subtraction must go by symbol.
+KSYMS = [(0x1000, "T", "kprobe_ftrace_handler", ""), (0x1100, "T", "pipe_read", ""),
+         (0x1200, "t", "__orc_find", ""), (0x2000, "t", "wo_corr_open", "wakeoff"),
+         (0x2100, "t", "wo_ring_commit", "wakeoff")]
+RUN = [(0x1000, 10, 100), (0x1010, 5, 100), (0x1100, 20, 500), (0x1200, 7, 30),
+       (0x2000, 12, 50), (0x2100, 9, 40)]
+IDLE_SHIFT = 0x10000
+IDLE = [(0x1000, 10, 20), (0x2000, 12, 5), (0x2100, 9, 10), (0x1100, 20, 400)]
+TCG_EXPECT = {cs.MECH: 10 * 100 + 5 * 100 - 10 * 20, "stack capture": 7 * 30,
+              "correlation": 12 * 50 - 12 * 5, "ring write": 9 * 40 - 9 * 10}
+
+
+def tcg_test(symmap):
+    fails = 0
+    with tempfile.TemporaryDirectory() as d:
+        def write(name, rows):
+            with open(os.path.join(d, name), "w") as f:
+                f.writelines(" ".join(str(x) for x in r) + "\n" for r in rows)
+            return os.path.join(d, name)
+        ks = write("ks", [(f"{a:016x}", t, n) + ((f"[{m}]",) if m else ())
+                          for a, t, n, m in KSYMS])
+        iks = write("iks", [(f"{a + IDLE_SHIFT:016x}", t, n) + ((f"[{m}]",) if m else ())
+                            for a, t, n, m in KSYMS])
+        run = write("run", [(f"{a:x}", n, e) for a, n, e in RUN])
+        idle = write("idle", [(f"{a + IDLE_SHIFT:x}", n, e) for a, n, e in IDLE])
+        ins, _, _, _ = cs.split_tcg((run, ks), (idle, iks), symmap)
+    for s, _ in cs.STAGES:
+        if ins[s] != TCG_EXPECT.get(s, 0):
+            print(f"FAIL: --tcg {s}: {ins[s]} instructions, expected "
+                  f"{TCG_EXPECT.get(s, 0)}")
+            fails += 1
+    return fails
 
 
 def main():
@@ -71,7 +109,8 @@ def main():
     if line.split()[3] != str(want["correlation"] // 1000):
         print(f"FAIL: ns/wakeup column: {line}")
         fails += 1
-    print(f"test_costsplit: {len(EXPECT)} samples, {fails} failures")
+    fails += tcg_test(symmap)
+    print(f"test_costsplit: {len(EXPECT)} samples and the --tcg split, {fails} failures")
     return 1 if fails else 0
 
 
