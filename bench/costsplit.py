@@ -23,11 +23,11 @@ that is wakeoff's or the hook mechanism's:
     chain reaches one before an interrupt entry (an interrupt that hit
     wakeoff is not wakeoff's cost);
   - otherwise not wakeoff's (not counted).
-ns per wakeup = sum of the periods (cpu-clock: ns) charged to a stage /
-N.  TCG's cpu-clock counts guest time, the same clock the bench's
-throughputs are in.  It needs NMI sampling (a PMU: real hardware), as
-wakeoff's probes run with IRQs off and a timer-based sample lands where
-they are re-enabled.
+Per wakeup = sum of the periods charged to a stage / N, in the event's
+unit: ns for cpu-clock, cycles for cycles.  Only NMI sampling (cycles on
+real hardware) sees inside wakeoff's probes: they run with IRQs off, and
+a timer-based sample (cpu-clock, the only one under TCG) lands where
+IRQs are re-enabled.
 
 --tcg: COUNTS is what bench/tcg_insn.c (a QEMU TCG plugin) wrote:
 executed guest instructions per translation block start; KS the guest's
@@ -244,7 +244,7 @@ def table(ns, nsamp, total, total_samples, wakeups, title, tcg=False):
         head = (f"-- {title}: {wakeups} wakeups, {total_samples} samples "
                 f"({total / 1e6:.1f} ms cpu-clock), {sum(nsamp.values())} in wakeoff "
                 f"({wo / max(total, 1) * 100:.1f}%) --")
-        cols = ("samples", "ns/wakeup")
+        cols = ("samples", "period/wakeup")
     out = [head, f"{'stage':<24} {cols[0]:>8} {'share%':>7} {cols[1]:>12}  where"]
     for s, where in STAGES:
         out.append(f"{s:<24} {nsamp[s]:>8} {ns[s] / max(wo, 1) * 100:>7.1f} "

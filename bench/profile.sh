@@ -13,7 +13,10 @@
 # samples to wakeoff's stages (probe entry, correlation, aggregation,
 # stack capture, ring write) per wakeup counted by the module meanwhile:
 # build/bench/costsplit-<release>.txt (JSON per load in results/).
-# PROFILE_SECS (5) is the length of each wakeoff profile.
+# PROFILE_SECS (5) is the length of each wakeoff profile.  Under TCG the
+# cpu-clock samples cannot land in the probes (IRQs off): the split is
+# empty there, use bench/costsplit-tcg.sh; PROFILE_EVENT=cycles where a
+# PMU exists.
 set -euo pipefail
 . "$(dirname "$0")/../selftests/vm/lib.sh"
 cd "$WO_ROOT"
@@ -41,7 +44,7 @@ export HOME=/tmp
 PERF="/mnt/perf/lib/ld-linux-x86-64.so.2 --library-path /mnt/perf/lib /mnt/perf/perf"
 prof() {
 	name=\$1; shift
-	\$PERF record -q -a -g -e cpu-clock -F 2000 -o /tmp/p.data -- ./wo_bench "\$@" >results/\$name.bench 2>&1
+	\$PERF record -q -a -g -e ${PROFILE_EVENT:-cpu-clock} -F 2000 -o /tmp/p.data -- ./wo_bench "\$@" >results/\$name.bench 2>&1
 	\$PERF report -i /tmp/p.data --stdio --no-children --sort sym 2>/dev/null |
 		grep -v '^\$' | head -n 400 >results/\$name.callers.txt
 	\$PERF report -i /tmp/p.data --stdio --no-children --sort sym -g none 2>/dev/null |
@@ -74,7 +77,7 @@ initrd=$WO_CACHE/initrd-$rel-$initrd_sig.gz
 selftests/vm/qemu-run.sh "$rel" "$initrd" "$share" 900 4
 {
 	echo "== wakeoff cost split: $rel, $(date -u +%F), profile of ${PROFILE_SECS:-5} s per load," \
-		"perf record -a -g -e cpu-clock -F 2000 in a 4-vCPU TCG guest${PROFILE_MODPARAMS:+, $PROFILE_MODPARAMS}"
+		"perf record -a -g -e ${PROFILE_EVENT:-cpu-clock} -F 2000 in a 4-vCPU TCG guest${PROFILE_MODPARAMS:+, $PROFILE_MODPARAMS}"
 	for wl in pingpong messaging; do
 		r=$share/results/wo-$wl
 		python3 bench/costsplit.py --symmap "$share/results/symmap.txt" \

@@ -107,7 +107,7 @@ def main():
     # 250000 + 500000 ns of correlation over 1000 wakeups: 750 ns each.
     line = [ln for ln in tab.splitlines() if ln.startswith("correlation")][0]
     if line.split()[3] != str(want["correlation"] // 1000):
-        print(f"FAIL: ns/wakeup column: {line}")
+        print(f"FAIL: period/wakeup column: {line}")
         fails += 1
     fails += tcg_test(symmap)
     print(f"test_costsplit: {len(EXPECT)} samples and the --tcg split, {fails} failures")
