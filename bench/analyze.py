@@ -124,11 +124,12 @@ def offcpu_stacks_cost(by, reps, wl, wpo, base_ref):
         ns.append((x - y) / wpo)
         if x > 0:
             share.append((x - y) / x)
-    if not ns or not share:
+    if not ns:
         return None
+    # share: only over the repetitions where wo_sum added anything
     return {"added_ns_per_wakeup": {"median": med(ns), "min": min(ns), "max": max(ns)},
             "share_of_wo_sum": {"median": med(share), "min": min(share),
-                                "max": max(share)},
+                                "max": max(share)} if share else None,
             "reps": len(ns)}
 
 
@@ -321,13 +322,12 @@ def main():
             ostk = offcpu_stacks_cost(by, reps, wl, wpo[wl], base_ref)
             if ostk:
                 wres["offcpu_stacks"] = ostk
+                ad, sh = ostk["added_ns_per_wakeup"], ostk["share_of_wo_sum"]
                 p(f"  blocking-stack capture (offcpu_stacks=1 vs 0): "
-                  f"{ostk['added_ns_per_wakeup']['median']:.0f} ns/wakeup "
-                  f"({ostk['added_ns_per_wakeup']['min']:.0f}.."
-                  f"{ostk['added_ns_per_wakeup']['max']:.0f}), "
-                  f"{ostk['share_of_wo_sum']['median'] * 100:.0f}% of summary-only's "
-                  f"added cost ({ostk['share_of_wo_sum']['min'] * 100:.0f}.."
-                  f"{ostk['share_of_wo_sum']['max'] * 100:.0f}%)")
+                  f"{ad['median']:.0f} ns/wakeup ({ad['min']:.0f}..{ad['max']:.0f}), " +
+                  (f"{sh['median'] * 100:.0f}% of summary-only's added cost "
+                   f"({sh['min'] * 100:.0f}..{sh['max'] * 100:.0f}%)" if sh else
+                   "summary-only added nothing measurable in any repetition"))
         res["workloads"][wl] = {"unit": unit, "wakeups_per_op": wpo[wl], "configs": wres}
 
     # Drops detail.
