@@ -30,7 +30,7 @@ cp -a Kbuild VERSION module "$src/"
 make -s -C "/lib/modules/$rel/build" M="$src" modules >/dev/null
 # Every text symbol of the module, with the source file it came from.
 symmap=$OUT/$rel/costsplit$tag-symmap.txt
-(cd "$src" && for o in $(find module -name '*.o' ! -name '*.mod.o' ! -name wakeoff.o); do
+(cd "$src" && find module -name '*.o' ! -name '*.mod.o' ! -name wakeoff.o | while read -r o; do
 	nm --defined-only "$o" | awk -v f="${o#module/}" '$2 ~ /^[tT]$/ { sub(/\.o$/, ".c", f); print $3, f }'
 done) >"$symmap"
 # qemu-run.sh's QEMU with the plugin: a wrapper first in PATH (one per

@@ -34,7 +34,7 @@ rm -rf "$share"
 mkdir -p "$share/results"
 cp "$src/module/wakeoff.ko" "$OUT/wo_bench" "$share/"
 # Every text symbol of the module, with the source file it came from.
-(cd "$src" && for o in $(find module -name '*.o' ! -name '*.mod.o' ! -name wakeoff.o); do
+(cd "$src" && find module -name '*.o' ! -name '*.mod.o' ! -name wakeoff.o | while read -r o; do
 	nm --defined-only "$o" | awk -v f="${o#module/}" '$2 ~ /^[tT]$/ { sub(/\.o$/, ".c", f); print $3, f }'
 done) >"$share/results/symmap.txt"
 cp -a "$OUT/perf" "$share/perf"
