@@ -37,6 +37,8 @@
 # Knobs (environment): WAKEOFF_KERNELS, BENCH_REPS (4), BENCH_SECS (1.2),
 # BENCH_CONFIGS, BENCH_WORKLOADS (pingpong messaging clock clock_libc:
 # all when empty), BENCH_RATES, BENCH_READER (the reader command, see below),
+# BENCH_COSTSPLIT (1): also run bench/costsplit-tcg.sh with offcpu_stacks=1
+# and 0 (instructions per wakeup by stage; x86_64 kernels),
 # BENCH_COMPARE_REV=<git rev>: also build the module of that revision and
 # add the configurations cmp_rec, cmp_sum, cmp_sum_nostk with it (before
 # and after a module change, side by side in the same VM run).
@@ -166,6 +168,18 @@ for rel in $rels; do
 	python3 bench/analyze.py --kernel "$rel" --wall $(($(date +%s) - t0)) \
 		"$OUT/$rel/vm/results/raw.txt" "$OUT/$rel/vm8/results/raw.txt" \
 		--json "$OUT/bench-$rel.json" | tee "$OUT/bench-$rel.txt"
+	# Instructions per wakeup by stage, with and without blocking stacks
+	# (host load does not change them): three short boots each.
+	if [ "${BENCH_COSTSPLIT:-1}" = 1 ] && [ "$(wo_arch "$rel")" = amd64 ]; then
+		if bench/costsplit-tcg.sh "$rel" >/dev/null &&
+			COSTSPLIT_MODPARAMS=offcpu_stacks=0 bench/costsplit-tcg.sh "$rel" >/dev/null; then
+			python3 bench/costsplit.py --merge "$OUT/bench-$rel.json" "$OUT/$rel" |
+				tee -a "$OUT/bench-$rel.txt"
+		else
+			wo_log "$rel: costsplit-tcg.sh failed"
+			rc=1
+		fi
+	fi
 done
 echo "# make bench took $(($(date +%s) - t_start)) s; tables and JSON in ${OUT#$WO_ROOT/}/"
 exit $rc

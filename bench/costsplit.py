@@ -5,6 +5,8 @@
   costsplit.py --symmap MAP --wakeups N [--json OUT] [--title T] SCRIPT...
   costsplit.py --tcg --symmap MAP --wakeups N --kallsyms KS
                [--idle COUNTS KS N] COUNTS
+  costsplit.py --merge BENCH_JSON RELDIR   (make bench: costsplit-tcg.sh's
+               results with offcpu_stacks=1 and 0 into the bench's JSON)
 
 SCRIPT is the output of `perf script -F comm,cpu,period,ip,sym,dso` of a
 `perf record -a -g -e cpu-clock` profile (bench/profile.sh writes it
@@ -254,7 +256,46 @@ def table(ns, nsamp, total, total_samples, wakeups, title, tcg=False):
     return "\n".join(out)
 
 
+def merge(bench_json, reldir):
+    """Add costsplit-tcg.sh's per-load JSON (default parameters, and
+    offcpu_stacks=0 when run) to make bench's JSON under "costsplit",
+    with what blocking-stack capture adds in instructions per wakeup;
+    print the lines for the bench's text table."""
+    import os
+    with open(bench_json) as f:
+        res = json.load(f)
+    out, lines = {}, ["", "-- instructions per wakeup by stage (bench/costsplit-tcg.sh: "
+                      "executed guest instructions, minus an idle boot) --"]
+    for tag, name in (("", "offcpu_stacks=1"), ("-offcpu_stacks-0", "offcpu_stacks=0")):
+        for wl in ("pingpong", "messaging"):
+            p = os.path.join(reldir, f"costsplit{tag}-{wl}", "results", "costsplit.json")
+            if not os.path.exists(p):
+                continue
+            with open(p) as f:
+                j = json.load(f)
+            tot = sum(v["insns"] for v in j["stages"].values()) / max(j["wakeups"], 1)
+            j["insns_per_wakeup"] = tot
+            out.setdefault(name, {})[wl] = j
+            lines.append(f"{wl:<10} {name:<16} {tot:>6.0f} total: " + ", ".join(
+                f"{s} {v['insns_per_wakeup']:.0f}" for s, v in j["stages"].items()))
+    for wl in ("pingpong", "messaging"):
+        on = out.get("offcpu_stacks=1", {}).get(wl)
+        off = out.get("offcpu_stacks=0", {}).get(wl)
+        if on and off:
+            d = on["insns_per_wakeup"] - off["insns_per_wakeup"]
+            out.setdefault("offcpu_stacks_added_insns_per_wakeup", {})[wl] = d
+            lines.append(f"{wl}: blocking-stack capture adds {d:.0f} instructions per wakeup "
+                         f"({d / off['insns_per_wakeup'] * 100:.1f}%; one run each)")
+    res["costsplit"] = out
+    with open(bench_json, "w") as f:
+        json.dump(res, f, indent=1, default=str)
+    print("\n".join(lines))
+    return 0
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--merge":
+        return merge(sys.argv[2], sys.argv[3])
     ap = argparse.ArgumentParser()
     ap.add_argument("--symmap", required=True)
     ap.add_argument("--wakeups", type=int, required=True)
