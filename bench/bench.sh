@@ -169,7 +169,7 @@ for rel in $rels; do
 		"$OUT/$rel/vm/results/raw.txt" "$OUT/$rel/vm8/results/raw.txt" \
 		--json "$OUT/bench-$rel.json" | tee "$OUT/bench-$rel.txt"
 	# Instructions per wakeup by stage, with and without blocking stacks
-	# (host load does not change them): three short boots each.
+	# (host load does not change them): one short boot each.
 	if [ "${BENCH_COSTSPLIT:-1}" = 1 ] && [ "$(wo_arch "$rel")" = amd64 ]; then
 		if bench/costsplit-tcg.sh "$rel" >/dev/null &&
 			COSTSPLIT_MODPARAMS=offcpu_stacks=0 bench/costsplit-tcg.sh "$rel" >/dev/null; then

@@ -9,9 +9,9 @@
 # plugin counting executed guest instructions per translation block;
 # bench/costsplit.py --tcg charges them to stages by the guest's
 # kallsyms and the module objects' symbols, per wakeup the module
-# counted, minus an idle boot's counts (same load, no workload).  One VM
-# boot per load (COSTSPLIT_LOADS: pingpong messaging) and the idle one,
-# COSTSPLIT_SECS (5) s each, default module parameters plus
+# counted; only the instructions between two marks (bench/tcg_mark.c)
+# around each load count.  One VM boot for the loads (COSTSPLIT_LOADS:
+# pingpong messaging), COSTSPLIT_SECS (5) s each, default module parameters plus
 # COSTSPLIT_MODPARAMS.  Output: build/bench/costsplit-tcg-<release>.txt
 # (-<parameters> appended when COSTSPLIT_MODPARAMS is set).
 set -euo pipefail
@@ -42,44 +42,42 @@ initrd=$WO_CACHE/initrd-$rel-$initrd_sig.gz
 res=$OUT/costsplit-tcg-$rel$tag.txt
 echo "== wakeoff cost split by stage: $rel, $(date -u +%F), 4-vCPU QEMU/TCG guest," \
 	"executed instructions (bench/tcg_insn.c), ${secs} s per load${COSTSPLIT_MODPARAMS:+, $COSTSPLIT_MODPARAMS} ==" >"$res"
-# run_vm WL ARGS: one boot that loads wakeoff, runs ARGS (wo_bench's, or
-# a sleep for "idle") and reads the summary.
-run_vm() {
-	local wl=$1 share=$OUT/$rel/costsplit$tag-$1
-	local wrap=$share.bin
-	shift
-	rm -rf "$share" "$wrap"
-	mkdir -p "$share/results" "$wrap"
-	cp "$src/module/wakeoff.ko" "$OUT/wo_bench" "$share/"
-	# The module's whole life is in the count: wakeups since its load.
-	cat >"$share/guest.sh" <<-EOF
-		cd /mnt
-		insmod ./wakeoff.ko ${COSTSPLIT_MODPARAMS:-} || exit 1
-		cat /proc/kallsyms >results/kallsyms.txt
-		$* >results/bench.txt 2>&1
-		cp /sys/kernel/debug/wakeoff/summary results/summary.txt
-	EOF
-	printf '#!/bin/sh\nexec %s -plugin %s,out=%s "$@"\n' "$qemu" "$OUT/tcg_insn.so" \
-		"$share/results/insns.txt" >"$wrap/qemu-system-x86_64"
-	chmod +x "$wrap/qemu-system-x86_64"
-	PATH=$wrap:$PATH selftests/vm/qemu-run.sh "$rel" "$initrd" "$share" 900 4
-	sed -n 's/^wakeups: //p' "$share/results/summary.txt" >"$share/results/wakeups"
-}
-# The idle boot is subtracted from each load's: load, hook registration,
-# the summary read and the idle system's own wakeups cancel.
-run_vm idle sleep "$secs"
-idle=$OUT/$rel/costsplit$tag-idle/results
-for wl in ${COSTSPLIT_LOADS:-pingpong messaging}; do
-	case $wl in
-	pingpong) run_vm "$wl" ./wo_bench pingpong "$secs" 1 1 ;;
-	messaging) run_vm "$wl" ./wo_bench messaging "$secs" 2 5 ;;
-	*) wo_die "unknown load $wl" ;;
-	esac
-	r=$OUT/$rel/costsplit$tag-$wl/results
+# One boot: wakeoff loaded, then per load: wakeups, a mark (the plugin
+# snapshots its counts), the load, a mark, wakeups.  The counts between
+# two marks of the same boot are the load's alone: module load, hook
+# registration and the summary reads fall outside.
+share=$OUT/$rel/costsplit$tag
+wrap=$share.bin
+rm -rf "$share" "$wrap"
+mkdir -p "$share/results" "$wrap"
+cp "$src/module/wakeoff.ko" "$OUT/wo_bench" "$OUT/tcg_mark" "$share/"
+loads=${COSTSPLIT_LOADS:-pingpong messaging}
+{
+	echo "cd /mnt"
+	echo "insmod ./wakeoff.ko ${COSTSPLIT_MODPARAMS:-} || exit 1"
+	echo "cat /proc/kallsyms >results/kallsyms.txt"
+	echo "w() { sed -n 's/^wakeups: //p' /sys/kernel/debug/wakeoff/summary; }"
+	for wl in $loads; do
+		case $wl in
+		pingpong) args="pingpong $secs 1 1" ;;
+		messaging) args="messaging $secs 2 5" ;;
+		*) wo_die "unknown load $wl" ;;
+		esac
+		echo "w >results/$wl.w0; ./tcg_mark; ./wo_bench $args >results/$wl.bench 2>&1; ./tcg_mark; w >results/$wl.w1"
+	done
+} >"$share/guest.sh"
+printf '#!/bin/sh\nexec %s -plugin %s,out=%s "$@"\n' "$qemu" "$OUT/tcg_insn.so" \
+	"$share/results/insns.txt" >"$wrap/qemu-system-x86_64"
+chmod +x "$wrap/qemu-system-x86_64"
+PATH=$wrap:$PATH selftests/vm/qemu-run.sh "$rel" "$initrd" "$share" 900 4
+r=$share/results
+m=0
+for wl in $loads; do
+	w=$(($(cat "$r/$wl.w1") - $(cat "$r/$wl.w0")))
 	python3 bench/costsplit.py --tcg --symmap "$symmap" --kallsyms "$r/kallsyms.txt" \
-		--wakeups "$(cat "$r/wakeups")" \
-		--idle "$idle/insns.txt" "$idle/kallsyms.txt" "$(cat "$idle/wakeups")" \
-		--title "$wl ($(grep '^wo_bench:' "$r/bench.txt")), minus an idle boot" \
-		--json "$r/costsplit.json" "$r/insns.txt" >>"$res"
+		--wakeups "$w" --idle "$r/insns.txt.$((m + 1))" "$r/kallsyms.txt" 0 \
+		--title "$wl ($(grep '^wo_bench:' "$r/$wl.bench")), between two marks" \
+		--json "$r/$wl.costsplit.json" "$r/insns.txt.$((m + 2))" >>"$res"
+	m=$((m + 2))
 done
 cat "$res"

@@ -33,9 +33,9 @@ IRQs are re-enabled.
 
 --tcg: COUNTS is what bench/tcg_insn.c (a QEMU TCG plugin) wrote:
 executed guest instructions per translation block start; KS the guest's
-/proc/kallsyms with wakeoff loaded; --idle the same of a boot that
-loaded wakeoff and ran no load, subtracted symbol by symbol (and its
-wakeups from N).  No call chains there: a block is
+/proc/kallsyms with wakeoff loaded; --idle the counts to subtract,
+symbol by symbol (and their wakeups from N): the plugin's snapshot at
+the mark before the load (costsplit-tcg.sh), or a boot that ran none.  No call chains there: a block is
 charged by the symbol it starts in (module symbols by file, the hook
 mechanism's, the unwinder's: UNWIND_PREFIXES, called by nothing else in
 the guest), and the unit is instructions per wakeup."""
@@ -198,9 +198,8 @@ def tcg_symbols(counts, kallsyms):
 
 
 def split_tcg(run, idle, symmap):
-    """Instructions per stage: the run's minus the idle run's (same
-    boot, load and summary read, no workload), symbol by symbol, so
-    that module load, hook registration and the summary read cancel."""
+    """Instructions per stage: the run's minus the idle counts (the
+    snapshot at the mark before the load), symbol by symbol."""
     ins = {s: 0 for s, _ in STAGES}
     nsym = {s: 0 for s, _ in STAGES}
     a = tcg_symbols(*run)
@@ -265,10 +264,10 @@ def merge(bench_json, reldir):
     with open(bench_json) as f:
         res = json.load(f)
     out, lines = {}, ["", "-- instructions per wakeup by stage (bench/costsplit-tcg.sh: "
-                      "executed guest instructions, minus an idle boot) --"]
+                      "executed guest instructions between two marks) --"]
     for tag, name in (("", "offcpu_stacks=1"), ("-offcpu_stacks-0", "offcpu_stacks=0")):
         for wl in ("pingpong", "messaging"):
-            p = os.path.join(reldir, f"costsplit{tag}-{wl}", "results", "costsplit.json")
+            p = os.path.join(reldir, f"costsplit{tag}", "results", f"{wl}.costsplit.json")
             if not os.path.exists(p):
                 continue
             with open(p) as f:
