@@ -15,7 +15,7 @@ import json
 import statistics as st
 import sys
 
-CFGS = ["base", "wo_rec", "wo_sum", "wo_sum_nostk", "ftrace", "perf",
+CFGS = ["base", "wo_rec", "wo_sum", "wo_sum_nostk", "wo_sum_nooffstk", "ftrace", "perf",
         "bpftrace", "cmp_rec", "cmp_sum", "cmp_sum_nostk", "wo_sum_notk",
         "wo_sum_sys", "hookfloor", "wo_sum_uprobe"]
 CFG_DESC = {
@@ -23,6 +23,7 @@ CFG_DESC = {
     "wo_rec": "wakeoff + reader",
     "wo_sum": "wakeoff summary only",
     "wo_sum_nostk": "summary only, stacks=0",
+    "wo_sum_nooffstk": "summary, offcpu_stacks=0",
     "ftrace": "ftrace + trace_pipe",
     "perf": "perf record -a",
     "bpftrace": "bpftrace wakeoff.bt",
@@ -40,6 +41,11 @@ CLOCK_WLS = ("clock", "clock_libc")
 WAKE_RATIOS = [(wo, ref) for wo in ("wo_rec", "wo_sum", "wo_sum_nostk", "cmp_rec",
                                     "cmp_sum", "cmp_sum_nostk")
                for ref in ("ftrace", "perf", "bpftrace")]
+# Blocking-stack capture (offcpu_stacks=1, the default) against the same
+# module with offcpu_stacks=0 on the same load: the pair differs in that
+# parameter only.
+OFFSTK = ("wo_sum", "wo_sum_nooffstk")
+WAKE_RATIOS.append(OFFSTK)
 CLOCK_RATIOS = [(c, "hookfloor") for c in ("wo_sum", "wo_rec", "wo_sum_nostk",
                                            "wo_sum_uprobe", "bpftrace")] + \
     [("wo_sum_uprobe", "wo_sum")]
@@ -102,6 +108,29 @@ def ndrops(d):
 
 def fmt(v, spec="{:.0f}", none="-"):
     return none if v is None else spec.format(v)
+
+
+def offcpu_stacks_cost(by, reps, wl, wpo, base_ref):
+    """What offcpu_stacks=1 adds per wakeup: per repetition, the added
+    cost of wo_sum minus that of wo_sum_nooffstk (each against its own
+    framing baselines), in ns per wakeup and as a share of wo_sum's added
+    cost; median and min..max over the repetitions."""
+    ns, share = [], []
+    for rep in reps:
+        ks = [(c, wl, rep) for c in OFFSTK]
+        if not all(k in by for k in ks) or not wpo:
+            continue
+        x, y = (1e9 / num(by[k], "ops_per_s") - 1e9 / base_ref(by[k]) for k in ks)
+        ns.append((x - y) / wpo)
+        if x > 0:
+            share.append((x - y) / x)
+    if not ns:
+        return None
+    # share: only over the repetitions where wo_sum added anything
+    return {"added_ns_per_wakeup": {"median": med(ns), "min": min(ns), "max": max(ns)},
+            "share_of_wo_sum": {"median": med(share), "min": min(share),
+                                "max": max(share)} if share else None,
+            "reps": len(ns)}
 
 
 def targets(res, by, rate_rows):
@@ -218,6 +247,8 @@ def main():
       f"{info.get('secs', '?')} s per workload, configurations alternating) ==")
     p(f"reader for wo_rec: {info.get('reader', '?').replace('_', ' ').replace(':', '=')}")
     for wl in WLS:
+        if not any(r["wl"] == wl for r in main_rows):
+            continue  # not measured (BENCH_WORKLOADS)
         unit = {"pingpong": "round trips/s", "messaging": "messages/s",
                 "clock": "syscalls/s", "clock_libc": "libc calls/s"}[wl]
         per = {"clock": "syscall", "clock_libc": "call"}.get(wl, "wakeup")
@@ -287,6 +318,16 @@ def main():
             for k, v in rat.items():
                 p(f"  {k:<22} {v['median']:6.2f}  ({v['min']:.2f}..{v['max']:.2f})")
         wres["ratios"] = rat
+        if wl not in CLOCK_WLS:
+            ostk = offcpu_stacks_cost(by, reps, wl, wpo[wl], base_ref)
+            if ostk:
+                wres["offcpu_stacks"] = ostk
+                ad, sh = ostk["added_ns_per_wakeup"], ostk["share_of_wo_sum"]
+                p(f"  blocking-stack capture (offcpu_stacks=1 vs 0): "
+                  f"{ad['median']:.0f} ns/wakeup ({ad['min']:.0f}..{ad['max']:.0f}), " +
+                  (f"{sh['median'] * 100:.0f}% of summary-only's added cost "
+                   f"({sh['min'] * 100:.0f}..{sh['max'] * 100:.0f}%)" if sh else
+                   "summary-only added nothing measurable in any repetition"))
         res["workloads"][wl] = {"unit": unit, "wakeups_per_op": wpo[wl], "configs": wres}
 
     # Drops detail.

@@ -14,6 +14,8 @@
 #   wo_rec        wakeoff loaded and recording, a reader draining events
 #   wo_sum        wakeoff loaded, summary only (no reader: drops expected)
 #   wo_sum_nostk  the same with stacks=0 (no stack unwind per wakeup)
+#   wo_sum_nooffstk  wo_sum with offcpu_stacks=0 (off-CPU times, no
+#                 blocking stacks): wo_sum minus it is the capture's cost
 #   ftrace        sched_waking/wakeup/switch/migrate_task, trace_pipe drained
 #   perf          perf record -a of the same four tracepoints
 #   bpftrace      bench/wakeoff.bt: summary-only wakeoff as a bpftrace
@@ -33,7 +35,10 @@
 # build/bench/<release>/vm/results/raw.txt.
 #
 # Knobs (environment): WAKEOFF_KERNELS, BENCH_REPS (4), BENCH_SECS (1.2),
-# BENCH_CONFIGS, BENCH_RATES, BENCH_READER (the reader command, see below),
+# BENCH_CONFIGS, BENCH_WORKLOADS (pingpong messaging clock clock_libc:
+# all when empty), BENCH_RATES, BENCH_READER (the reader command, see below),
+# BENCH_COSTSPLIT (1): also run bench/costsplit-tcg.sh with offcpu_stacks=1
+# and 0 (instructions per wakeup by stage; x86_64 kernels),
 # BENCH_COMPARE_REV=<git rev>: also build the module of that revision and
 # add the configurations cmp_rec, cmp_sum, cmp_sum_nostk with it (before
 # and after a module change, side by side in the same VM run).
@@ -44,7 +49,7 @@ t_start=$(date +%s)
 
 REPS=${BENCH_REPS:-4}
 SECS=${BENCH_SECS:-1.2}
-CONFIGS=${BENCH_CONFIGS:-"base wo_rec wo_sum wo_sum_nostk ftrace perf bpftrace hookfloor wo_sum_uprobe"}
+CONFIGS=${BENCH_CONFIGS:-"base wo_rec wo_sum wo_sum_nostk wo_sum_nooffstk ftrace perf bpftrace hookfloor wo_sum_uprobe"}
 if [ -n "${BENCH_COMPARE_REV:-}" ]; then
 	case " $CONFIGS " in *" cmp_"*) ;; *) CONFIGS="$CONFIGS cmp_rec cmp_sum cmp_sum_nostk" ;; esac
 fi
@@ -139,6 +144,7 @@ for rel in $rels; do
 			SECS=$SECS
 			RATE_SECS=$SECS
 			CONFIGS="$CONFIGS"
+			WORKLOADS="${BENCH_WORKLOADS:-}"
 			RATES="$RATES"
 			PP_CPUS="1 1"
 			MSG_GROUPS=2
@@ -162,6 +168,18 @@ for rel in $rels; do
 	python3 bench/analyze.py --kernel "$rel" --wall $(($(date +%s) - t0)) \
 		"$OUT/$rel/vm/results/raw.txt" "$OUT/$rel/vm8/results/raw.txt" \
 		--json "$OUT/bench-$rel.json" | tee "$OUT/bench-$rel.txt"
+	# Instructions per wakeup by stage, with and without blocking stacks
+	# (host load does not change them): one short boot each.
+	if [ "${BENCH_COSTSPLIT:-1}" = 1 ] && [ "$(wo_arch "$rel")" = amd64 ]; then
+		if bench/costsplit-tcg.sh "$rel" >/dev/null &&
+			COSTSPLIT_MODPARAMS=offcpu_stacks=0 bench/costsplit-tcg.sh "$rel" >/dev/null; then
+			python3 bench/costsplit.py --merge "$OUT/bench-$rel.json" "$OUT/$rel" |
+				tee -a "$OUT/bench-$rel.txt"
+		else
+			wo_log "$rel: costsplit-tcg.sh failed"
+			rc=1
+		fi
+	fi
 done
 echo "# make bench took $(($(date +%s) - t_start)) s; tables and JSON in ${OUT#$WO_ROOT/}/"
 exit $rc

@@ -141,6 +141,9 @@ setup() {
 		sleep 0.3 ;;
 	wo_sum|cmp_sum) insmod "$(ko "$1")" || return 1 ;;
 	wo_sum_nostk|cmp_sum_nostk) insmod "$(ko "$1")" stacks=0 || return 1 ;;
+	# The same as wo_sum but no blocking stacks: off-CPU stamping stays on,
+	# so wo_sum minus this is what offcpu_stacks=1 adds.
+	wo_sum_nooffstk) insmod ./wakeoff.ko offcpu_stacks=0 || return 1 ;;
 	# Where the clock loop's cost comes from: no timekeeping hooks at all,
 	# or only the two syscalls (one probe per clock_gettime, not two).
 	wo_sum_notk) insmod ./wakeoff.ko tk_hooks= || return 1 ;;
@@ -261,14 +264,22 @@ measure() {
 	echo "R rep=$rep seq=${seq:-0} cfg=$cfg wl=$wl ${line#wo_bench: }$extra" | tee -a "$OUT"
 }
 
+# wl_on WL: WL is among the workloads asked for (WORKLOADS, all if empty).
+wl_on() {
+	[ -z "${WORKLOADS:-}" ] && return 0
+	case " $WORKLOADS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
 workloads() {
 	# hookfloor and wo_sum_uprobe only say something about the clock loops.
 	if [ "$1" != hookfloor ] && [ "$1" != wo_sum_uprobe ]; then
-		measure "$1" "$2" pingpong pingpong "$SECS" $PP_CPUS
-		measure "$1" "$2" messaging messaging "$SECS" $MSG_GROUPS $MSG_FDS
+		wl_on pingpong && measure "$1" "$2" pingpong pingpong "$SECS" $PP_CPUS
+		wl_on messaging && measure "$1" "$2" messaging messaging "$SECS" $MSG_GROUPS $MSG_FDS
 	fi
-	measure "$1" "$2" clock clock "$SECS" $CLK_CPU
-	measure "$1" "$2" clock_libc clock_libc "$SECS" $CLK_CPU
+	wl_on clock && measure "$1" "$2" clock clock "$SECS" $CLK_CPU
+	wl_on clock_libc && measure "$1" "$2" clock_libc clock_libc "$SECS" $CLK_CPU
+	return 0
 }
 
 log "$(uname -r), $(nproc) CPUs, clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"

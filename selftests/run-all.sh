@@ -118,6 +118,8 @@ step "host: the flame graph of known stacks renders in headless Chromium" \
 	bash -c "WO_FG_SVG=$LOGS/flamegraph/known.svg && mkdir -p \${WO_FG_SVG%/*} &&
 		 export WO_FG_SVG && $WO_BUILD/userspace/tests/test_flamegraph >/dev/null &&
 		 userspace/tests/flamegraph-chromium.sh \$WO_FG_SVG"
+step "host: bench/costsplit.py charges a known perf script sample to its stages" \
+	python3 bench/tests/test_costsplit.py
 step "selftests build" make -C selftests
 for rel in $rels; do
 	if [ "$(wo_arch "$rel")" = arm64 ]; then
