@@ -107,17 +107,26 @@ struct wo_tk_data {
 static struct wo_tk_hook wo_tk[WO_TK_MAX];
 static unsigned int wo_tk_nr;
 
+/*
+ * Nonzero: no return instance, the return handler does not run.  An
+ * untracked caller pays one per-CPU load and a compare here, before
+ * any other memory is touched (the kretprobe itself has taken a return
+ * instance already and puts it back).
+ */
 static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct wo_tk_hook *h = container_of(wo_get_kretprobe(ri),
-					    struct wo_tk_hook, krp);
-	struct wo_tk_data *d = (struct wo_tk_data *)ri->data;
+	struct wo_tk_hook *h;
+	struct wo_tk_data *d;
 	struct pt_regs *uregs = NULL;
-	bool outer = h->kind == WO_TK_SYS_GETTIME ||
-		     h->kind == WO_TK_SYS_GETTOD;
+	bool outer;
 
-	if (!READ_ONCE(wo_recording) || !wo_corr_tk_armed())
+	if (likely(!wo_tk_waits()))
 		return 1;
+	if (!READ_ONCE(wo_recording) || !in_task())
+		return 1;
+	h = container_of(wo_get_kretprobe(ri), struct wo_tk_hook, krp);
+	d = (struct wo_tk_data *)ri->data;
+	outer = h->kind == WO_TK_SYS_GETTIME || h->kind == WO_TK_SYS_GETTOD;
 	/* The syscall wrappers' one argument: the user registers. */
 	if (outer)
 		uregs = (struct pt_regs *)wo_arg(regs, 0);
