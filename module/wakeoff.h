@@ -141,6 +141,7 @@ static __always_inline bool wo_tk_waits(void)
 {
 	return this_cpu_read(wo_armed) == current;
 }
+
 bool wo_corr_tk_enter(bool outer);
 void wo_corr_tk_leave(void);
 bool wo_corr_tk_clock(int clockid);

@@ -249,15 +249,12 @@ static bool wo_entry_ftrace = true;
 
 static int wo_set_entry_hooks(const char *val, const struct kernel_param *kp)
 {
-	if (sysfs_streq(val, "ftrace"))
-		wo_entry_ftrace = true;
-	else if (sysfs_streq(val, "kprobe"))
-		wo_entry_ftrace = false;
-	else {
-		pr_err_ratelimited("entry_hooks must be ftrace or kprobe\n");
-		return -EINVAL;
+	if (sysfs_streq(val, "ftrace") || sysfs_streq(val, "kprobe")) {
+		wo_entry_ftrace = sysfs_streq(val, "ftrace");
+		return 0;
 	}
-	return 0;
+	pr_err_ratelimited("entry_hooks must be ftrace or kprobe\n");
+	return -EINVAL;
 }
 
 static int wo_get_entry_hooks(char *buf, const struct kernel_param *kp)
