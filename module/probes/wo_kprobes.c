@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wakeoff: kprobes for what the tracepoints do not pass.
+ * wakeoff: function hooks for what the tracepoints do not pass.
  *
  *  - try_to_wake_up(p, state, wake_flags) entry: the caller's flags
  *    (WF_SYNC, WF_CURRENT_CPU), stashed per CPU for sched_waking.
@@ -9,6 +9,9 @@
  *  - the timekeeping functions in the tk_hooks parameter, as kretprobes:
  *    the entry handler filters (one per-CPU load for tasks not waiting
  *    for their first read) and the return handler takes the value read.
+ *
+ * The two entry hooks are ftrace_ops where the kernel offers them, else
+ * kprobes (compat/wo_fhook.c, entry_hooks=).
  *
  * Every hook is optional: a function that is inlined or not probe-able
  * in this build is reported as missing (dmesg, summary), never fatal.
