@@ -131,6 +131,17 @@ void wo_corr_switch(bool preempt, struct task_struct *prev,
 void wo_corr_activate(struct task_struct *p, u32 wake_flags);
 void wo_corr_caller_flags(struct task_struct *p, u32 wake_flags);
 bool wo_corr_tk_armed(void);
+/*
+ * Per CPU, the task whose correlation waits for its first timekeeping
+ * read here (NULL: none).  Timekeeping hooks test it before anything
+ * else: nearly every caller is some other task.
+ */
+DECLARE_PER_CPU(struct task_struct *, wo_armed);
+static __always_inline bool wo_tk_waits(void)
+{
+	return this_cpu_read(wo_armed) == current;
+}
+
 bool wo_corr_tk_enter(bool outer);
 void wo_corr_tk_leave(void);
 bool wo_corr_tk_clock(int clockid);

@@ -28,8 +28,10 @@
  *      it and refuses later ones (a "start" cannot undo step 1);
  *   1. recording off (new probe calls return at once);
  *   2. remove the user clock hooks (uprobes: no breakpoint stays in any
- *      process; 6.12 waits once for all handlers), then unregister
- *      kprobes/kretprobes (they synchronize internally);
+ *      process; 6.12 waits once for all handlers), then unregister the
+ *      kretprobes and the entry hooks (kprobes or ftrace_ops:
+ *      unregister_kprobe() and unregister_ftrace_function() synchronize
+ *      internally, and the ops' filter is freed after that);
  *   3. unregister tracepoints, tracepoint_synchronize_unregister():
  *      no probe body runs or will run after this; then stop the
  *      correlation sweeper (it closes records too);

@@ -422,6 +422,132 @@ TEST_F(unloaded, hook_states_documented_form)
 	ASSERT_EQ(0, wo_unload());
 }
 
+#define KPROBES_LIST	"/sys/kernel/debug/kprobes/list"
+#define ENABLED_FUNCS	TRACEFS "/enabled_functions"
+
+/*
+ * The kprobes list's type ('k' kprobe, 'r' kretprobe) for @fn, 0 if it
+ * is not listed.  Its lines: "<addr>  <type>  <sym>+0x<off>  [flags]".
+ */
+static int kprobe_listed(const char *fn)
+{
+	char line[512], type[8], sym[256];
+	int found = 0;
+	FILE *f = fopen(KPROBES_LIST, "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %7s %255s", type, sym) != 2)
+			continue;
+		sym[strcspn(sym, "+")] = '\0';
+		if (!strcmp(sym, fn))
+			found = type[0];
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * Is @fn hooked by some ftrace_ops?  enabled_functions lists each one:
+ * "<sym> (<ops>) <flags> [callback]"; the line goes to @out.
+ */
+static int ftrace_enabled(const char *fn, char *out, size_t len)
+{
+	char line[512], sym[256];
+	int found = 0;
+	FILE *f = fopen(ENABLED_FUNCS, "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%255s", sym) == 1 && !strcmp(sym, fn)) {
+			found = 1;
+			snprintf(out, len, "%s", line);
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * Load with @params; every hooks.<fn>.mechanism the summary reports must
+ * be what the kernel's own lists show: an ftrace_ops hook is in
+ * enabled_functions and has no kprobe; a kprobe/kretprobe is in the
+ * kprobes list with its type.  Returns how many hooks had @want_entry.
+ */
+static int check_mechanisms(struct __test_metadata *_metadata,
+			    const char *params, const char *want_entry)
+{
+	char fn[128], line[512];
+	struct wo_summary s;
+	int n = 0, entries = 0;
+	size_t i;
+
+	if (wo_load(params))
+		return -1;
+	if (wo_summary_read(&s))
+		return -1;
+	for (i = 0; i < s.n; i++) {
+		const char *k = s.kv[i].key, *v = s.kv[i].value;
+		size_t kl = strlen(k);
+		int kp;
+
+		if (strncmp(k, "hooks.", 6) || kl < 17 ||
+		    strcmp(k + kl - 10, ".mechanism"))
+			continue;
+		snprintf(fn, sizeof(fn), "%.*s", (int)(kl - 16), k + 6);
+		kp = kprobe_listed(fn);
+		n++;
+		TH_LOG("%s: %s (kprobes list: %c)", fn, v, kp ? kp : '-');
+		if (!strcmp(fn, "try_to_wake_up") ||
+		    !strcmp(fn, "ttwu_do_activate")) {
+			entries++;
+			EXPECT_STREQ(want_entry, v);
+		}
+		if (!strcmp(v, "ftrace")) {
+			EXPECT_EQ(0, kp);
+			EXPECT_EQ(1, ftrace_enabled(fn, line, sizeof(line)));
+			EXPECT_EQ(NULL, strstr(line, "kprobe")) {
+				TH_LOG("%s", line);
+			}
+		} else if (!strcmp(v, "kprobe")) {
+			EXPECT_EQ('k', kp);
+		} else if (!strcmp(v, "kretprobe")) {
+			EXPECT_EQ('r', kp);
+		} else {
+			EXPECT_STREQ("none", v);
+			EXPECT_EQ(0, kp);
+		}
+	}
+	wo_summary_free(&s);
+	EXPECT_EQ(2, entries);
+	/* Unloaded: no hook stays behind in either list. */
+	EXPECT_EQ(0, wo_unload());
+	EXPECT_EQ(0, kprobe_listed("try_to_wake_up"));
+	EXPECT_EQ(0, ftrace_enabled("try_to_wake_up", line, sizeof(line)));
+	EXPECT_EQ(0, kprobe_listed(WO_SYS("clock_gettime")));
+	return n;
+}
+
+/*
+ * hooks.<fn>.mechanism against the kernel's lists, with the default
+ * entry hooks (ftrace on every kernel under test: all have a dynamic
+ * ftrace that passes arguments) and with entry_hooks=kprobe.
+ */
+TEST_F(unloaded, hook_mechanism_matches_kernel_lists)
+{
+	int n;
+
+	ASSERT_EQ(0, access(KPROBES_LIST, R_OK));
+	ASSERT_EQ(0, access(ENABLED_FUNCS, R_OK));
+	n = check_mechanisms(_metadata, NULL, "ftrace");
+	ASSERT_LE(5, n);	/* 2 entry hooks + the 3 default tk_hooks */
+	n = check_mechanisms(_metadata, "entry_hooks=kprobe", "kprobe");
+	ASSERT_LE(5, n);
+	EXPECT_EQ(-EINVAL, wo_load("entry_hooks=fentry"));
+}
+
 /*
  * The child of failed_load_never_visible: until @stop_fd reads EOF, try
  * to open events (and block in read() on it) and stat the directory.

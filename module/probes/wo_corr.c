@@ -72,7 +72,7 @@ static struct wo_slot *wo_slots;
 static u32 wo_mask;
 static unsigned int wo_bits;
 
-static DEFINE_PER_CPU(struct task_struct *, wo_armed);
+DEFINE_PER_CPU(struct task_struct *, wo_armed);
 static DEFINE_PER_CPU(u64, wo_wake_seq);
 
 /* try_to_wake_up entry flags, stashed until sched_waking on this CPU. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wakeoff: kprobes for what the tracepoints do not pass.
+ * wakeoff: function hooks for what the tracepoints do not pass.
  *
  *  - try_to_wake_up(p, state, wake_flags) entry: the caller's flags
  *    (WF_SYNC, WF_CURRENT_CPU), stashed per CPU for sched_waking.
@@ -10,11 +10,15 @@
  *    the entry handler filters (one per-CPU load for tasks not waiting
  *    for their first read) and the return handler takes the value read.
  *
+ * The two entry hooks are ftrace_ops where the kernel offers them, else
+ * kprobes (compat/wo_fhook.c, entry_hooks=).
+ *
  * Every hook is optional: a function that is inlined or not probe-able
  * in this build is reported as missing (dmesg, summary), never fatal.
  */
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
+#include <linux/moduleparam.h>
 #include <linux/ptrace.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -25,6 +29,8 @@
 #include "wakeoff.h"
 #include "compat/wo_arch.h"
 #include "compat/wo_compat.h"
+#include "compat/wo_fhook.h"
+#include "uapi/wakeoff_keys.h"
 #include "lib/wo_clock.h"
 
 enum wo_tk_kind {
@@ -104,17 +110,26 @@ struct wo_tk_data {
 static struct wo_tk_hook wo_tk[WO_TK_MAX];
 static unsigned int wo_tk_nr;
 
+/*
+ * Nonzero: no return instance, the return handler does not run.  An
+ * untracked caller pays one per-CPU load and a compare here, before
+ * any other memory is touched (the kretprobe itself has taken a return
+ * instance already and puts it back).
+ */
 static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct wo_tk_hook *h = container_of(wo_get_kretprobe(ri),
-					    struct wo_tk_hook, krp);
-	struct wo_tk_data *d = (struct wo_tk_data *)ri->data;
+	struct wo_tk_hook *h;
+	struct wo_tk_data *d;
 	struct pt_regs *uregs = NULL;
-	bool outer = h->kind == WO_TK_SYS_GETTIME ||
-		     h->kind == WO_TK_SYS_GETTOD;
+	bool outer;
 
-	if (!READ_ONCE(wo_recording) || !wo_corr_tk_armed())
+	if (likely(!wo_tk_waits()))
 		return 1;
+	if (!READ_ONCE(wo_recording) || !in_task())
+		return 1;
+	h = container_of(wo_get_kretprobe(ri), struct wo_tk_hook, krp);
+	d = (struct wo_tk_data *)ri->data;
+	outer = h->kind == WO_TK_SYS_GETTIME || h->kind == WO_TK_SYS_GETTOD;
 	/* The syscall wrappers' one argument: the user registers. */
 	if (outer)
 		uregs = (struct pt_regs *)wo_arg(regs, 0);
@@ -209,30 +224,53 @@ no_value:
 	return 0;
 }
 
-static int wo_ttwu_pre(struct kprobe *kp, struct pt_regs *regs)
+static void wo_ttwu_entry(unsigned long p, unsigned long state,
+			  unsigned long wake_flags)
 {
 	if (READ_ONCE(wo_recording))
-		wo_corr_caller_flags((struct task_struct *)wo_arg(regs, 0),
-				     (u32)wo_arg(regs, 2));
-	return 0;
+		wo_corr_caller_flags((struct task_struct *)p, (u32)wake_flags);
 }
 
-static int wo_activate_pre(struct kprobe *kp, struct pt_regs *regs)
+static void wo_activate_entry(unsigned long rq, unsigned long p,
+			      unsigned long wake_flags)
 {
 	if (READ_ONCE(wo_recording))
-		wo_corr_activate((struct task_struct *)wo_arg(regs, 1),
-				 (u32)wo_arg(regs, 2));
-	return 0;
+		wo_corr_activate((struct task_struct *)p, (u32)wake_flags);
 }
 
-static struct {
-	struct kprobe kp;
-	bool attached;
-	int err;
-} wo_kp[] = {
-	{ .kp = { .symbol_name = "try_to_wake_up", .pre_handler = wo_ttwu_pre } },
-	{ .kp = { .symbol_name = "ttwu_do_activate", .pre_handler = wo_activate_pre } },
+static struct wo_entry_hook wo_kp[] = {
+	{ .sym = "try_to_wake_up", .fn = wo_ttwu_entry },
+	{ .sym = "ttwu_do_activate", .fn = wo_activate_entry },
 };
+
+/*
+ * entry_hooks=ftrace (default): try_to_wake_up/ttwu_do_activate through
+ * an ftrace_ops where the kernel offers one, else kprobes; =kprobe:
+ * kprobes only (the former hooks, for comparison: make bench, tests).
+ */
+static bool wo_entry_ftrace = true;
+
+static int wo_set_entry_hooks(const char *val, const struct kernel_param *kp)
+{
+	if (sysfs_streq(val, "ftrace") || sysfs_streq(val, "kprobe")) {
+		wo_entry_ftrace = sysfs_streq(val, "ftrace");
+		return 0;
+	}
+	pr_err_ratelimited("entry_hooks must be ftrace or kprobe\n");
+	return -EINVAL;
+}
+
+static int wo_get_entry_hooks(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", wo_entry_ftrace ? "ftrace" : "kprobe");
+}
+
+static const struct kernel_param_ops wo_entry_hooks_ops = {
+	.set = wo_set_entry_hooks, .get = wo_get_entry_hooks,
+};
+
+module_param_cb(entry_hooks, &wo_entry_hooks_ops, NULL, 0444);
+MODULE_PARM_DESC(entry_hooks, "try_to_wake_up/ttwu_do_activate hooks: ftrace (default; kprobe where ftrace cannot) or kprobe");
 
 static bool wo_tk_listed(const char *name)
 {
@@ -301,11 +339,9 @@ int wo_kprobes_attach(void)
 	if (ret)
 		return ret;
 	for (i = 0; i < ARRAY_SIZE(wo_kp); i++) {
-		wo_kp[i].err = register_kprobe(&wo_kp[i].kp);
-		wo_kp[i].attached = !wo_kp[i].err;
-		if (wo_kp[i].err)
-			pr_warn("kprobe %s unavailable (%d): %s\n",
-				wo_kp[i].kp.symbol_name, wo_kp[i].err,
+		if (wo_entry_hook_attach(&wo_kp[i], wo_entry_ftrace))
+			pr_warn("hook %s unavailable (%d): %s\n",
+				wo_kp[i].sym, wo_kp[i].err,
 				i ? "final flags from CPUs only" : "caller flags unknown");
 	}
 	for (i = 0; i < wo_tk_nr; i++) {
@@ -332,8 +368,7 @@ void wo_kprobes_detach(void)
 		if (wo_tk[i].attached)
 			unregister_kretprobe(&wo_tk[i].krp);
 	for (i = 0; i < ARRAY_SIZE(wo_kp); i++)
-		if (wo_kp[i].attached)
-			unregister_kprobe(&wo_kp[i].kp);
+		wo_entry_hook_detach(&wo_kp[i]);
 }
 
 /*
@@ -347,12 +382,13 @@ void wo_kprobes_show(struct seq_file *m)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(wo_kp); i++) {
-		if (wo_kp[i].attached)
-			seq_printf(m, "kprobe.%s: attached\n",
-				   wo_kp[i].kp.symbol_name);
+		if (wo_kp[i].mech != WO_MECH_NONE)
+			seq_printf(m, "kprobe.%s: attached\n", wo_kp[i].sym);
 		else
 			seq_printf(m, "kprobe.%s: missing (%d)\n",
-				   wo_kp[i].kp.symbol_name, wo_kp[i].err);
+				   wo_kp[i].sym, wo_kp[i].err);
+		seq_printf(m, WAKEOFF_HOOKS_PREFIX "%s.mechanism: %s\n",
+			   wo_kp[i].sym, wo_mech_name(wo_kp[i].mech));
 	}
 	for (i = 0; i < wo_tk_nr; i++) {
 		if (wo_tk[i].attached)
@@ -362,6 +398,10 @@ void wo_kprobes_show(struct seq_file *m)
 		else
 			seq_printf(m, "tk_hook.%s: missing (%d)\n",
 				   wo_tk[i].krp.kp.symbol_name, wo_tk[i].err);
+		seq_printf(m, WAKEOFF_HOOKS_PREFIX "%s.mechanism: %s\n",
+			   wo_tk[i].krp.kp.symbol_name,
+			   wo_mech_name(wo_tk[i].attached ? WO_MECH_KRETPROBE :
+					WO_MECH_NONE));
 	}
 }
 

@@ -58,6 +58,8 @@
 #define WAKEOFF_KEY_CLOCKSOURCE		"clocksource"
 #define WAKEOFF_KEY_VDSO_NOTE		"vdso_note"
 #define WAKEOFF_KEY_TK_SOURCES		"tk_sources"
+/* hooks.<function>.mechanism: ftrace, fprobe, kprobe, kretprobe or none. */
+#define WAKEOFF_HOOKS_PREFIX		"hooks."
 #define WAKEOFF_KEY_UPROBES_ATTACHED	"uprobes.attached"
 #define WAKEOFF_KEY_UPROBES_SCOPE	"uprobes.scope"
 #define WAKEOFF_KEY_WAKE_FLAGS_TABLE	"wake_flags_table"
@@ -170,6 +172,7 @@
 	"hook.<tracepoint>",						\
 	"kprobe.<function>",						\
 	"tk_hook.<function>",						\
+	"hooks.<function>.mechanism",					\
 	"uprobe.<n>",							\
 	"closed.<outcome>",						\
 	"cpu<N>.wakeups",						\
