@@ -315,8 +315,9 @@ TEST_F_TIMEOUT(wp, idle_target_cross_cpu_path_matches_tracefs, 120)
 	ASSERT_LT(0, self->len);
 	n = pick(self->buf, self->len, self->pid, v, ROUNDS + 8);
 	TH_LOG("%d records, %d tracefs wakings (%d events)", n, nt, ne);
-	ASSERT_EQ(ROUNDS, n);
-	ASSERT_EQ(ROUNDS, nt);
+	/* A write that finds the wakee still awake wakes nothing: both agree. */
+	ASSERT_LE(ROUNDS - 2, n);
+	ASSERT_EQ(nt, n);
 	for (i = 0; i < n; i++) {
 		EXPECT_TRUE(v[i]->valid & WAKEOFF_V_WAKE_PATH);
 		EXPECT_EQ(WAKER_CPU, v[i]->waker_cpu);
@@ -335,17 +336,30 @@ TEST_F_TIMEOUT(wp, idle_target_cross_cpu_path_matches_tracefs, 120)
 	check_sum(_metadata, self->buf, self->len);
 }
 
-/* Waker and wakee pinned to one CPU: every wakeup is local. */
+/*
+ * Waker and wakee pinned to one CPU: every wakeup is local.  Which of the
+ * two sleeps each round depends on wakeup preemption (on 6.12 the woken
+ * task often preempts its waker, which then finds its answer without
+ * sleeping): both are traced, by their comm.
+ */
 TEST_F_TIMEOUT(wp, same_cpu_pingpong_is_local, 120)
 {
-	static const struct wakeoff_wakeup *v[ROUNDS + 8];
-	char cmd[64], c;
-	int n, i;
+	static const struct wakeoff_wakeup *v[2 * ROUNDS + 8];
+	const struct wakeoff_wakeup *w;
+	char cmd[64], comm[32] = "", c;
+	long off = 0;
+	int n = 0, i;
+	FILE *f;
 
+	f = fopen("/proc/self/comm", "re");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(comm, sizeof(comm), f));
+	fclose(f);
+	comm[strcspn(comm, "\n")] = '\0';
 	self->pid = start_wakee(self->to[0], self->back[1], PP_CPU, 1);
 	ASSERT_LT(0, self->pid);
 	ASSERT_EQ(0, pin(0, PP_CPU));
-	snprintf(cmd, sizeof(cmd), "filter pid %d", self->pid);
+	snprintf(cmd, sizeof(cmd), "filter comm %s", comm);
 	ASSERT_EQ(0, wo_control(cmd));
 	sleep_ns(50000000);
 	ASSERT_EQ(0, wo_control("reset"));
@@ -356,15 +370,29 @@ TEST_F_TIMEOUT(wp, same_cpu_pingpong_is_local, 120)
 	ASSERT_EQ(0, wo_control("stop"));
 	self->len = wo_events_drain(&self->buf);
 	ASSERT_LT(0, self->len);
-	n = pick(self->buf, self->len, self->pid, v, ROUNDS + 8);
-	TH_LOG("%d records", n);
+	while ((w = wo_next_record(self->buf, self->len, &off,
+				   WAKEOFF_REC_WAKEUP)))
+		if (n < 2 * ROUNDS + 8)
+			v[n++] = w;
+	TH_LOG("%d records of '%s'", n, comm);
 	ASSERT_LE(ROUNDS - 2, n);
-	for (i = 0; i < n && i < ROUNDS + 8; i++) {
+	for (i = 0; i < n; i++) {
 		EXPECT_EQ(PP_CPU, v[i]->waker_cpu);
 		EXPECT_EQ(PP_CPU, v[i]->wakeup_cpu);
-		EXPECT_EQ(WAKEOFF_PATH_LOCAL, v[i]->wake_path);
+		EXPECT_EQ(PP_CPU, v[i]->target_cpu);
+		/*
+		 * 6.12's EEVDF keeps a sleeper with negative lag queued
+		 * (DELAY_DEQUEUE): try_to_wake_up() then takes
+		 * ttwu_runnable(), on the same CPU.
+		 */
+		EXPECT_TRUE(v[i]->wake_path == WAKEOFF_PATH_LOCAL ||
+			    v[i]->wake_path == WAKEOFF_PATH_RUNNABLE);
 	}
-	EXPECT_LE(ROUNDS - 2, wo_summary_u64("wakepath.local.count"));
+	EXPECT_LE(ROUNDS - 2, wo_summary_u64("wakepath.local.count") +
+		  wo_summary_u64("wakepath.runnable.count"));
+	TH_LOG("local %llu, runnable %llu",
+	       (unsigned long long)wo_summary_u64("wakepath.local.count"),
+	       (unsigned long long)wo_summary_u64("wakepath.runnable.count"));
 	check_sum(_metadata, self->buf, self->len);
 }
 
