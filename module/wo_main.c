@@ -44,6 +44,7 @@
 #include <linux/moduleparam.h>
 
 #include "wakeoff.h"
+#include "lib/wo_wakepath.h"
 #include "compat/wo_arch.h"
 
 unsigned int wo_bufsize_kb = 1024;
@@ -168,9 +169,12 @@ static int __init wakeoff_init(void)
 	ret = wo_offcpu_init();
 	if (ret)
 		goto err_agg;
-	ret = wo_kprobes_attach();
+	ret = wo_wakepath_init();
 	if (ret)
 		goto err_offcpu;
+	ret = wo_kprobes_attach();
+	if (ret)
+		goto err_wakepath;
 	ret = wo_tracepoints_attach();
 	if (ret)
 		goto err_kprobes;
@@ -201,6 +205,8 @@ err_tracepoints:
 	wo_corr_sweep_stop();
 err_kprobes:
 	wo_kprobes_detach();
+err_wakepath:
+	wo_wakepath_exit();
 err_offcpu:
 	wo_offcpu_exit();
 err_agg:
@@ -224,6 +230,7 @@ static void __exit wakeoff_exit(void)
 	wo_corr_sweep_stop();
 	wo_rings_sync();
 	wo_debugfs_exit();
+	wo_wakepath_exit();
 	wo_offcpu_exit();
 	wo_agg_free();
 	wo_corr_free();

@@ -449,7 +449,7 @@ TEST_F(rec, read_smaller_than_next_record)
 	ssize_t r;
 	int fd;
 
-	ASSERT_EQ(240, sizeof(struct wakeoff_wakeup));
+	ASSERT_EQ(248, sizeof(struct wakeoff_wakeup));
 	ASSERT_EQ(0, wo_control("stop"));
 	ASSERT_EQ(0, wo_control("reset"));
 	/* Only wakeup records from here: no run command is written. */

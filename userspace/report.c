@@ -11,6 +11,7 @@
 #include "cmds.h"
 #include "modfs.h"
 #include "report.h"
+#include "report_wakepath.h"
 
 static void usage(FILE *f)
 {
@@ -68,6 +69,7 @@ int cmd_report(int argc, char **argv)
 	enum wo_rformat fmt = WO_FMT_TEXT;
 	unsigned long top = 20;
 	double interval = 0;
+	struct wo_wakepath_tab wp;
 	struct wo_report r;
 	char err[512], *end;
 	int opt, nfmt = 0;
@@ -128,6 +130,7 @@ int cmd_report(int argc, char **argv)
 			wo_trace_free(&t);
 			return 1;
 		}
+		wo_wakepath_from_trace(&t, &wp);
 		if (t.unknown_records || t.unknown_chunks)
 			fprintf(stderr, "wakeoff report: skipped %llu records and %llu chunks of unknown types (newer writer)\n",
 				(unsigned long long)t.unknown_records,
@@ -143,9 +146,12 @@ int cmd_report(int argc, char **argv)
 			wo_summary_free(&s);
 			return 1;
 		}
+		wo_wakepath_from_summary(&s, &wp);
 		wo_summary_free(&s);
 	}
 	wo_report_print(&r, fmt, (unsigned int)top, stdout);
+	if (fmt == WO_FMT_TEXT)
+		wo_wakepath_print(&wp, stdout);
 	wo_report_free(&r);
 	return fflush(stdout) ? 1 : 0;
 }

@@ -30,6 +30,7 @@
 #include <linux/string.h>
 
 #include "wakeoff.h"
+#include "lib/wo_wakepath.h"
 #include "lib/wo_agg.h"
 
 struct wo_filter __rcu *wo_filter;
@@ -110,6 +111,7 @@ static void wo_counters_reset(void)
 	wo_rings_reset();
 	wo_agg_reset();
 	wo_offcpu_reset_all();
+	wo_wakepath_reset();
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(&wo_stats, cpu), 0, sizeof(struct wo_cpu_stats));
 	WRITE_ONCE(wo_recording, was);

@@ -43,6 +43,7 @@
 #include "lib/wo_age.h"
 #include "lib/wo_clock.h"
 #include "compat/wo_compat.h"
+#include "lib/wo_wakepath.h"
 
 #define WO_WINDOW	8	/* keys probed per lookup: one cache line */
 #define WO_OUTER_KERNEL	1	/* in_outer: a hooked clock syscall */
@@ -62,6 +63,7 @@ struct wo_slot {
 	u8 in_outer;	/* in a hooked syscall/user clock call: inner reads skip */
 	u8 u_func;	/* in_outer == WO_OUTER_USER: the user hook's index */
 	s8 u_clock;	/* ... the clock it reads */
+	u8 no_ipi;	/* idle target woken without IPI, before sched_wakeup */
 	pid_t pid;	/* at wo_open(): tells "rewoken" from "replaced" */
 	unsigned long u_ptr;	/* in_outer == WO_OUTER_USER: the user pointer it fills */
 	struct wakeoff_wakeup rec;
@@ -74,6 +76,8 @@ static unsigned int wo_bits;
 
 DEFINE_PER_CPU(struct task_struct *, wo_armed);
 static DEFINE_PER_CPU(u64, wo_wake_seq);
+/* The task of this CPU's latest sched_waking (wo_corr_idle_no_ipi()). */
+static DEFINE_PER_CPU(struct task_struct *, wo_waking);
 
 /* try_to_wake_up entry flags, stashed until sched_waking on this CPU. */
 #define WO_STASH	4
@@ -190,6 +194,7 @@ static void wo_close(struct wo_slot *s, enum wakeoff_outcome outcome)
 			this_cpu_inc(wo_stats.on_rq_moved);
 	}
 	rec->final_flags = wo_final_flags(rec);
+	wo_wakepath_close(rec, s->no_ipi);
 	this_cpu_inc(wo_stats.closed[outcome]);
 	if (rec->final_flags & WF_MIGRATED_VAL)
 		this_cpu_inc(wo_stats.migrated);
@@ -259,6 +264,7 @@ static void wo_rec_start(struct wo_slot *s, struct task_struct *p)
 	s->pid = p->pid;
 	s->on_rq = !!READ_ONCE(p->on_rq);
 	s->in_outer = 0;
+	s->no_ipi = 0;
 	rec->wake_id = (this_cpu_inc_return(wo_wake_seq) << WO_WAKE_ID_CPU_BITS) |
 		       cpu;
 	rec->run_id = READ_ONCE(wo_run_id);
@@ -366,6 +372,7 @@ void wo_corr_waking(struct task_struct *p)
 	}
 	s->stage = WO_ST_WAKING;
 	wo_unlock(s);
+	this_cpu_write(wo_waking, p);
 }
 
 /* rq->clock of @cpu, if the BTF layout was found and validated. */
@@ -404,6 +411,7 @@ void wo_corr_wakeup(struct task_struct *p, bool new_task)
 	cpu = task_cpu(p);
 	rec->ts_wakeup = local_clock();
 	rec->target_cpu = cpu;
+	rec->wakeup_cpu = smp_processor_id();
 	rec->valid |= WAKEOFF_V_WAKEUP;
 	rec->last_queued = wo_last_queued(p);
 	if (wo_read_rq_clock(cpu, &rec->rq_clock_wakeup))
@@ -431,6 +439,52 @@ void wo_corr_activate(struct task_struct *p, u32 wake_flags)
 	if (s->stage == WO_ST_WAKING) {
 		s->rec.activate_flags = wake_flags;
 		s->rec.valid |= WAKEOFF_V_ACTIVATE;
+	}
+	wo_unlock(s);
+}
+
+/*
+ * sched_wake_idle_without_ipi(@cpu) on the waker's CPU, inside
+ * try_to_wake_up() (or any other resched of an idle CPU): it belongs to
+ * this CPU's latest sched_waking when that wakeup has not reached
+ * sched_wakeup yet and its task was placed on @cpu.
+ */
+void wo_corr_idle_no_ipi(int cpu)
+{
+	struct task_struct *p = this_cpu_read(wo_waking);
+	struct wo_slot *s;
+
+	if (!p)
+		return;
+	s = wo_lock_task(p);
+	if (!s)
+		return;
+	if (s->stage == WO_ST_WAKING && task_cpu(p) == cpu)
+		s->no_ipi = 1;
+	wo_unlock(s);
+}
+
+/*
+ * sched_migrate_task: a task woken (sched_wakeup seen) but not yet
+ * switched in is moved, e.g. by the load balancer or an affinity
+ * change: it waited on the wrong CPU until now.
+ */
+void wo_corr_migrate(struct task_struct *p, int dest_cpu)
+{
+	struct wo_slot *s = wo_lock_task(p);
+	struct wakeoff_wakeup *rec;
+
+	if (!s)
+		return;
+	rec = &s->rec;
+	if (s->stage == WO_ST_WOKEN) {
+		if (!rec->premigrations) {
+			rec->ts_premigrate = local_clock();
+			rec->premigrate_cpu = dest_cpu;
+			rec->valid |= WAKEOFF_V_PREMIGRATE;
+		}
+		if (rec->premigrations < U8_MAX)
+			rec->premigrations++;
 	}
 	wo_unlock(s);
 }

@@ -16,6 +16,7 @@
 
 #include "wakeoff.h"
 #include "compat/wo_compat.h"
+#include "lib/wo_wakepath.h"
 
 DEFINE_PER_CPU(struct wo_cpu_stats, wo_stats);
 
@@ -106,7 +107,8 @@ static void wo_probe_switch(void *data, bool preempt, struct task_struct *prev,
 
 static void wo_probe_migrate(void *data, struct task_struct *p, int dest_cpu)
 {
-	wo_count(WO_EV_MIGRATE, p);
+	if (wo_count(WO_EV_MIGRATE, p))
+		wo_corr_migrate(p, dest_cpu);
 }
 
 /* Every task, whatever the filter says now: its slot must not outlive it. */
@@ -159,6 +161,7 @@ static void wo_tracepoints_unregister(void)
 {
 	int i;
 
+	wo_wakepath_tp_detach();
 	for (i = WO_EV_NR - 1; i >= 0; i--) {
 		if (!wo_tp_table[i].attached)
 			continue;
@@ -191,6 +194,7 @@ int wo_tracepoints_attach(void)
 		}
 		wo_tp_table[i].attached = true;
 	}
+	wo_wakepath_tp_attach();
 	return 0;
 
 err_unregister:

@@ -22,7 +22,7 @@
 #endif
 
 #define WAKEOFF_ABI_MAJOR	1	/* incompatible layout change */
-#define WAKEOFF_ABI_MINOR	4	/* compatible additions */
+#define WAKEOFF_ABI_MINOR	5	/* compatible additions */
 
 #define WAKEOFF_REC_MAGIC	0x574f	/* "WO" */
 #define WAKEOFF_REC_ALIGN	8	/* every record size is a multiple */
@@ -109,6 +109,8 @@ enum wakeoff_tk_source {
 #define WAKEOFF_V_ON_RQ		0x200U
 #define WAKEOFF_V_TK_CLOCK	0x400U	/* tk_clock, tk_source (ABI 1.3) */
 #define WAKEOFF_V_OFFCPU	0x800U	/* ts_blocked, block_* (ABI 1.4) */
+#define WAKEOFF_V_WAKE_PATH	0x1000U	/* wake_path, wakeup_cpu (ABI 1.5) */
+#define WAKEOFF_V_PREMIGRATE	0x2000U	/* ts_premigrate, premigrate_* (1.5) */
 
 /*
  * ABI 1.4: how the wakee blocked (wakeoff_wakeup.block_class), from the
@@ -123,6 +125,23 @@ enum wakeoff_block {
 	WAKEOFF_BLOCK_IDLE		= 3,	/* I: TASK_IDLE (D, no load) */
 	WAKEOFF_BLOCK_OTHER		= 4,	/* stopped, traced, parked... */
 	WAKEOFF_BLOCK_NR,
+};
+
+/*
+ * ABI 1.5: how the wakeup reached its target CPU (wakeoff_wakeup.wake_path),
+ * inferred at close from the CPU that ran sched_waking (waker_cpu), the
+ * one that ran sched_wakeup (wakeup_cpu) and task_cpu() there
+ * (target_cpu); README "How the wake path is decided".
+ */
+enum wakeoff_wake_path {
+	WAKEOFF_PATH_NONE	= 0,	/* no sched_wakeup seen */
+	WAKEOFF_PATH_LOCAL	= 1,	/* enqueued on the waker's own CPU */
+	WAKEOFF_PATH_REMOTE	= 2,	/* enqueued by the waker, target's lock */
+	WAKEOFF_PATH_WAKELIST	= 3,	/* ttwu_queue_wakelist(), IPI sent */
+	WAKEOFF_PATH_IDLE_POLL	= 4,	/* polling idle target, no IPI */
+	WAKEOFF_PATH_RUNNABLE	= 5,	/* still queued: ttwu_runnable() */
+	WAKEOFF_PATH_OTHER	= 6,	/* sched_wakeup on a third CPU */
+	WAKEOFF_PATH_NR,
 };
 
 /*
@@ -151,7 +170,7 @@ struct wakeoff_wakeup {
 	/* ABI 1.3 (was padding), valid with WAKEOFF_V_TK_CLOCK: */
 	__u8  tk_clock;		/* clockid_t of the read (CLOCK_*) */
 	__u8  tk_source;	/* enum wakeoff_tk_source */
-	__u8  pad0[1];
+	__u8  wake_path;	/* enum wakeoff_wake_path (1.5, was padding) */
 	__u32 caller_flags;	/* wake_flags at try_to_wake_up entry */
 	__u32 activate_flags;	/* wake_flags at ttwu_do_activate */
 	__u32 final_flags;	/* caller | WF_MIGRATED | kernel-added bits */
@@ -182,7 +201,16 @@ struct wakeoff_wakeup {
 	__u32 block_stack_id;	/* "offcpu_stacks" cluster, 0: none */
 	__u16 block_cpu;	/* CPU it switched out on */
 	__u8  block_class;	/* enum wakeoff_block */
-	__u8  pad1[5];
+	/*
+	 * ABI 1.5 (was padding).  Valid with WAKEOFF_V_PREMIGRATE:
+	 * sched_migrate_task moved the wakee after sched_wakeup and before
+	 * its first switch-in; the wait on the wrong CPU is ts_premigrate -
+	 * ts_wakeup.  wakeup_cpu is valid with WAKEOFF_V_WAKE_PATH.
+	 */
+	__u8  premigrations;	/* how many such moves (saturates at 255) */
+	__u16 wakeup_cpu;	/* CPU that ran sched_wakeup */
+	__u16 premigrate_cpu;	/* destination of the first such move */
+	__u64 ts_premigrate;	/* local_clock() at the first such move (1.5) */
 };
 
 #define WAKEOFF_LABEL_LEN	64
@@ -202,7 +230,8 @@ struct wakeoff_run {
  */
 #define WAKEOFF_WAKEUP_SIZE_1_0	208	/* up to tk_offset */
 #define WAKEOFF_WAKEUP_SIZE_1_3	216	/* 1.1: + stack_id; 1.2, 1.3 used padding */
-#define WAKEOFF_WAKEUP_SIZE	240	/* 1.4: + off-CPU fields */
+#define WAKEOFF_WAKEUP_SIZE_1_4	240	/* 1.4: + off-CPU fields */
+#define WAKEOFF_WAKEUP_SIZE	248	/* 1.5: + ts_premigrate */
 #define WAKEOFF_RUN_SIZE	96
 
 /* Why a record was refused (wakeoff_rec_check()); 0 means valid. */
@@ -249,6 +278,10 @@ static_assert(sizeof(struct wakeoff_wakeup) == WAKEOFF_WAKEUP_SIZE,
 static_assert(sizeof(struct wakeoff_run) == WAKEOFF_RUN_SIZE, "wakeoff_run");
 static_assert(__builtin_offsetof(struct wakeoff_wakeup, stack_id) ==
 	      WAKEOFF_WAKEUP_SIZE_1_0, "1.0 layout ends at stack_id");
+static_assert(__builtin_offsetof(struct wakeoff_wakeup, ts_blocked) ==
+	      WAKEOFF_WAKEUP_SIZE_1_3, "1.3 layout ends at ts_blocked");
+static_assert(__builtin_offsetof(struct wakeoff_wakeup, ts_premigrate) ==
+	      WAKEOFF_WAKEUP_SIZE_1_4, "1.4 layout ends at ts_premigrate");
 static_assert(WAKEOFF_WAKEUP_SIZE <= WAKEOFF_REC_MAX_SIZE, "max size");
 
 /*

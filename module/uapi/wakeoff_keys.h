@@ -93,6 +93,14 @@
 #define WAKEOFF_KEY_RUNS_MAX		"runs.max"
 #define WAKEOFF_KEY_RUNS_UNATTRIBUTED	"runs.unattributed"
 
+/* Wake paths and the pre-migration wait (record ABI 1.5). */
+#define WAKEOFF_KEY_WAKEPATH_NO_IPI_TP	"wakepath.idle_poll_tracepoint"
+#define WAKEOFF_KEY_WAKEPATH_MEMORY	"wakepath.memory_bytes"
+#define WAKEOFF_KEY_WAKEPATH_WF_CURRENT_CPU	"wakepath.wf_current_cpu"
+#define WAKEOFF_KEY_WAKEPATH_WF_RQ_SELECTED	"wakepath.wf_rq_selected"
+#define WAKEOFF_KEY_PREMIGRATE_COUNT	"premigrate.count"
+#define WAKEOFF_KEY_PREMIGRATE_MOVES	"premigrate.migrations"
+
 #define WAKEOFF_SUMMARY_KEYS {						\
 	WAKEOFF_KEY_SUMMARY_FORMAT,					\
 	WAKEOFF_KEY_WAKEOFF_VERSION,					\
@@ -164,6 +172,12 @@
 	"offcpu.not_woken",						\
 	"offcpu.rtlock",						\
 	"offcpu.negative",						\
+	WAKEOFF_KEY_WAKEPATH_NO_IPI_TP,					\
+	WAKEOFF_KEY_WAKEPATH_MEMORY,					\
+	WAKEOFF_KEY_WAKEPATH_WF_CURRENT_CPU,				\
+	WAKEOFF_KEY_WAKEPATH_WF_RQ_SELECTED,				\
+	WAKEOFF_KEY_PREMIGRATE_COUNT,					\
+	WAKEOFF_KEY_PREMIGRATE_MOVES,					\
 }
 
 /* Keys that carry a name or a number, as the README writes them. */
@@ -204,6 +218,9 @@
 	"offcpu.state.{interruptible,uninterruptible,idle,other}."	\
 		"{count,p50,p90,p99,max,total_ns}",			\
 	"offcpu_stack.<rank>.{id,count,total_ns,frames}",		\
+	"wakepath.<path>.count",					\
+	"wakepath.<path>.waking_to_switch_ns.{count,p50,p90,p99,max}",	\
+	"premigrate.wakeup_to_migrate_ns.{count,p50,p90,p99,max}",	\
 }
 
 #endif /* _UAPI_WAKEOFF_KEYS_H */
