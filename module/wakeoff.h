@@ -6,6 +6,7 @@
 #define _WAKEOFF_INTERNAL_H
 
 #include <linux/types.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -79,11 +80,36 @@ struct wo_filter {
 	struct rcu_head rcu;
 };
 
-extern struct wo_filter __rcu *wo_filter;
-extern pid_t wo_reader_tgid;	/* tgid holding "events" open, 0: none */
-extern bool wo_recording;
-extern u64 wo_run_id;
-extern char wo_run_label[WAKEOFF_LABEL_LEN];
+/*
+ * The module's mutable control state, one instance (wo_state, defined in
+ * iface/wo_control.c).  Contexts and locking:
+ *  - @control_lock (mutex, process context) serialises control commands
+ *    (both control files) and guards every member they rewrite;
+ *  - @recording: written with WRITE_ONCE() under @control_lock, and by
+ *    init and exit when no command can run; read in probe context with
+ *    READ_ONCE() (read-mostly, no lock);
+ *  - @run_id: written under @control_lock with WRITE_ONCE() after its
+ *    summary block exists; read by probes with READ_ONCE();
+ *  - @run_label, @last_error: written and read under @control_lock only
+ *    (a label read without it may be torn); @last_error points to a
+ *    static string;
+ *  - @filter: RCU; replaced under @control_lock, read by probes inside
+ *    their implicit RCU-sched section (rcu_dereference_sched());
+ *  - @reader_tgid: the tgid holding "events" open, 0: none; written on
+ *    its open and release (one reader at a time), read by probes with
+ *    READ_ONCE().
+ */
+struct wo_state {
+	struct mutex control_lock;	/* serialises commands, see above */
+	bool recording;		/* on once wakeoff_init() attached every hook */
+	u64 run_id;
+	char run_label[WAKEOFF_LABEL_LEN];
+	const char *last_error;
+	struct wo_filter __rcu *filter;
+	pid_t reader_tgid;
+};
+
+extern struct wo_state wo_state;
 
 /* Module parameters (wo_main.c). */
 extern unsigned int wo_bufsize_kb;
@@ -235,7 +261,6 @@ extern const struct file_operations wo_offcpu_stacks_fops;
 int wo_filter_set(const struct wo_filter *tmpl);
 void wo_filter_free(void);
 #define WO_CONTROL_MAX	256	/* longest accepted control command */
-extern struct mutex wo_control_lock;
 int wo_control_exec(const char *cmd, size_t count);
 int wo_control_state(char *buf, size_t len);
 int wo_filter_format(char *buf, size_t len);

@@ -172,7 +172,7 @@ static int __init wakeoff_init(void)
 	ret = wo_tracepoints_attach();
 	if (ret)
 		goto err_kprobes;
-	WRITE_ONCE(wo_recording, true);
+	WRITE_ONCE(wo_state.recording, true);
 	wo_corr_sweep_start();
 	ret = wo_sysfs_init();
 	if (ret) {
@@ -194,7 +194,7 @@ err_sysfs:
 	/* Commands may have run through sysfs meanwhile (filter: below). */
 	wo_uprobes_clear();
 err_tracepoints:
-	WRITE_ONCE(wo_recording, false);
+	WRITE_ONCE(wo_state.recording, false);
 	wo_tracepoints_detach();
 	wo_corr_sweep_stop();
 err_kprobes:
@@ -215,7 +215,7 @@ err_rings:
 static void __exit wakeoff_exit(void)
 {
 	wo_sysfs_exit();
-	WRITE_ONCE(wo_recording, false);
+	WRITE_ONCE(wo_state.recording, false);
 	wo_uprobes_clear();
 	wo_kprobes_detach();
 	wo_tracepoints_detach();

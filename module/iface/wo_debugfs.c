@@ -226,16 +226,16 @@ static int wo_summary_show(struct seq_file *m, void *v)
 	 * single-threaded TCG (0 of 3000 reads): vCPUs switch at block
 	 * boundaries, rarely inside a 63-byte copy.
 	 */
-	mutex_lock(&wo_control_lock);
-	run.id = wo_run_id;
-	memcpy(run.label, wo_run_label, sizeof(run.label));
-	mutex_unlock(&wo_control_lock);
+	mutex_lock(&wo_state.control_lock);
+	run.id = wo_state.run_id;
+	memcpy(run.label, wo_state.run_label, sizeof(run.label));
+	mutex_unlock(&wo_state.control_lock);
 
 	/* First screen: health and the three numbers (README, summary). */
 	seq_printf(m, WAKEOFF_KEY_SUMMARY_FORMAT ": %d\n", WO_SUMMARY_FORMAT);
 	seq_printf(m, WAKEOFF_KEY_WAKEOFF_VERSION ": %s\n", WAKEOFF_VERSION);
 	seq_printf(m, WAKEOFF_KEY_STATE ": %s\n",
-		   READ_ONCE(wo_recording) ? "recording" : "stopped");
+		   READ_ONCE(wo_state.recording) ? "recording" : "stopped");
 	wo_sum_stats(&sum);
 	wo_show_health(m, &sum);
 	wo_agg_show_headline(m);
@@ -255,9 +255,9 @@ static int wo_summary_show(struct seq_file *m, void *v)
 	 * A "run" or "reset" written meanwhile would move the run ring under
 	 * the walk (a block printed twice: duplicate keys).
 	 */
-	mutex_lock(&wo_control_lock);
+	mutex_lock(&wo_state.control_lock);
 	wo_agg_show(m);
-	mutex_unlock(&wo_control_lock);
+	mutex_unlock(&wo_state.control_lock);
 	wo_offcpu_show(m);
 	for (i = 0; i < WO_EV_NR; i++)
 		seq_printf(m, "events.%s: %llu\n", wo_event_names[i],

@@ -194,18 +194,19 @@ void wo_agg_reset(void)
 	for (i = 0; i < wo_max_runs; i++)
 		wo_run_blk_set(i, WO_RUN_NONE, "");
 	wo_run_cur = 0;
-	wo_run_blk_set(0, READ_ONCE(wo_run_id), wo_run_label);
+	wo_run_blk_set(0, READ_ONCE(wo_state.run_id), wo_state.run_label);
 	wo_stacks_reset();
 }
 
 /*
- * Process context, control mutex held, before wo_run_id changes: make
+ * Process context, control mutex held, before wo_state.run_id changes: make
  * @id's block current (a new one recycles the oldest).
  */
 void wo_agg_run_begin(u64 id, const char *label)
 {
 	unsigned int i, next, cpu;
 
+	lockdep_assert_held(&wo_state.control_lock);
 	for (i = 0; i < wo_max_runs; i++) {
 		if (READ_ONCE(wo_runs[i].id) == id) {
 			strscpy(wo_runs[i].label, label,

@@ -337,13 +337,13 @@ static int wo_events_open(struct inode *inode, struct file *file)
 	if (atomic_cmpxchg(&wo_readers, 0, 1))
 		return -EBUSY;
 	WRITE_ONCE(wo_reader_open, true);
-	WRITE_ONCE(wo_reader_tgid, current->tgid);
+	WRITE_ONCE(wo_state.reader_tgid, current->tgid);
 	return nonseekable_open(inode, file);
 }
 
 static int wo_events_release(struct inode *inode, struct file *file)
 {
-	WRITE_ONCE(wo_reader_tgid, 0);
+	WRITE_ONCE(wo_state.reader_tgid, 0);
 	WRITE_ONCE(wo_reader_open, false);
 	atomic_set(&wo_readers, 0);
 	return 0;

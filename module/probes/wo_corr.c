@@ -261,7 +261,7 @@ static void wo_rec_start(struct wo_slot *s, struct task_struct *p)
 	s->in_outer = 0;
 	rec->wake_id = (this_cpu_inc_return(wo_wake_seq) << WO_WAKE_ID_CPU_BITS) |
 		       cpu;
-	rec->run_id = READ_ONCE(wo_run_id);
+	rec->run_id = READ_ONCE(wo_state.run_id);
 	rec->pid = p->pid;
 	rec->tgid = p->tgid;
 	memcpy(rec->comm, p->comm, sizeof(rec->comm));
@@ -681,7 +681,7 @@ static void wo_sweep(struct work_struct *work)
 	u32 i;
 
 	mutex_lock(&wo_sweep_mutex);
-	if (READ_ONCE(wo_recording) && wo_keys)
+	if (READ_ONCE(wo_state.recording) && wo_keys)
 		for (i = 0; i <= wo_mask + WO_WINDOW - 1; i++)
 			wo_close_slot(i, WAKEOFF_OUT_TIMEOUT, true);
 	mutex_unlock(&wo_sweep_mutex);

@@ -113,7 +113,7 @@ static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	bool outer = h->kind == WO_TK_SYS_GETTIME ||
 		     h->kind == WO_TK_SYS_GETTOD;
 
-	if (!READ_ONCE(wo_recording) || !wo_corr_tk_armed())
+	if (!READ_ONCE(wo_state.recording) || !wo_corr_tk_armed())
 		return 1;
 	/* The syscall wrappers' one argument: the user registers. */
 	if (outer)
@@ -168,7 +168,7 @@ static int wo_tk_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		     h->kind == WO_TK_SYS_GETTOD;
 
 	/* Without a value to record the syscall's mark must still go. */
-	if (!READ_ONCE(wo_recording))
+	if (!READ_ONCE(wo_state.recording))
 		goto no_value;
 	switch (h->kind) {
 	case WO_TK_RET_NS:
@@ -211,7 +211,7 @@ no_value:
 
 static int wo_ttwu_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	if (READ_ONCE(wo_recording))
+	if (READ_ONCE(wo_state.recording))
 		wo_corr_caller_flags((struct task_struct *)wo_arg(regs, 0),
 				     (u32)wo_arg(regs, 2));
 	return 0;
@@ -219,7 +219,7 @@ static int wo_ttwu_pre(struct kprobe *kp, struct pt_regs *regs)
 
 static int wo_activate_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	if (READ_ONCE(wo_recording))
+	if (READ_ONCE(wo_state.recording))
 		wo_corr_activate((struct task_struct *)wo_arg(regs, 1),
 				 (u32)wo_arg(regs, 2));
 	return 0;
