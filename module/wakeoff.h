@@ -139,12 +139,21 @@ ssize_t wo_read_file(const char *path, size_t max, void **out);
 u64 wo_rq_clock(int cpu);	/* only when wo_rq.valid */
 bool wo_rq_nr_running(int cpu, u32 *nr);
 
-/* wo_ring.c: per-CPU record buffers and the events file. */
+/* lib/wo_ring.c: per-CPU record buffers. */
+struct file;
+struct poll_table_struct;
 int wo_rings_alloc(void);
 void wo_rings_free(void);
 void wo_rings_sync(void);
 void wo_rings_reset(void);
 bool wo_ring_write(struct wakeoff_rec_hdr *hdr, u16 type, u16 size);
+void wo_rings_set_reader(bool open);
+bool wo_rings_have_data(void);
+ssize_t wo_rings_read(char __user *ubuf, size_t count);
+int wo_rings_wait(void);
+void wo_rings_poll_wait(struct file *file, struct poll_table_struct *wait);
+
+/* iface/wo_events.c: the events file that drains them. */
 extern const struct file_operations wo_events_fops;
 
 /* wo_corr.c: wakeup correlation. */
