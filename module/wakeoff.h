@@ -135,7 +135,6 @@ struct wo_rq_layout {
 
 extern struct wo_rq_layout wo_rq;
 void wo_btf_init(void);
-ssize_t wo_read_file(const char *path, size_t max, void **out);
 u64 wo_rq_clock(int cpu);	/* only when wo_rq.valid */
 bool wo_rq_nr_running(int cpu, u32 *nr);
 
@@ -275,6 +274,9 @@ int wo_control_state(char *buf, size_t len);
 int wo_filter_format(char *buf, size_t len);
 char *wo_next_token(char **s);
 void wo_stop_and_flush(void);
+
+/* iface/wo_file.c: a whole file into a vmalloc'ed, NUL-terminated buffer. */
+ssize_t wo_read_file(const char *path, size_t max, void **out);
 
 /* wo_debugfs.c */
 int wo_debugfs_init(void);
