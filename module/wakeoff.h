@@ -58,7 +58,10 @@ struct wo_cpu_stats {
 	u64 rtlock;		/* RT lock handoffs: not wakeups, not counted */
 };
 
+/* lib/wo_stats.c */
 DECLARE_PER_CPU(struct wo_cpu_stats, wo_stats);
+void wo_stats_sum(struct wo_cpu_stats *sum);
+void wo_stats_reset(void);
 
 /* Longest cgroup path "filter cgroup" keeps (the command is <= 256). */
 #define WO_CGROUP_PATH_LEN	256

@@ -105,15 +105,13 @@ void wo_stop_and_flush(void)
 static void wo_counters_reset(void)
 {
 	bool was = READ_ONCE(wo_state.recording);
-	int cpu;
 
 	lockdep_assert_held(&wo_state.control_lock);
 	wo_stop_and_flush();
 	wo_rings_reset();
 	wo_agg_reset();
 	wo_offcpu_reset_all();
-	for_each_possible_cpu(cpu)
-		memset(per_cpu_ptr(&wo_stats, cpu), 0, sizeof(struct wo_cpu_stats));
+	wo_stats_reset();
 	WRITE_ONCE(wo_state.recording, was);
 }
 

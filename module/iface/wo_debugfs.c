@@ -20,23 +20,6 @@
 
 static struct dentry *wo_dir;
 
-/* Sum every u64 counter of struct wo_cpu_stats over the CPUs. */
-static void wo_sum_stats(struct wo_cpu_stats *sum)
-{
-	const size_t n = sizeof(*sum) / sizeof(u64);
-	u64 *out = (u64 *)sum;
-	size_t i;
-	int cpu;
-
-	memset(sum, 0, sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		const u64 *in = (const u64 *)per_cpu_ptr(&wo_stats, cpu);
-
-		for (i = 0; i < n; i++)
-			out[i] += READ_ONCE(in[i]);
-	}
-}
-
 static const char * const wo_outcome_names[WAKEOFF_OUT_NR] = {
 	[WAKEOFF_OUT_TKREAD]	= "tkread",
 	[WAKEOFF_OUT_SLEPT]	= "slept",
@@ -236,7 +219,7 @@ static int wo_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, WAKEOFF_KEY_WAKEOFF_VERSION ": %s\n", WAKEOFF_VERSION);
 	seq_printf(m, WAKEOFF_KEY_STATE ": %s\n",
 		   READ_ONCE(wo_state.recording) ? "recording" : "stopped");
-	wo_sum_stats(&sum);
+	wo_stats_sum(&sum);
 	wo_show_health(m, &sum);
 	wo_agg_show_headline(m);
 

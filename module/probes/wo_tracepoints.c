@@ -17,8 +17,6 @@
 #include "wakeoff.h"
 #include "compat/wo_compat.h"
 
-DEFINE_PER_CPU(struct wo_cpu_stats, wo_stats);
-
 /*
  * @p's cgroup v2 is @cg or one below it: O(1), the cgroup's ancestors
  * array.  Callers run with preemption off, an RCU read-side section on
