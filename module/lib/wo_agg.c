@@ -38,6 +38,7 @@
  * grace period passed, which every close is inside (preemption or IRQs
  * disabled); readers hold the control mutex that reset and run take.
  */
+#include <linux/hash.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/preempt.h>
@@ -252,7 +253,7 @@ static int wo_flag_slot(u32 flags)
 	u32 key = flags + 1, i, slot, cur;
 
 	for (i = 0; i < WO_FLAG_CLASSES; i++) {
-		slot = (flags * 2654435761U + i) % WO_FLAG_CLASSES;
+		slot = (hash_32(flags, WO_FLAG_CLASSES_BITS) + i) % WO_FLAG_CLASSES;
 		cur = READ_ONCE(wo_agg->flag_key[slot]);
 		/* Lost the race to a CPU inserting the same key: share it. */
 		if (!cur)

@@ -12,11 +12,13 @@
 #ifndef _WO_AGG_H
 #define _WO_AGG_H
 
+#include <linux/bits.h>
 #include <linux/cache.h>
 
 #include "lib/wo_hist.h"
 
-#define WO_FLAG_CLASSES	16
+#define WO_FLAG_CLASSES_BITS	4
+#define WO_FLAG_CLASSES	BIT(WO_FLAG_CLASSES_BITS)	/* hash_32() range */
 /*
  * Offsets are kept per series: one (timekeeping function, clock) pair,
  * claimed by its first read.  Two clocks never share a distribution.
