@@ -34,6 +34,8 @@
 #include "lib/wo_stack_table.h"
 
 #define WO_BWINDOW	8
+/* The window is hash & ~(WO_BWINDOW - 1): a power of two. */
+static_assert((WO_BWINDOW & (WO_BWINDOW - 1)) == 0);
 
 struct wo_bstamp {
 	atomic_t busy;

@@ -82,6 +82,17 @@ static DEFINE_PER_CPU(u64, wo_wake_seq);
  * load without a shared counter; CONFIG_NR_CPUS is at most 8192.
  */
 #define WO_WAKE_ID_CPU_BITS	13
+
+/* Every value the probes store in a narrow record field fits it. */
+static_assert(CONFIG_NR_CPUS - 1 <= U16_MAX);	/* the *_cpu fields */
+static_assert(WAKEOFF_OUT_NR - 1 <= U8_MAX);	/* outcome */
+static_assert(WAKEOFF_TK_SRC_NR - 1 <= U8_MAX);	/* tk_source */
+static_assert(WAKEOFF_BLOCK_NR - 1 <= U8_MAX);	/* block_class */
+static_assert(WO_CLOCKS - 1 <= U8_MAX);		/* tk_clock */
+static_assert(WO_TK_FUNC_LIMIT - 1 == U8_MAX);	/* tk_func */
+/* The stash and window indices wrap with their unsigned counters. */
+static_assert((WO_STASH & (WO_STASH - 1)) == 0);
+static_assert((WO_WINDOW & (WO_WINDOW - 1)) == 0);
 struct wo_stash {
 	struct task_struct *p[WO_STASH];
 	u32 flags[WO_STASH];

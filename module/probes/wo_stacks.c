@@ -49,6 +49,10 @@
 #include "lib/wo_hist.h"
 #include "lib/wo_stack_table.h"
 
+/* A probe window never revisits a slot; cluster ids (1..) fit a u32. */
+static_assert(WO_STACK_PROBE <= WO_STACKS);
+static_assert(WO_STACKS < U32_MAX);
+
 #define WO_STACK_SAVE	(WO_STACK_DEPTH + 8)	/* room for our own frames */
 
 /*
