@@ -278,7 +278,8 @@ void wo_agg_negative_delta(void)
 static int wo_series_find(struct wo_agg_cpu *c, unsigned int func,
 			  unsigned int clock)
 {
-	u32 key = ((func << 8) | (clock & 0xff)) + 1, cur;
+	u32 key = ((func << WO_SERIES_CLOCK_BITS) |
+		   (clock & WO_SERIES_CLOCK_MASK)) + 1, cur;
 	int i;
 
 	for (i = 0; i < WO_OFF_SERIES; i++) {
@@ -425,7 +426,7 @@ static void wo_close_cpu(struct wo_agg_cpu *c, const struct wakeoff_wakeup *r)
 	if (r->valid & WAKEOFF_V_TKREAD)
 		f = wo_series_find(c, r->tk_func,
 				   r->valid & WAKEOFF_V_TK_CLOCK ?
-				   r->tk_clock : 0xff);
+				   r->tk_clock : WO_SERIES_CLOCK_UNKNOWN);
 	if (f >= 0)
 		wo_close_offset(c, mig, f, r->tk_offset);
 	if (r->valid & WAKEOFF_V_WAKEUP)
