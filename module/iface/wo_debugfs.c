@@ -166,9 +166,9 @@ static void wo_show_correlation(struct seq_file *m,
 		   closed - sum->closed[WAKEOFF_OUT_TKREAD]);
 	seq_printf(m, WAKEOFF_KEY_CALLER_FLAGS_MISSED ": %llu\n", sum->caller_flags_missed);
 	seq_printf(m, WAKEOFF_KEY_LOST_BUSY ": %llu\n", sum->lost_busy);
-	seq_printf(m, WAKEOFF_KEY_TK_SKIP_CPUTIME ": %llu\n", sum->tk_skip[0]);
-	seq_printf(m, WAKEOFF_KEY_TK_SKIP_FDCLOCK ": %llu\n", sum->tk_skip[1]);
-	seq_printf(m, WAKEOFF_KEY_TK_SKIP_INVALID ": %llu\n", sum->tk_skip[2]);
+	seq_printf(m, WAKEOFF_KEY_TK_SKIP_CPUTIME ": %llu\n", sum->tk_skip[WO_TK_SKIP_CPUTIME]);
+	seq_printf(m, WAKEOFF_KEY_TK_SKIP_FDCLOCK ": %llu\n", sum->tk_skip[WO_TK_SKIP_FD]);
+	seq_printf(m, WAKEOFF_KEY_TK_SKIP_INVALID ": %llu\n", sum->tk_skip[WO_TK_SKIP_INVALID]);
 	seq_printf(m, WAKEOFF_KEY_WAKEUPS_ON_RQ ": %llu\n", sum->on_rq);
 	seq_printf(m, WAKEOFF_KEY_WAKEUPS_ON_RQ_MOVED ": %llu\n", sum->on_rq_moved);
 	seq_printf(m, WAKEOFF_KEY_WAKEUPS_RTLOCK ": %llu\n", sum->rtlock);

@@ -93,6 +93,9 @@ static_assert(WO_TK_FUNC_LIMIT - 1 == U8_MAX);	/* tk_func */
 /* The stash and window indices wrap with their unsigned counters. */
 static_assert((WO_STASH & (WO_STASH - 1)) == 0);
 static_assert((WO_WINDOW & (WO_WINDOW - 1)) == 0);
+/* wo_corr_tk_clock() indexes tk_skip[] by clock kind. */
+static_assert(WO_CLK_FD - WO_CLK_CPUTIME == WO_TK_SKIP_FD);
+static_assert(WO_CLK_INVALID - WO_CLK_CPUTIME == WO_TK_SKIP_INVALID);
 struct wo_stash {
 	struct task_struct *p[WO_STASH];
 	u32 flags[WO_STASH];
