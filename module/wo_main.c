@@ -67,6 +67,14 @@ unsigned int wo_tk_timeout_ms = 1000;
 	",ktime_get_with_offset"
 char *wo_tk_hooks_param = WO_TK_DEFAULT;
 
+/* Accepted ranges of the numeric parameters (MODULE_PARM_DESC below). */
+#define WO_BUFSIZE_KB_MIN	4
+#define WO_BUFSIZE_KB_MAX	65536
+#define WO_INFLIGHT_MIN		64
+#define WO_INFLIGHT_MAX		1048576
+#define WO_TIMEOUT_MS_MAX	(3600 * MSEC_PER_SEC)
+#define WO_RUNS_MAX		4096
+
 static int wo_param_range(const char *val, const struct kernel_param *kp,
 			  unsigned int min, unsigned int max)
 {
@@ -84,22 +92,22 @@ static int wo_param_range(const char *val, const struct kernel_param *kp,
 
 static int wo_set_bufsize(const char *val, const struct kernel_param *kp)
 {
-	return wo_param_range(val, kp, 4, 65536);
+	return wo_param_range(val, kp, WO_BUFSIZE_KB_MIN, WO_BUFSIZE_KB_MAX);
 }
 
 static int wo_set_inflight(const char *val, const struct kernel_param *kp)
 {
-	return wo_param_range(val, kp, 64, 1 << 20);
+	return wo_param_range(val, kp, WO_INFLIGHT_MIN, WO_INFLIGHT_MAX);
 }
 
 static int wo_set_timeout(const char *val, const struct kernel_param *kp)
 {
-	return wo_param_range(val, kp, 1, 3600 * 1000);
+	return wo_param_range(val, kp, 1, WO_TIMEOUT_MS_MAX);
 }
 
 static int wo_set_runs(const char *val, const struct kernel_param *kp)
 {
-	return wo_param_range(val, kp, 1, 4096);
+	return wo_param_range(val, kp, 1, WO_RUNS_MAX);
 }
 
 /* Strict bool: exactly 0/1/y/n/Y/N (param_set_bool also takes "on"). */
