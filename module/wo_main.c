@@ -48,20 +48,11 @@ unsigned int wo_bufsize_kb = 1024;
 unsigned int wo_max_inflight = 4096;
 unsigned int wo_tk_timeout_ms = 1000;
 /*
- * Every hooked function costs every caller a kretprobe hit (ftrace, kprobe
- * dispatch, rethook get/put) before the filter can say "not tracked", so
- * the default is what user-space reads go through plus the in-kernel
- * wall-clock/boottime read:
- *  - the timespec64 variants are reached from the hooked syscalls (a
- *    second hit per clock_gettime for nothing: +79 % vs +47 % on a
- *    clock_gettime loop, make bench, 6.1);
- *  - ktime_get() is called by the idle loop on every idle entry and exit
- *    (74 % of its 9,191 calls/s in the messaging load came from the idle
- *    task, which is never tracked): hooked, it put a kretprobe on the
- *    path of every wakeup of an idle CPU and doubled the summary-only
- *    cost per wakeup of that load (6.1: 23.6 vs 12.0 us, 6.12: 29.9 vs
- *    15.2 us under TCG).
- * All of them stay available through tk_hooks.
+ * Every hooked function costs each of its callers a kretprobe hit, tracked
+ * or not: the default is what user-space reads go through plus the
+ * in-kernel wall-clock/boottime read.  The others (timespec64 variants,
+ * ktime_get()) stay available through tk_hooks; docs/design-notes.md has
+ * the costs that decided it.
  */
 #define WO_TK_DEFAULT WO_SYS("clock_gettime") "," WO_SYS("gettimeofday") \
 	",ktime_get_with_offset"

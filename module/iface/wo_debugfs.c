@@ -204,10 +204,7 @@ static int wo_summary_show(struct seq_file *m, void *v)
 
 	/*
 	 * "run" rewrites the label in place under the mutex: a label printed
-	 * without it may be torn (half the old one, half the new one).  The
-	 * control test's run_label_never_torn did not catch it under QEMU's
-	 * single-threaded TCG (0 of 3000 reads): vCPUs switch at block
-	 * boundaries, rarely inside a 63-byte copy.
+	 * without it may be torn (half the old one, half the new one).
 	 */
 	mutex_lock(&wo_state.control_lock);
 	run.id = wo_state.run_id;

@@ -210,9 +210,7 @@ bool wo_ring_write(struct wakeoff_rec_hdr *hdr, u16 type, u16 size)
 	 * reader sees each drop as a gap.  An NMI may hit the outer writer
 	 * anywhere, also between its read and write of seq: this_cpu ops
 	 * are single instructions, so neither increment is lost.  No test
-	 * reaches the two nested paths (no probe writes a record from NMI
-	 * under QEMU TCG); overflow_test overflow_exact_per_cpu checks
-	 * gaps == drops for full buffers.
+	 * reaches the two nested paths (docs/design-notes.md).
 	 */
 	if (in_nmi()) {
 		this_cpu_inc(wo_rings.seq);
