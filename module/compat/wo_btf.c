@@ -13,6 +13,7 @@
  * any probe uses them.  When any step fails, rq clocks are reported as
  * unavailable; nothing else depends on them.
  */
+#include <linux/bits.h>
 #include <linux/btf.h>
 #include <linux/kernel.h>
 #include <linux/fs.h>
@@ -130,13 +131,17 @@ static const struct btf_type *wo_btf_type(const struct wo_btf *b, u32 id)
 	return id && id < b->nr ? b->by_id[id] : NULL;
 }
 
+/* Typedef/const/volatile layers followed, anonymous members looked into. */
+#define WO_BTF_QUAL_DEPTH	8
+#define WO_BTF_ANON_DEPTH	3
+
 /* Size of a type after typedef/const/volatile, 0 if not an int/enum. */
 static u32 wo_btf_int_size(const struct wo_btf *b, u32 id)
 {
 	const struct btf_type *t;
 	int depth;
 
-	for (depth = 0; depth < 8; depth++) {
+	for (depth = 0; depth < WO_BTF_QUAL_DEPTH; depth++) {
 		t = wo_btf_type(b, id);
 		if (!t)
 			return 0;
@@ -172,23 +177,23 @@ static long wo_btf_member(const struct wo_btf *b, const struct btf_type *t,
 
 		if (kflag && BTF_MEMBER_BITFIELD_SIZE(m->offset))
 			continue;
-		if (bits % 8)
+		if (bits % BITS_PER_BYTE)
 			continue;
 		if (m->name_off) {
 			if (strcmp(wo_btf_str(b, m->name_off), name))
 				continue;
 			if (wo_btf_int_size(b, m->type) != want_size)
 				return -1;
-			return bits / 8;
+			return bits / BITS_PER_BYTE;
 		}
 		mt = wo_btf_type(b, m->type);
-		if (!mt || depth >= 3 ||
+		if (!mt || depth >= WO_BTF_ANON_DEPTH ||
 		    (BTF_INFO_KIND(mt->info) != BTF_KIND_STRUCT &&
 		     BTF_INFO_KIND(mt->info) != BTF_KIND_UNION))
 			continue;
 		sub = wo_btf_member(b, mt, name, want_size, depth + 1);
 		if (sub >= 0)
-			return bits / 8 + sub;
+			return bits / BITS_PER_BYTE + sub;
 	}
 	return -1;
 }

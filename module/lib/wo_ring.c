@@ -21,6 +21,7 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/sched/clock.h>
+#include <linux/sizes.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
@@ -109,7 +110,7 @@ static int wo_ring_cpu_up(unsigned int cpu)
 
 int wo_rings_alloc(void)
 {
-	u32 size = roundup_pow_of_two(wo_bufsize_kb * 1024);
+	u32 size = roundup_pow_of_two(wo_bufsize_kb * SZ_1K);
 	int cpu, ret;
 
 	for_each_possible_cpu(cpu) {

@@ -678,9 +678,13 @@ static void wo_sweep(struct work_struct *work);
 static DECLARE_DELAYED_WORK(wo_sweep_work, wo_sweep);
 
 /* Half the timeout, 10 ms..1 s: a stuck slot closes within 1.5 timeouts. */
+#define WO_SWEEP_MIN_MS		10U
+#define WO_SWEEP_MAX_MS		1000U
+
 static unsigned long wo_sweep_period(void)
 {
-	unsigned int ms = clamp(READ_ONCE(wo_tk_timeout_ms) / 2, 10U, 1000U);
+	unsigned int ms = clamp(READ_ONCE(wo_tk_timeout_ms) / 2,
+				WO_SWEEP_MIN_MS, WO_SWEEP_MAX_MS);
 
 	return msecs_to_jiffies(ms);
 }
