@@ -330,17 +330,18 @@ static void wo_close_offset(struct wo_agg_cpu *c, bool mig, int f, s64 off)
 
 	/*
 	 * The series' first offset becomes the reference of the median
-	 * histograms (0 unset, 1 being set, 2 set); the few samples that
-	 * race with its publication only count in count/min/max.
+	 * histograms; the few samples that race with its publication only
+	 * count in count/min/max.
 	 */
 	if (!atomic_read(&wo_agg->off_ref_set[f]) &&
-	    !atomic_cmpxchg(&wo_agg->off_ref_set[f], 0, 1)) {
+	    !atomic_cmpxchg(&wo_agg->off_ref_set[f], WO_REF_UNSET,
+			    WO_REF_SETTING)) {
 		WRITE_ONCE(wo_agg->off_ref[f], off);
-		atomic_set_release(&wo_agg->off_ref_set[f], 2);
+		atomic_set_release(&wo_agg->off_ref_set[f], WO_REF_SET);
 	}
 	o->count++;
 	wo_min_max(&o->min, &o->max, off);
-	if (atomic_read_acquire(&wo_agg->off_ref_set[f]) == 2) {
+	if (atomic_read_acquire(&wo_agg->off_ref_set[f]) == WO_REF_SET) {
 		dev = off - READ_ONCE(wo_agg->off_ref[f]);
 		if (dev < 0)
 			wo_phist_add(&o->dev.neg, -dev);

@@ -95,8 +95,11 @@ struct wo_agg {
 	u32 flag_key[WO_FLAG_CLASSES];	/* flags + 1; 0: free */
 	u32 series[WO_OFF_SERIES];	/* series key, see above */
 	s64 off_ref[WO_OFF_SERIES];
-	atomic_t off_ref_set[WO_OFF_SERIES];
+	atomic_t off_ref_set[WO_OFF_SERIES];	/* enum wo_ref_state */
 };
+
+/* off_ref[i]'s publication: claimed by cmpxchg, then released as set. */
+enum wo_ref_state { WO_REF_UNSET, WO_REF_SETTING, WO_REF_SET };
 
 DECLARE_PER_CPU(struct wo_agg_cpu *, wo_agg_pcpu);
 extern struct wo_agg *wo_agg;
