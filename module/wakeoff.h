@@ -6,6 +6,7 @@
 #define _WAKEOFF_INTERNAL_H
 
 #include <linux/types.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -31,6 +32,9 @@ enum wo_event {
 	WO_EV_NR,
 };
 
+/* Timekeeping reads skipped, by kind (wo_clock_kind() minus WO_CLK_CPUTIME). */
+enum { WO_TK_SKIP_CPUTIME, WO_TK_SKIP_FD, WO_TK_SKIP_INVALID, WO_TK_SKIP_NR };
+
 /*
  * Per-CPU counters, written only on their own CPU by probes (IRQ-safe
  * this_cpu ops).  Conservation, summed over CPUs:
@@ -51,13 +55,16 @@ struct wo_cpu_stats {
 	u64 dropped_nested;	/* ... lost: NMI or nested writer */
 	u64 caller_flags_missed;	/* no try_to_wake_up kprobe hit paired */
 	u64 lost_busy;		/* transitions lost: the slot was locked */
-	u64 tk_skip[3];		/* reads skipped: CPU-time, fd, invalid clock */
+	u64 tk_skip[WO_TK_SKIP_NR];	/* reads skipped: CPU-time, fd, invalid clock */
 	u64 on_rq;		/* closed wakeups of a still-queued task */
 	u64 on_rq_moved;	/* ... that the load balancer had moved */
 	u64 rtlock;		/* RT lock handoffs: not wakeups, not counted */
 };
 
+/* lib/wo_stats.c */
 DECLARE_PER_CPU(struct wo_cpu_stats, wo_stats);
+void wo_stats_sum(struct wo_cpu_stats *sum);
+void wo_stats_reset(void);
 
 /* Longest cgroup path "filter cgroup" keeps (the command is <= 256). */
 #define WO_CGROUP_PATH_LEN	256
@@ -79,11 +86,36 @@ struct wo_filter {
 	struct rcu_head rcu;
 };
 
-extern struct wo_filter __rcu *wo_filter;
-extern pid_t wo_reader_tgid;	/* tgid holding "events" open, 0: none */
-extern bool wo_recording;
-extern u64 wo_run_id;
-extern char wo_run_label[WAKEOFF_LABEL_LEN];
+/*
+ * The module's mutable control state, one instance (wo_state, defined in
+ * iface/wo_control.c).  Contexts and locking:
+ *  - @control_lock (mutex, process context) serialises control commands
+ *    (both control files) and guards every member they rewrite;
+ *  - @recording: written with WRITE_ONCE() under @control_lock, and by
+ *    init and exit when no command can run; read in probe context with
+ *    READ_ONCE() (read-mostly, no lock);
+ *  - @run_id: written under @control_lock with WRITE_ONCE() after its
+ *    summary block exists; read by probes with READ_ONCE();
+ *  - @run_label, @last_error: written and read under @control_lock only
+ *    (a label read without it may be torn); @last_error points to a
+ *    static string;
+ *  - @filter: RCU; replaced under @control_lock, read by probes inside
+ *    their implicit RCU-sched section (rcu_dereference_sched());
+ *  - @reader_tgid: the tgid holding "events" open, 0: none; written on
+ *    its open and release (one reader at a time), read by probes with
+ *    READ_ONCE().
+ */
+struct wo_state {
+	struct mutex control_lock;	/* serialises commands, see above */
+	bool recording;		/* on once wakeoff_init() attached every hook */
+	u64 run_id;
+	char run_label[WAKEOFF_LABEL_LEN];
+	const char *last_error;
+	struct wo_filter __rcu *filter;
+	pid_t reader_tgid;
+};
+
+extern struct wo_state wo_state;
 
 /* Module parameters (wo_main.c). */
 extern unsigned int wo_bufsize_kb;
@@ -109,16 +141,24 @@ struct wo_rq_layout {
 
 extern struct wo_rq_layout wo_rq;
 void wo_btf_init(void);
-ssize_t wo_read_file(const char *path, size_t max, void **out);
 u64 wo_rq_clock(int cpu);	/* only when wo_rq.valid */
 bool wo_rq_nr_running(int cpu, u32 *nr);
 
-/* wo_ring.c: per-CPU record buffers and the events file. */
+/* lib/wo_ring.c: per-CPU record buffers. */
+struct file;
+struct poll_table_struct;
 int wo_rings_alloc(void);
 void wo_rings_free(void);
 void wo_rings_sync(void);
 void wo_rings_reset(void);
 bool wo_ring_write(struct wakeoff_rec_hdr *hdr, u16 type, u16 size);
+void wo_rings_set_reader(bool open);
+bool wo_rings_have_data(void);
+ssize_t wo_rings_read(char __user *ubuf, size_t count);
+int wo_rings_wait(void);
+void wo_rings_poll_wait(struct file *file, struct poll_table_struct *wait);
+
+/* iface/wo_events.c: the events file that drains them. */
 extern const struct file_operations wo_events_fops;
 
 /* wo_corr.c: wakeup correlation. */
@@ -246,12 +286,14 @@ extern const struct file_operations wo_offcpu_stacks_fops;
 int wo_filter_set(const struct wo_filter *tmpl);
 void wo_filter_free(void);
 #define WO_CONTROL_MAX	256	/* longest accepted control command */
-extern struct mutex wo_control_lock;
 int wo_control_exec(const char *cmd, size_t count);
 int wo_control_state(char *buf, size_t len);
 int wo_filter_format(char *buf, size_t len);
 char *wo_next_token(char **s);
 void wo_stop_and_flush(void);
+
+/* iface/wo_file.c: a whole file into a vmalloc'ed, NUL-terminated buffer. */
+ssize_t wo_read_file(const char *path, size_t max, void **out);
 
 /* wo_debugfs.c */
 int wo_debugfs_init(void);

@@ -51,24 +51,23 @@ unsigned int wo_bufsize_kb = 1024;
 unsigned int wo_max_inflight = 4096;
 unsigned int wo_tk_timeout_ms = 1000;
 /*
- * Every hooked function costs every caller a kretprobe hit (ftrace, kprobe
- * dispatch, rethook get/put) before the filter can say "not tracked", so
- * the default is what user-space reads go through plus the in-kernel
- * wall-clock/boottime read:
- *  - the timespec64 variants are reached from the hooked syscalls (a
- *    second hit per clock_gettime for nothing: +79 % vs +47 % on a
- *    clock_gettime loop, make bench, 6.1);
- *  - ktime_get() is called by the idle loop on every idle entry and exit
- *    (74 % of its 9,191 calls/s in the messaging load came from the idle
- *    task, which is never tracked): hooked, it put a kretprobe on the
- *    path of every wakeup of an idle CPU and doubled the summary-only
- *    cost per wakeup of that load (6.1: 23.6 vs 12.0 us, 6.12: 29.9 vs
- *    15.2 us under TCG).
- * All of them stay available through tk_hooks.
+ * Every hooked function costs each of its callers a kretprobe hit, tracked
+ * or not: the default is what user-space reads go through plus the
+ * in-kernel wall-clock/boottime read.  The others (timespec64 variants,
+ * ktime_get()) stay available through tk_hooks; docs/design-notes.md has
+ * the costs that decided it.
  */
 #define WO_TK_DEFAULT WO_SYS("clock_gettime") "," WO_SYS("gettimeofday") \
 	",ktime_get_with_offset"
 char *wo_tk_hooks_param = WO_TK_DEFAULT;
+
+/* Accepted ranges of the numeric parameters (MODULE_PARM_DESC below). */
+#define WO_BUFSIZE_KB_MIN	4
+#define WO_BUFSIZE_KB_MAX	65536
+#define WO_INFLIGHT_MIN		64
+#define WO_INFLIGHT_MAX		1048576
+#define WO_TIMEOUT_MS_MAX	(3600 * MSEC_PER_SEC)
+#define WO_RUNS_MAX		4096
 
 static int wo_param_range(const char *val, const struct kernel_param *kp,
 			  unsigned int min, unsigned int max)
@@ -87,22 +86,22 @@ static int wo_param_range(const char *val, const struct kernel_param *kp,
 
 static int wo_set_bufsize(const char *val, const struct kernel_param *kp)
 {
-	return wo_param_range(val, kp, 4, 65536);
+	return wo_param_range(val, kp, WO_BUFSIZE_KB_MIN, WO_BUFSIZE_KB_MAX);
 }
 
 static int wo_set_inflight(const char *val, const struct kernel_param *kp)
 {
-	return wo_param_range(val, kp, 64, 1 << 20);
+	return wo_param_range(val, kp, WO_INFLIGHT_MIN, WO_INFLIGHT_MAX);
 }
 
 static int wo_set_timeout(const char *val, const struct kernel_param *kp)
 {
-	return wo_param_range(val, kp, 1, 3600 * 1000);
+	return wo_param_range(val, kp, 1, WO_TIMEOUT_MS_MAX);
 }
 
 static int wo_set_runs(const char *val, const struct kernel_param *kp)
 {
-	return wo_param_range(val, kp, 1, 4096);
+	return wo_param_range(val, kp, 1, WO_RUNS_MAX);
 }
 
 /* Strict bool: exactly 0/1/y/n/Y/N (param_set_bool also takes "on"). */
@@ -178,7 +177,7 @@ static int __init wakeoff_init(void)
 	ret = wo_tracepoints_attach();
 	if (ret)
 		goto err_kprobes;
-	WRITE_ONCE(wo_recording, true);
+	WRITE_ONCE(wo_state.recording, true);
 	wo_corr_sweep_start();
 	ret = wo_sysfs_init();
 	if (ret) {
@@ -200,7 +199,7 @@ err_sysfs:
 	/* Commands may have run through sysfs meanwhile (filter: below). */
 	wo_uprobes_clear();
 err_tracepoints:
-	WRITE_ONCE(wo_recording, false);
+	WRITE_ONCE(wo_state.recording, false);
 	wo_tracepoints_detach();
 	wo_corr_sweep_stop();
 err_kprobes:
@@ -223,7 +222,7 @@ err_rings:
 static void __exit wakeoff_exit(void)
 {
 	wo_sysfs_exit();
-	WRITE_ONCE(wo_recording, false);
+	WRITE_ONCE(wo_state.recording, false);
 	wo_uprobes_clear();
 	wo_kprobes_detach();
 	wo_tracepoints_detach();

@@ -13,6 +13,7 @@
  * any probe uses them.  When any step fails, rq clocks are reported as
  * unavailable; nothing else depends on them.
  */
+#include <linux/bits.h>
 #include <linux/btf.h>
 #include <linux/kernel.h>
 #include <linux/fs.h>
@@ -130,13 +131,17 @@ static const struct btf_type *wo_btf_type(const struct wo_btf *b, u32 id)
 	return id && id < b->nr ? b->by_id[id] : NULL;
 }
 
+/* Typedef/const/volatile layers followed, anonymous members looked into. */
+#define WO_BTF_QUAL_DEPTH	8
+#define WO_BTF_ANON_DEPTH	3
+
 /* Size of a type after typedef/const/volatile, 0 if not an int/enum. */
 static u32 wo_btf_int_size(const struct wo_btf *b, u32 id)
 {
 	const struct btf_type *t;
 	int depth;
 
-	for (depth = 0; depth < 8; depth++) {
+	for (depth = 0; depth < WO_BTF_QUAL_DEPTH; depth++) {
 		t = wo_btf_type(b, id);
 		if (!t)
 			return 0;
@@ -172,23 +177,23 @@ static long wo_btf_member(const struct wo_btf *b, const struct btf_type *t,
 
 		if (kflag && BTF_MEMBER_BITFIELD_SIZE(m->offset))
 			continue;
-		if (bits % 8)
+		if (bits % BITS_PER_BYTE)
 			continue;
 		if (m->name_off) {
 			if (strcmp(wo_btf_str(b, m->name_off), name))
 				continue;
 			if (wo_btf_int_size(b, m->type) != want_size)
 				return -1;
-			return bits / 8;
+			return bits / BITS_PER_BYTE;
 		}
 		mt = wo_btf_type(b, m->type);
-		if (!mt || depth >= 3 ||
+		if (!mt || depth >= WO_BTF_ANON_DEPTH ||
 		    (BTF_INFO_KIND(mt->info) != BTF_KIND_STRUCT &&
 		     BTF_INFO_KIND(mt->info) != BTF_KIND_UNION))
 			continue;
 		sub = wo_btf_member(b, mt, name, want_size, depth + 1);
 		if (sub >= 0)
-			return bits / 8 + sub;
+			return bits / BITS_PER_BYTE + sub;
 	}
 	return -1;
 }
@@ -367,47 +372,6 @@ static int wo_rq_validate(struct wo_rq_layout *l, const char **why)
 	}
 	wo_rq_validate_nr(l);
 	return 0;
-}
-
-/*
- * Read a whole (sysfs) file into a vmalloc'ed buffer, NUL-terminated.
- * Plain filp_open/kernel_read rather than kernel_read_file(): the latter
- * asks the LSMs about a READING_UNKNOWN read, which IPE on 6.12 WARNs
- * about.
- */
-ssize_t wo_read_file(const char *path, size_t max, void **out)
-{
-	struct file *f = filp_open(path, O_RDONLY, 0);
-	loff_t pos = 0;
-	ssize_t done = 0, n;
-	size_t want;
-	char *buf;
-
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	want = min_t(loff_t, i_size_read(file_inode(f)), max);
-	if (!want)
-		want = min_t(size_t, max, PAGE_SIZE);
-	buf = vmalloc(want + 1);
-	if (!buf) {
-		filp_close(f, NULL);
-		return -ENOMEM;
-	}
-	while ((size_t)done < want) {
-		n = kernel_read(f, buf + done, want - done, &pos);
-		if (n < 0) {
-			vfree(buf);
-			filp_close(f, NULL);
-			return n;
-		}
-		if (!n)
-			break;
-		done += n;
-	}
-	filp_close(f, NULL);
-	buf[done] = '\0';
-	*out = buf;
-	return done;
 }
 
 #define WO_BTF_PATH	"/sys/kernel/btf/vmlinux"

@@ -459,6 +459,8 @@ void wo_agg_show(struct seq_file *m)
 	char name[80];
 	unsigned int i;
 
+	/* "run" and "reset" would move the run ring under the walk. */
+	lockdep_assert_held(&wo_state.control_lock);
 	if (!wo_agg)
 		return;
 	snap = kmalloc_array(2, sizeof(*snap), GFP_KERNEL);

@@ -33,13 +33,11 @@
 #include "lib/wo_wakepath.h"
 #include "lib/wo_agg.h"
 
-struct wo_filter __rcu *wo_filter;
-bool wo_recording;	/* on once wakeoff_init() attached every hook */
-u64 wo_run_id;
-char wo_run_label[WAKEOFF_LABEL_LEN];
-/* Serialises commands, and readers of what they rewrite in place. */
-DEFINE_MUTEX(wo_control_lock);
-static const char *wo_last_error = "none";	/* static strings only */
+/* Contexts and locking: at struct wo_state (wakeoff.h). */
+struct wo_state wo_state = {
+	.control_lock	= __MUTEX_INITIALIZER(wo_state.control_lock),
+	.last_error	= "none",
+};
 
 static void wo_filter_put(struct wo_filter *f)
 {
@@ -62,6 +60,7 @@ int wo_filter_set(const struct wo_filter *tmpl)
 {
 	struct wo_filter *new = NULL, *old;
 
+	lockdep_assert_held(&wo_state.control_lock);
 	if (tmpl) {
 		new = kmemdup(tmpl, sizeof(*tmpl), GFP_KERNEL);
 		if (!new) {
@@ -70,7 +69,8 @@ int wo_filter_set(const struct wo_filter *tmpl)
 			return -ENOMEM;
 		}
 	}
-	old = rcu_replace_pointer(wo_filter, new, true);
+	old = rcu_replace_pointer(wo_state.filter, new,
+				  lockdep_is_held(&wo_state.control_lock));
 	if (old)
 		call_rcu(&old->rcu, wo_filter_free_rcu);
 	return 0;
@@ -82,7 +82,7 @@ int wo_filter_set(const struct wo_filter *tmpl)
  */
 void wo_filter_free(void)
 {
-	struct wo_filter *f = rcu_replace_pointer(wo_filter, NULL, true);
+	struct wo_filter *f = rcu_replace_pointer(wo_state.filter, NULL, true);
 
 	if (f)
 		wo_filter_put(f);
@@ -96,7 +96,8 @@ void wo_filter_free(void)
  */
 void wo_stop_and_flush(void)
 {
-	WRITE_ONCE(wo_recording, false);
+	lockdep_assert_held(&wo_state.control_lock);
+	WRITE_ONCE(wo_state.recording, false);
 	synchronize_rcu();
 	wo_corr_flush();
 }
@@ -104,17 +105,16 @@ void wo_stop_and_flush(void)
 /* Zero counters and buffers exactly, keeping the recording state. */
 static void wo_counters_reset(void)
 {
-	bool was = READ_ONCE(wo_recording);
-	int cpu;
+	bool was = READ_ONCE(wo_state.recording);
 
+	lockdep_assert_held(&wo_state.control_lock);
 	wo_stop_and_flush();
 	wo_rings_reset();
 	wo_agg_reset();
 	wo_offcpu_reset_all();
 	wo_wakepath_reset();
-	for_each_possible_cpu(cpu)
-		memset(per_cpu_ptr(&wo_stats, cpu), 0, sizeof(struct wo_cpu_stats));
-	WRITE_ONCE(wo_recording, was);
+	wo_stats_reset();
+	WRITE_ONCE(wo_state.recording, was);
 }
 
 /* Split off the next blank-separated token; NULL at the end. */
@@ -145,6 +145,7 @@ static int wo_cmd_run(char *rest, const char **why)
 	const char *c;
 	u64 v;
 
+	lockdep_assert_held(&wo_state.control_lock);
 	if (!id) {
 		*why = "run needs an id";
 		return -EINVAL;
@@ -171,8 +172,8 @@ static int wo_cmd_run(char *rest, const char **why)
 	}
 	/* The run's summary block exists before any record carries its id. */
 	wo_agg_run_begin(v, rest);
-	strscpy(wo_run_label, rest, sizeof(wo_run_label));
-	WRITE_ONCE(wo_run_id, v);
+	strscpy(wo_state.run_label, rest, sizeof(wo_state.run_label));
+	WRITE_ONCE(wo_state.run_id, v);
 	rec.run_id = v;
 	rec.ts = local_clock();
 	strscpy(rec.label, rest, sizeof(rec.label));
@@ -287,7 +288,9 @@ static void wo_filter_merge(struct wo_filter *f)
 {
 	const struct wo_filter *cur;
 
-	cur = rcu_dereference_protected(wo_filter, true);
+	lockdep_assert_held(&wo_state.control_lock);
+	cur = rcu_dereference_protected(wo_state.filter,
+					lockdep_is_held(&wo_state.control_lock));
 	if (!cur)
 		return;
 	if (!f->pid)
@@ -343,6 +346,7 @@ static ssize_t wo_control_parse(char *buf, const char **why)
 	char *rest = buf, *cmd;
 	size_t len = strlen(buf);
 
+	lockdep_assert_held(&wo_state.control_lock);
 	if (len && buf[len - 1] == '\n')
 		buf[--len] = '\0';
 	if (strchr(buf, '\n')) {
@@ -366,7 +370,7 @@ static ssize_t wo_control_parse(char *buf, const char **why)
 		return -EINVAL;
 	}
 	if (!strcmp(cmd, "start")) {
-		WRITE_ONCE(wo_recording, true);
+		WRITE_ONCE(wo_state.recording, true);
 	} else if (!strcmp(cmd, "stop")) {
 		/* Nothing records: no process keeps paying for a breakpoint. */
 		wo_stop_and_flush();
@@ -404,15 +408,15 @@ int wo_control_exec(const char *cmd, size_t count)
 		why = "NUL byte in command";
 		goto out_report;
 	}
-	mutex_lock(&wo_control_lock);
+	mutex_lock(&wo_state.control_lock);
 	ret = wo_control_parse(buf, &why);
-	mutex_unlock(&wo_control_lock);
+	mutex_unlock(&wo_state.control_lock);
 
 out_report:
 	kfree(buf);
-	mutex_lock(&wo_control_lock);
-	wo_last_error = ret ? why : "none";
-	mutex_unlock(&wo_control_lock);
+	mutex_lock(&wo_state.control_lock);
+	wo_state.last_error = ret ? why : "none";
+	mutex_unlock(&wo_state.control_lock);
 	if (ret)
 		pr_info_ratelimited("control: rejected: %s\n", why);
 	return ret;
@@ -425,11 +429,11 @@ out_report:
 int wo_filter_format(char *buf, size_t len)
 {
 	const struct wo_filter *f;
-	pid_t reader = READ_ONCE(wo_reader_tgid);
+	pid_t reader = READ_ONCE(wo_state.reader_tgid);
 	int n;
 
 	rcu_read_lock();
-	f = rcu_dereference(wo_filter);
+	f = rcu_dereference(wo_state.filter);
 	if (!f) {
 		n = scnprintf(buf, len, "filter: none\n");
 	} else {
@@ -463,14 +467,14 @@ int wo_control_state(char *buf, size_t len)
 {
 	int n;
 
-	mutex_lock(&wo_control_lock);
+	mutex_lock(&wo_state.control_lock);
 	n = scnprintf(buf, len, "state: %s\n",
-		      READ_ONCE(wo_recording) ? "recording" : "stopped");
+		      READ_ONCE(wo_state.recording) ? "recording" : "stopped");
 	n += wo_filter_format(buf + n, len - n);
 	n += scnprintf(buf + n, len - n, "last_error: %s\nrun_id: %llu\n",
-		       wo_last_error, READ_ONCE(wo_run_id));
+		       wo_state.last_error, READ_ONCE(wo_state.run_id));
 	n += scnprintf(buf + n, len - n,
 		       "commands: start | stop | reset | run <id> [label] | filter pid <pid> | filter tgid <tgid> | filter comm <name> | filter cgroup <path> | filter clear\n");
-	mutex_unlock(&wo_control_lock);
+	mutex_unlock(&wo_state.control_lock);
 	return n;
 }

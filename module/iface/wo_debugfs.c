@@ -21,23 +21,6 @@
 
 static struct dentry *wo_dir;
 
-/* Sum every u64 counter of struct wo_cpu_stats over the CPUs. */
-static void wo_sum_stats(struct wo_cpu_stats *sum)
-{
-	const size_t n = sizeof(*sum) / sizeof(u64);
-	u64 *out = (u64 *)sum;
-	size_t i;
-	int cpu;
-
-	memset(sum, 0, sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		const u64 *in = (const u64 *)per_cpu_ptr(&wo_stats, cpu);
-
-		for (i = 0; i < n; i++)
-			out[i] += READ_ONCE(in[i]);
-	}
-}
-
 static const char * const wo_outcome_names[WAKEOFF_OUT_NR] = {
 	[WAKEOFF_OUT_TKREAD]	= "tkread",
 	[WAKEOFF_OUT_SLEPT]	= "slept",
@@ -184,9 +167,9 @@ static void wo_show_correlation(struct seq_file *m,
 		   closed - sum->closed[WAKEOFF_OUT_TKREAD]);
 	seq_printf(m, WAKEOFF_KEY_CALLER_FLAGS_MISSED ": %llu\n", sum->caller_flags_missed);
 	seq_printf(m, WAKEOFF_KEY_LOST_BUSY ": %llu\n", sum->lost_busy);
-	seq_printf(m, WAKEOFF_KEY_TK_SKIP_CPUTIME ": %llu\n", sum->tk_skip[0]);
-	seq_printf(m, WAKEOFF_KEY_TK_SKIP_FDCLOCK ": %llu\n", sum->tk_skip[1]);
-	seq_printf(m, WAKEOFF_KEY_TK_SKIP_INVALID ": %llu\n", sum->tk_skip[2]);
+	seq_printf(m, WAKEOFF_KEY_TK_SKIP_CPUTIME ": %llu\n", sum->tk_skip[WO_TK_SKIP_CPUTIME]);
+	seq_printf(m, WAKEOFF_KEY_TK_SKIP_FDCLOCK ": %llu\n", sum->tk_skip[WO_TK_SKIP_FD]);
+	seq_printf(m, WAKEOFF_KEY_TK_SKIP_INVALID ": %llu\n", sum->tk_skip[WO_TK_SKIP_INVALID]);
 	seq_printf(m, WAKEOFF_KEY_WAKEUPS_ON_RQ ": %llu\n", sum->on_rq);
 	seq_printf(m, WAKEOFF_KEY_WAKEUPS_ON_RQ_MOVED ": %llu\n", sum->on_rq_moved);
 	seq_printf(m, WAKEOFF_KEY_WAKEUPS_RTLOCK ": %llu\n", sum->rtlock);
@@ -222,22 +205,19 @@ static int wo_summary_show(struct seq_file *m, void *v)
 
 	/*
 	 * "run" rewrites the label in place under the mutex: a label printed
-	 * without it may be torn (half the old one, half the new one).  The
-	 * control test's run_label_never_torn did not catch it under QEMU's
-	 * single-threaded TCG (0 of 3000 reads): vCPUs switch at block
-	 * boundaries, rarely inside a 63-byte copy.
+	 * without it may be torn (half the old one, half the new one).
 	 */
-	mutex_lock(&wo_control_lock);
-	run.id = wo_run_id;
-	memcpy(run.label, wo_run_label, sizeof(run.label));
-	mutex_unlock(&wo_control_lock);
+	mutex_lock(&wo_state.control_lock);
+	run.id = wo_state.run_id;
+	memcpy(run.label, wo_state.run_label, sizeof(run.label));
+	mutex_unlock(&wo_state.control_lock);
 
 	/* First screen: health and the three numbers (README, summary). */
 	seq_printf(m, WAKEOFF_KEY_SUMMARY_FORMAT ": %d\n", WO_SUMMARY_FORMAT);
 	seq_printf(m, WAKEOFF_KEY_WAKEOFF_VERSION ": %s\n", WAKEOFF_VERSION);
 	seq_printf(m, WAKEOFF_KEY_STATE ": %s\n",
-		   READ_ONCE(wo_recording) ? "recording" : "stopped");
-	wo_sum_stats(&sum);
+		   READ_ONCE(wo_state.recording) ? "recording" : "stopped");
+	wo_stats_sum(&sum);
 	wo_show_health(m, &sum);
 	wo_agg_show_headline(m);
 
@@ -256,9 +236,9 @@ static int wo_summary_show(struct seq_file *m, void *v)
 	 * A "run" or "reset" written meanwhile would move the run ring under
 	 * the walk (a block printed twice: duplicate keys).
 	 */
-	mutex_lock(&wo_control_lock);
+	mutex_lock(&wo_state.control_lock);
 	wo_agg_show(m);
-	mutex_unlock(&wo_control_lock);
+	mutex_unlock(&wo_state.control_lock);
 	wo_offcpu_show(m);
 	wo_wakepath_show(m);
 	for (i = 0; i < WO_EV_NR; i++)

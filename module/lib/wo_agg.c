@@ -38,6 +38,7 @@
  * grace period passed, which every close is inside (preemption or IRQs
  * disabled); readers hold the control mutex that reset and run take.
  */
+#include <linux/hash.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/preempt.h>
@@ -194,18 +195,19 @@ void wo_agg_reset(void)
 	for (i = 0; i < wo_max_runs; i++)
 		wo_run_blk_set(i, WO_RUN_NONE, "");
 	wo_run_cur = 0;
-	wo_run_blk_set(0, READ_ONCE(wo_run_id), wo_run_label);
+	wo_run_blk_set(0, READ_ONCE(wo_state.run_id), wo_state.run_label);
 	wo_stacks_reset();
 }
 
 /*
- * Process context, control mutex held, before wo_run_id changes: make
+ * Process context, control mutex held, before wo_state.run_id changes: make
  * @id's block current (a new one recycles the oldest).
  */
 void wo_agg_run_begin(u64 id, const char *label)
 {
 	unsigned int i, next, cpu;
 
+	lockdep_assert_held(&wo_state.control_lock);
 	for (i = 0; i < wo_max_runs; i++) {
 		if (READ_ONCE(wo_runs[i].id) == id) {
 			strscpy(wo_runs[i].label, label,
@@ -251,7 +253,7 @@ static int wo_flag_slot(u32 flags)
 	u32 key = flags + 1, i, slot, cur;
 
 	for (i = 0; i < WO_FLAG_CLASSES; i++) {
-		slot = (flags * 2654435761U + i) % WO_FLAG_CLASSES;
+		slot = (hash_32(flags, WO_FLAG_CLASSES_BITS) + i) % WO_FLAG_CLASSES;
 		cur = READ_ONCE(wo_agg->flag_key[slot]);
 		/* Lost the race to a CPU inserting the same key: share it. */
 		if (!cur)
@@ -276,7 +278,8 @@ void wo_agg_negative_delta(void)
 static int wo_series_find(struct wo_agg_cpu *c, unsigned int func,
 			  unsigned int clock)
 {
-	u32 key = ((func << 8) | (clock & 0xff)) + 1, cur;
+	u32 key = ((func << WO_SERIES_CLOCK_BITS) |
+		   (clock & WO_SERIES_CLOCK_MASK)) + 1, cur;
 	int i;
 
 	for (i = 0; i < WO_OFF_SERIES; i++) {
@@ -327,17 +330,18 @@ static void wo_close_offset(struct wo_agg_cpu *c, bool mig, int f, s64 off)
 
 	/*
 	 * The series' first offset becomes the reference of the median
-	 * histograms (0 unset, 1 being set, 2 set); the few samples that
-	 * race with its publication only count in count/min/max.
+	 * histograms; the few samples that race with its publication only
+	 * count in count/min/max.
 	 */
 	if (!atomic_read(&wo_agg->off_ref_set[f]) &&
-	    !atomic_cmpxchg(&wo_agg->off_ref_set[f], 0, 1)) {
+	    !atomic_cmpxchg(&wo_agg->off_ref_set[f], WO_REF_UNSET,
+			    WO_REF_SETTING)) {
 		WRITE_ONCE(wo_agg->off_ref[f], off);
-		atomic_set_release(&wo_agg->off_ref_set[f], 2);
+		atomic_set_release(&wo_agg->off_ref_set[f], WO_REF_SET);
 	}
 	o->count++;
 	wo_min_max(&o->min, &o->max, off);
-	if (atomic_read_acquire(&wo_agg->off_ref_set[f]) == 2) {
+	if (atomic_read_acquire(&wo_agg->off_ref_set[f]) == WO_REF_SET) {
 		dev = off - READ_ONCE(wo_agg->off_ref[f]);
 		if (dev < 0)
 			wo_phist_add(&o->dev.neg, -dev);
@@ -423,7 +427,7 @@ static void wo_close_cpu(struct wo_agg_cpu *c, const struct wakeoff_wakeup *r)
 	if (r->valid & WAKEOFF_V_TKREAD)
 		f = wo_series_find(c, r->tk_func,
 				   r->valid & WAKEOFF_V_TK_CLOCK ?
-				   r->tk_clock : 0xff);
+				   r->tk_clock : WO_SERIES_CLOCK_UNKNOWN);
 	if (f >= 0)
 		wo_close_offset(c, mig, f, r->tk_offset);
 	if (r->valid & WAKEOFF_V_WAKEUP)

@@ -12,17 +12,22 @@
 #ifndef _WO_AGG_H
 #define _WO_AGG_H
 
+#include <linux/bits.h>
 #include <linux/cache.h>
 
 #include "lib/wo_hist.h"
 
-#define WO_FLAG_CLASSES	16
+#define WO_FLAG_CLASSES_BITS	4
+#define WO_FLAG_CLASSES	BIT(WO_FLAG_CLASSES_BITS)	/* hash_32() range */
 /*
  * Offsets are kept per series: one (timekeeping function, clock) pair,
  * claimed by its first read.  Two clocks never share a distribution.
  */
 #define WO_OFF_SERIES	16
-#define WO_TK_FUNCS	32	/* >= known tk hooks + user hooks (8) */
+/* A series key: (func << WO_SERIES_CLOCK_BITS | clock) + 1; 0: free. */
+#define WO_SERIES_CLOCK_BITS	8
+#define WO_SERIES_CLOCK_MASK	((1U << WO_SERIES_CLOCK_BITS) - 1)
+#define WO_SERIES_CLOCK_UNKNOWN	WO_SERIES_CLOCK_MASK	/* before ABI 1.3 */
 #define WO_MATRIX_MAX	64	/* prev->target matrix up to this many CPUs */
 #define WO_RUN_NONE	(~0ULL)	/* a run block being recycled */
 
@@ -88,10 +93,13 @@ struct wo_agg_cpu {
 /* Global, read-mostly: keys and references. */
 struct wo_agg {
 	u32 flag_key[WO_FLAG_CLASSES];	/* flags + 1; 0: free */
-	u32 series[WO_OFF_SERIES];	/* (func << 8 | clock) + 1; 0: free */
+	u32 series[WO_OFF_SERIES];	/* series key, see above */
 	s64 off_ref[WO_OFF_SERIES];
-	atomic_t off_ref_set[WO_OFF_SERIES];
+	atomic_t off_ref_set[WO_OFF_SERIES];	/* enum wo_ref_state */
 };
+
+/* off_ref[i]'s publication: claimed by cmpxchg, then released as set. */
+enum wo_ref_state { WO_REF_UNSET, WO_REF_SETTING, WO_REF_SET };
 
 DECLARE_PER_CPU(struct wo_agg_cpu *, wo_agg_pcpu);
 extern struct wo_agg *wo_agg;
@@ -129,8 +137,8 @@ static inline bool wo_series_key(unsigned int i, unsigned int *func,
 
 	if (!key)
 		return false;
-	*func = (key - 1) >> 8;
-	*clock = (key - 1) & 0xff;
+	*func = (key - 1) >> WO_SERIES_CLOCK_BITS;
+	*clock = (key - 1) & WO_SERIES_CLOCK_MASK;
 	return true;
 }
 

@@ -27,6 +27,7 @@
 #define WO_CLOCK_BOOTTIME		7
 #define WO_CLOCK_REALTIME_ALARM		8
 #define WO_CLOCK_BOOTTIME_ALARM		9
+#define WO_CLOCK_SGI_CYCLE		10	/* removed from Linux: invalid */
 #define WO_CLOCK_TAI			11
 #define WO_CLOCKS			12	/* ids 0..11 */
 /* Dynamic clocks: ~pid << 3 | type; type 3 is an fd (include/linux/posix-timers.h). */
@@ -48,7 +49,7 @@ static inline enum wo_clock_kind wo_clock_kind(int id)
 	if (id == WO_CLOCK_PROCESS_CPUTIME_ID ||
 	    id == WO_CLOCK_THREAD_CPUTIME_ID)
 		return WO_CLK_CPUTIME;
-	if (id >= WO_CLOCKS || id == 10)	/* 10: CLOCK_SGI_CYCLE, gone */
+	if (id >= WO_CLOCKS || id == WO_CLOCK_SGI_CYCLE)
 		return WO_CLK_INVALID;
 	return WO_CLK_TIME;
 }

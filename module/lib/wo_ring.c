@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wakeoff: per-CPU record buffers and the "events" file that drains them.
+ * wakeoff: per-CPU record buffers (iface/wo_events.c drains them).
  *
  * One buffer per possible CPU (allocated at load, never freed before
  * unload, so hotplug needs nothing), written only by its own CPU: a
@@ -21,6 +21,7 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/sched/clock.h>
+#include <linux/sizes.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
@@ -75,8 +76,7 @@ static DECLARE_WAIT_QUEUE_HEAD(wo_read_wq);
  * that read at once, and reset moves the tails too.
  */
 static DEFINE_MUTEX(wo_drain_lock);
-static atomic_t wo_readers = ATOMIC_INIT(0);
-static bool wo_reader_open;
+static bool wo_reader_open;	/* "events" is open: wake its reader */
 
 static void wo_ring_wake(struct irq_work *w)
 {
@@ -110,7 +110,7 @@ static int wo_ring_cpu_up(unsigned int cpu)
 
 int wo_rings_alloc(void)
 {
-	u32 size = roundup_pow_of_two(wo_bufsize_kb * 1024);
+	u32 size = roundup_pow_of_two(wo_bufsize_kb * SZ_1K);
 	int cpu, ret;
 
 	for_each_possible_cpu(cpu) {
@@ -211,9 +211,7 @@ bool wo_ring_write(struct wakeoff_rec_hdr *hdr, u16 type, u16 size)
 	 * reader sees each drop as a gap.  An NMI may hit the outer writer
 	 * anywhere, also between its read and write of seq: this_cpu ops
 	 * are single instructions, so neither increment is lost.  No test
-	 * reaches the two nested paths (no probe writes a record from NMI
-	 * under QEMU TCG); overflow_test overflow_exact_per_cpu checks
-	 * gaps == drops for full buffers.
+	 * reaches the two nested paths (docs/design-notes.md).
 	 */
 	if (in_nmi()) {
 		this_cpu_inc(wo_rings.seq);
@@ -252,7 +250,7 @@ out_restore:
 	return ok;
 }
 
-static bool wo_rings_have_data(void)
+bool wo_rings_have_data(void)
 {
 	int cpu;
 
@@ -289,6 +287,7 @@ static ssize_t wo_rings_drain(char __user *ubuf, size_t count)
 	ssize_t done = 0;
 	int i, cpu = start_cpu;
 
+	lockdep_assert_held(&wo_drain_lock);
 	for (i = 0; i < nr_cpu_ids; i++, cpu = (cpu + 1) % nr_cpu_ids) {
 		struct wo_ring *r;
 		u64 head, tail;
@@ -331,56 +330,31 @@ static ssize_t wo_rings_drain(char __user *ubuf, size_t count)
 	return done;
 }
 
-static int wo_events_open(struct inode *inode, struct file *file)
+/* Whether a reader has "events" open: only then do writers wake it. */
+void wo_rings_set_reader(bool open)
 {
-	/* One reader: each record is handed out exactly once. */
-	if (atomic_cmpxchg(&wo_readers, 0, 1))
-		return -EBUSY;
-	WRITE_ONCE(wo_reader_open, true);
-	WRITE_ONCE(wo_reader_tgid, current->tgid);
-	return nonseekable_open(inode, file);
+	WRITE_ONCE(wo_reader_open, open);
 }
 
-static int wo_events_release(struct inode *inode, struct file *file)
-{
-	WRITE_ONCE(wo_reader_tgid, 0);
-	WRITE_ONCE(wo_reader_open, false);
-	atomic_set(&wo_readers, 0);
-	return 0;
-}
-
-static ssize_t wo_events_read(struct file *file, char __user *ubuf,
-			      size_t count, loff_t *ppos)
+/* Whole records into @ubuf; 0 if there are none, or -errno. */
+ssize_t wo_rings_read(char __user *ubuf, size_t count)
 {
 	ssize_t ret;
 
-	if (count < sizeof(struct wakeoff_rec_hdr))
-		return -EINVAL;
-	for (;;) {
-		if (mutex_lock_interruptible(&wo_drain_lock))
-			return -ERESTARTSYS;
-		ret = wo_rings_drain(ubuf, count);
-		mutex_unlock(&wo_drain_lock);
-		if (ret)
-			return ret;
-		if (file->f_flags & O_NONBLOCK)
-			return -EAGAIN;
-		ret = wait_event_interruptible(wo_read_wq, wo_rings_have_data());
-		if (ret)
-			return ret;
-	}
+	if (mutex_lock_interruptible(&wo_drain_lock))
+		return -ERESTARTSYS;
+	ret = wo_rings_drain(ubuf, count);
+	mutex_unlock(&wo_drain_lock);
+	return ret;
 }
 
-static __poll_t wo_events_poll(struct file *file, poll_table *wait)
+/* Sleep until a record is there; -ERESTARTSYS on a signal. */
+int wo_rings_wait(void)
+{
+	return wait_event_interruptible(wo_read_wq, wo_rings_have_data());
+}
+
+void wo_rings_poll_wait(struct file *file, poll_table *wait)
 {
 	poll_wait(file, &wo_read_wq, wait);
-	return wo_rings_have_data() ? EPOLLIN | EPOLLRDNORM : 0;
 }
-
-const struct file_operations wo_events_fops = {
-	.owner		= THIS_MODULE,
-	.open		= wo_events_open,
-	.release	= wo_events_release,
-	.read		= wo_events_read,
-	.poll		= wo_events_poll,
-};

@@ -34,6 +34,8 @@
 #include "lib/wo_stack_table.h"
 
 #define WO_BWINDOW	8
+/* The window is hash & ~(WO_BWINDOW - 1): a power of two. */
+static_assert((WO_BWINDOW & (WO_BWINDOW - 1)) == 0);
 
 struct wo_bstamp {
 	atomic_t busy;
@@ -59,6 +61,8 @@ static struct wo_stack_src wo_block_src = {
 	.tag = WO_STACK_SRC_BLOCK,
 };
 
+#define WO_OFFCPU_SLOTS_MIN	256
+#define WO_OFFCPU_SLOTS_MAX	1048576
 static unsigned int wo_offcpu_slots = 8192;
 bool wo_offcpu_stacks_enabled = true;
 
@@ -66,7 +70,8 @@ static int wo_set_slots(const char *val, const struct kernel_param *kp)
 {
 	unsigned int v;
 
-	if (kstrtouint(val, 0, &v) || v < 256 || v > (1U << 20)) {
+	if (kstrtouint(val, 0, &v) || v < WO_OFFCPU_SLOTS_MIN ||
+	    v > WO_OFFCPU_SLOTS_MAX) {
 		pr_err_ratelimited("offcpu_slots must be a number in [256, 1048576]\n");
 		return -EINVAL;
 	}

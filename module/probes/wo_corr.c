@@ -86,6 +86,20 @@ static DEFINE_PER_CPU(struct task_struct *, wo_waking);
  * load without a shared counter; CONFIG_NR_CPUS is at most 8192.
  */
 #define WO_WAKE_ID_CPU_BITS	13
+
+/* Every value the probes store in a narrow record field fits it. */
+static_assert(CONFIG_NR_CPUS - 1 <= U16_MAX);	/* the *_cpu fields */
+static_assert(WAKEOFF_OUT_NR - 1 <= U8_MAX);	/* outcome */
+static_assert(WAKEOFF_TK_SRC_NR - 1 <= U8_MAX);	/* tk_source */
+static_assert(WAKEOFF_BLOCK_NR - 1 <= U8_MAX);	/* block_class */
+static_assert(WO_CLOCKS - 1 <= U8_MAX);		/* tk_clock */
+static_assert(WO_TK_FUNC_LIMIT - 1 == U8_MAX);	/* tk_func */
+/* The stash and window indices wrap with their unsigned counters. */
+static_assert((WO_STASH & (WO_STASH - 1)) == 0);
+static_assert((WO_WINDOW & (WO_WINDOW - 1)) == 0);
+/* wo_corr_tk_clock() indexes tk_skip[] by clock kind. */
+static_assert(WO_CLK_FD - WO_CLK_CPUTIME == WO_TK_SKIP_FD);
+static_assert(WO_CLK_INVALID - WO_CLK_CPUTIME == WO_TK_SKIP_INVALID);
 struct wo_stash {
 	struct task_struct *p[WO_STASH];
 	u32 flags[WO_STASH];
@@ -267,7 +281,7 @@ static void wo_rec_start(struct wo_slot *s, struct task_struct *p)
 	s->no_ipi = 0;
 	rec->wake_id = (this_cpu_inc_return(wo_wake_seq) << WO_WAKE_ID_CPU_BITS) |
 		       cpu;
-	rec->run_id = READ_ONCE(wo_run_id);
+	rec->run_id = READ_ONCE(wo_state.run_id);
 	rec->pid = p->pid;
 	rec->tgid = p->tgid;
 	memcpy(rec->comm, p->comm, sizeof(rec->comm));
@@ -718,9 +732,13 @@ static void wo_sweep(struct work_struct *work);
 static DECLARE_DELAYED_WORK(wo_sweep_work, wo_sweep);
 
 /* Half the timeout, 10 ms..1 s: a stuck slot closes within 1.5 timeouts. */
+#define WO_SWEEP_MIN_MS		10U
+#define WO_SWEEP_MAX_MS		1000U
+
 static unsigned long wo_sweep_period(void)
 {
-	unsigned int ms = clamp(READ_ONCE(wo_tk_timeout_ms) / 2, 10U, 1000U);
+	unsigned int ms = clamp(READ_ONCE(wo_tk_timeout_ms) / 2,
+				WO_SWEEP_MIN_MS, WO_SWEEP_MAX_MS);
 
 	return msecs_to_jiffies(ms);
 }
@@ -735,7 +753,7 @@ static void wo_sweep(struct work_struct *work)
 	u32 i;
 
 	mutex_lock(&wo_sweep_mutex);
-	if (READ_ONCE(wo_recording) && wo_keys)
+	if (READ_ONCE(wo_state.recording) && wo_keys)
 		for (i = 0; i <= wo_mask + WO_WINDOW - 1; i++)
 			wo_close_slot(i, WAKEOFF_OUT_TIMEOUT, true);
 	mutex_unlock(&wo_sweep_mutex);

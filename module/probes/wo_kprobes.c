@@ -125,7 +125,7 @@ static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (likely(!wo_tk_waits()))
 		return 1;
-	if (!READ_ONCE(wo_recording) || !in_task())
+	if (!READ_ONCE(wo_state.recording) || !in_task())
 		return 1;
 	h = container_of(wo_get_kretprobe(ri), struct wo_tk_hook, krp);
 	d = (struct wo_tk_data *)ri->data;
@@ -183,7 +183,7 @@ static int wo_tk_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		     h->kind == WO_TK_SYS_GETTOD;
 
 	/* Without a value to record the syscall's mark must still go. */
-	if (!READ_ONCE(wo_recording))
+	if (!READ_ONCE(wo_state.recording))
 		goto no_value;
 	switch (h->kind) {
 	case WO_TK_RET_NS:
@@ -227,14 +227,14 @@ no_value:
 static void wo_ttwu_entry(unsigned long p, unsigned long state,
 			  unsigned long wake_flags)
 {
-	if (READ_ONCE(wo_recording))
+	if (READ_ONCE(wo_state.recording))
 		wo_corr_caller_flags((struct task_struct *)p, (u32)wake_flags);
 }
 
 static void wo_activate_entry(unsigned long rq, unsigned long p,
 			      unsigned long wake_flags)
 {
-	if (READ_ONCE(wo_recording))
+	if (READ_ONCE(wo_state.recording))
 		wo_corr_activate((struct task_struct *)p, (u32)wake_flags);
 }
 

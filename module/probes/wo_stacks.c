@@ -9,27 +9,13 @@
  * A waker in interrupt or exception context is cut at the entry frame:
  * what the interrupt happened to hit is not part of who woke the task.
  *
- * Unwinding costs about a dozen ORC lookups per wakeup, and a waker
- * mostly wakes from the same place again (a pipe writer, a futex
- * waker).  With the ORC unwinder, a per-CPU cache keeps, for the last
- * few waker stacks seen in task context, where (relative to the capture's own
- * stack pointer) the return addresses of the frames the cluster was
- * computed from lie, and their values.  ORC's unwind of a call frame is a
- * function of (ip, sp): from the same code, equal return addresses at the
- * same distances mean the same frames, so when every slot still holds its
- * value the cluster id is reused without unwinding.  Distances, not
- * addresses: do_syscall_64() moves everything below it by a random offset
- * per syscall (RANDOMIZE_KSTACK_OFFSET, an alloca: its frame is the one
- * variable-size frame), so the slots are checked up to the return address
- * into do_syscall_64() (found at load), whose only caller is the syscall
- * entry code.  Entries are not keyed by task: the same return addresses
- * at the same distances unwind the same way on any task's stack, and a
- * many-task load (hackbench) wakes from one code path in dozens of tasks,
- * more than the cache has entries.  The frames and the slots come from
- * one walk with the unwinder API; an entry is filled only when that walk
- * went through plain call frames (no pt_regs frame below the syscall
- * entry, no rethook/ftrace trampoline, no unwind error); anything else
- * just takes the full path.
+ * With the ORC unwinder a per-CPU cache skips the unwind of a waker
+ * stack seen again: ORC's unwind of a call frame is a function of
+ * (ip, sp), so the same return addresses at the same distances above the
+ * capture's stack pointer (checked up to do_syscall_64(), below which
+ * RANDOMIZE_KSTACK_OFFSET shifts everything) mean the same frames.  Only
+ * walks through plain call frames are cached.  docs/design-notes.md has
+ * the reasoning and the figures.
  */
 #include <linux/kallsyms.h>
 #include <linux/module.h>
@@ -48,6 +34,10 @@
 #include "uapi/wakeoff_keys.h"
 #include "lib/wo_hist.h"
 #include "lib/wo_stack_table.h"
+
+/* A probe window never revisits a slot; cluster ids (1..) fit a u32. */
+static_assert(WO_STACK_PROBE <= WO_STACKS);
+static_assert(WO_STACKS < U32_MAX);
 
 #define WO_STACK_SAVE	(WO_STACK_DEPTH + 8)	/* room for our own frames */
 
@@ -103,8 +93,7 @@ static u32 wo_stack_find(const struct wo_stack_src *src,
 #define WO_SCACHE	8
 /*
  * Cached answer for a stack that found the table full: without it, once
- * the table fills every such wakeup unwinds again (a messaging load
- * unwound 8,929 of 8,992 wakeups, 8,235 of them into the overflow).
+ * the table fills every such wakeup unwinds again.
  */
 #define WO_SCACHE_FULL	U32_MAX
 #define WO_SLOTS	(WO_STACK_SAVE + 2)

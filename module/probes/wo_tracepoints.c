@@ -18,15 +18,6 @@
 #include "compat/wo_compat.h"
 #include "lib/wo_wakepath.h"
 
-DEFINE_PER_CPU(struct wo_cpu_stats, wo_stats);
-
-/*
- * The process reading "events" is never traced: its own wakeups (each
- * read, each write of the file it records to) would otherwise feed the
- * stream it drains, without end.
- */
-pid_t wo_reader_tgid;
-
 /*
  * @p's cgroup v2 is @cg or one below it: O(1), the cgroup's ancestors
  * array.  Callers run with preemption off, an RCU read-side section on
@@ -44,9 +35,14 @@ static __always_inline bool wo_in_cgroup(const struct task_struct *p,
 
 bool wo_task_matches(const struct task_struct *p)
 {
-	const struct wo_filter *f = rcu_dereference_sched(wo_filter);
-	pid_t reader = READ_ONCE(wo_reader_tgid);
+	const struct wo_filter *f = rcu_dereference_sched(wo_state.filter);
+	pid_t reader = READ_ONCE(wo_state.reader_tgid);
 
+	/*
+	 * The process reading "events" is never traced: its own wakeups
+	 * (each read, each write of the file it records to) would otherwise
+	 * feed the stream it drains, without end.
+	 */
 	if (reader && p->tgid == reader)
 		return false;
 	if (!f)
@@ -70,7 +66,7 @@ bool wo_task_matches(const struct task_struct *p)
 static __always_inline bool wo_count(enum wo_event ev,
 				     const struct task_struct *p)
 {
-	if (!READ_ONCE(wo_recording))
+	if (!READ_ONCE(wo_state.recording))
 		return false;
 	this_cpu_inc(wo_stats.seen[ev]);
 	if (wo_task_matches(p))

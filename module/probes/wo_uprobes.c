@@ -124,7 +124,7 @@ static int wo_up_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 
 	preempt_disable();
 	match = wo_task_matches(current);
-	if (!match || !READ_ONCE(wo_recording) || !wo_corr_tk_armed())
+	if (!match || !READ_ONCE(wo_state.recording) || !wo_corr_tk_armed())
 		goto out;
 	/* User functions take their arguments as the kernel's do (the C ABI). */
 	switch (h->kind) {
@@ -165,7 +165,7 @@ static int wo_up_ret_handler(struct uprobe_consumer *uc, unsigned long func,
 	preempt_disable();
 	if (!wo_corr_tk_user_pending(h->index, &ptr, &clock))
 		goto out;
-	if (!READ_ONCE(wo_recording))
+	if (!READ_ONCE(wo_state.recording))
 		goto no_value;
 	/* The value was just stored by the task: its page is present. */
 	switch (h->kind) {
@@ -201,6 +201,7 @@ static void wo_up_detach_all(void)
 {
 	unsigned int i, n = 0;
 
+	lockdep_assert_held(&wo_up_lock);
 	for (i = 0; i < wo_up_nr; i++) {
 		if (!wo_up[i].attached)
 			continue;
@@ -237,7 +238,7 @@ static int wo_up_want_scope(bool all, int *type, pid_t *id, const char **why)
 	*type = WO_UP_NONE;
 	*id = 0;
 	rcu_read_lock();
-	f = rcu_dereference(wo_filter);
+	f = rcu_dereference(wo_state.filter);
 	if (f && f->tgid) {
 		*type = WO_UP_TGID;
 		*id = f->tgid;
@@ -413,6 +414,7 @@ int wo_cmd_uprobe(char **rest, const char **why)
 {
 	char *what = wo_next_token(rest);
 
+	lockdep_assert_held(&wo_state.control_lock);
 	if (!what) {
 		*why = "uprobe needs add or clear";
 		return -EINVAL;

@@ -22,7 +22,7 @@ static bool wo_no_ipi_attached;
 /* TP_PROTO(int cpu): the CPU that was not sent an IPI. */
 static void wo_probe_no_ipi(void *data, int cpu)
 {
-	if (READ_ONCE(wo_recording))
+	if (READ_ONCE(wo_state.recording))
 		wo_corr_idle_no_ipi(cpu);
 }
 
