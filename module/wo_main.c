@@ -172,6 +172,7 @@ static int __init wakeoff_init(void)
 	ret = wo_tracepoints_attach();
 	if (ret)
 		goto err_kprobes;
+	wo_anom_attach();
 	WRITE_ONCE(wo_recording, true);
 	wo_corr_sweep_start();
 	ret = wo_sysfs_init();
@@ -195,6 +196,7 @@ err_sysfs:
 	wo_uprobes_clear();
 err_tracepoints:
 	WRITE_ONCE(wo_recording, false);
+	wo_anom_detach();	/* synchronized by wo_tracepoints_detach() */
 	wo_tracepoints_detach();
 	wo_corr_sweep_stop();
 err_kprobes:
@@ -218,6 +220,7 @@ static void __exit wakeoff_exit(void)
 	WRITE_ONCE(wo_recording, false);
 	wo_uprobes_clear();
 	wo_kprobes_detach();
+	wo_anom_detach();	/* synchronized by wo_tracepoints_detach() */
 	wo_tracepoints_detach();
 	wo_corr_sweep_stop();
 	wo_rings_sync();

@@ -110,6 +110,7 @@ static void wo_counters_reset(void)
 	wo_rings_reset();
 	wo_agg_reset();
 	wo_offcpu_reset_all();
+	wo_anom_reset();
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(&wo_stats, cpu), 0, sizeof(struct wo_cpu_stats));
 	WRITE_ONCE(wo_recording, was);

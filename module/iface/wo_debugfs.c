@@ -259,6 +259,7 @@ static int wo_summary_show(struct seq_file *m, void *v)
 	wo_agg_show(m);
 	mutex_unlock(&wo_control_lock);
 	wo_offcpu_show(m);
+	wo_anom_show(m);
 	for (i = 0; i < WO_EV_NR; i++)
 		seq_printf(m, "events.%s: %llu\n", wo_event_names[i],
 			   sum.seen[i]);

@@ -91,6 +91,11 @@
 #define WAKEOFF_KEY_RUNS_MAX		"runs.max"
 #define WAKEOFF_KEY_RUNS_UNATTRIBUTED	"runs.unattributed"
 
+/* NUMA and priority-inheritance events (probes/wo_anomaly.c). */
+#define WAKEOFF_ANOMALY			"anomaly."
+#define WAKEOFF_KEY_ANOMALY_RECORDS	"anomaly.records"
+#define WAKEOFF_KEY_ANOMALY_DROPPED	"anomaly.records_dropped"
+
 #define WAKEOFF_SUMMARY_KEYS {						\
 	WAKEOFF_KEY_SUMMARY_FORMAT,					\
 	WAKEOFF_KEY_WAKEOFF_VERSION,					\
@@ -162,6 +167,8 @@
 	"offcpu.not_woken",						\
 	"offcpu.rtlock",						\
 	"offcpu.negative",						\
+	WAKEOFF_KEY_ANOMALY_RECORDS,					\
+	WAKEOFF_KEY_ANOMALY_DROPPED,					\
 }
 
 /* Keys that carry a name or a number, as the README writes them. */
@@ -201,6 +208,8 @@
 	"offcpu.state.{interruptible,uninterruptible,idle,other}."	\
 		"{count,p50,p90,p99,max,total_ns}",			\
 	"offcpu_stack.<rank>.{id,count,total_ns,frames}",		\
+	"anomaly.hook.<tracepoint>",					\
+	"anomaly.<tracepoint>.{fair,rt,dl,other}",			\
 }
 
 #endif /* _UAPI_WAKEOFF_KEYS_H */
