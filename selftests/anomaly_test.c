@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,7 +25,7 @@
 #include "common.h"
 
 #define ROUNDS		20
-#define HOLD_NS		2000000L
+#define POLL_NS		200000L
 #define FIFO_PRIO	10
 
 static const char * const ev_names[WAKEOFF_SEV_NR] = {
@@ -40,17 +41,35 @@ struct pi {
 	pid_t holder_tid;
 };
 
+/*
+ * Hold the lock until the kernel has queued the FIFO thread on it: the
+ * futex word's FUTEX_WAITERS bit (glibc's PI mutex word is the futex).
+ * The kernel sets it and boosts the owner under the rt_mutex's
+ * wait_lock, which the unlock takes too: once seen, the boost happened.
+ */
+static void hold_until_waiter(struct pi *pi)
+{
+	struct timespec ts = { 0, POLL_NS };
+	int i;
+
+	for (i = 0; i < 50000; i++) {
+		if (__atomic_load_n(&pi->m.__data.__lock, __ATOMIC_ACQUIRE) &
+		    FUTEX_WAITERS)
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
 static void *holder(void *arg)
 {
 	struct pi *pi = arg;
-	struct timespec ts = { 0, HOLD_NS };
 	int i;
 
 	pi->holder_tid = syscall(SYS_gettid);
 	for (i = 0; i < ROUNDS; i++) {
 		pthread_mutex_lock(&pi->m);
 		sem_post(&pi->held);
-		nanosleep(&ts, NULL);	/* the FIFO thread blocks meanwhile */
+		hold_until_waiter(pi);
 		pthread_mutex_unlock(&pi->m);
 		sem_wait(&pi->done);
 	}
@@ -201,7 +220,7 @@ TEST_F(anom, pi_and_numa_match_tracefs)
 		snprintf(needle, sizeof(needle), " %s: ", ev_names[i]);
 		tf[i] = wo_trace_count(needle);
 		wo[i] = wo_count(ev_names[i]);
-		printf("# %s: wakeoff %llu, tracefs %ld\n", ev_names[i],
+		TH_LOG("%s: wakeoff %llu, tracefs %ld", ev_names[i],
 		       (unsigned long long)wo[i], tf[i]);
 		EXPECT_EQ(tf[i], (long)wo[i]);
 	}
@@ -209,7 +228,7 @@ TEST_F(anom, pi_and_numa_match_tracefs)
 	EXPECT_LE(ROUNDS, fair_pi);
 	if (!wo[WAKEOFF_SEV_MOVE_NUMA] && !wo[WAKEOFF_SEV_SWAP_NUMA] &&
 	    !wo[WAKEOFF_SEV_STICK_NUMA])
-		printf("# NUMA: no balancing event in this window (single-node guest: 0 expected)\n");
+		TH_LOG("NUMA: no balancing event in this window (single-node guest: 0 expected)");
 
 	self->len = wo_events_drain(&self->buf);
 	ASSERT_LT(0, self->len);
@@ -240,7 +259,7 @@ TEST_F(anom, pi_and_numa_match_tracefs)
 		}
 	}
 	snprintf(needle, sizeof(needle), " pid=%d oldprio=", tid);
-	printf("# holder %d: %ld PI records (%ld boosts), tracefs %ld; %ld sched event records in all\n",
+	TH_LOG("holder %d: %ld PI records (%ld boosts), tracefs %ld; %ld sched event records in all",
 	       tid, nholder, boosts, wo_trace_count(needle), nrec);
 	EXPECT_EQ(wo_trace_count(needle), nholder);
 	EXPECT_LE(ROUNDS, boosts);
