@@ -282,6 +282,21 @@ void wo_offcpu_close(const struct wakeoff_wakeup *rec);
 void wo_offcpu_show(struct seq_file *m);
 extern const struct file_operations wo_offcpu_stacks_fops;
 
+/* wo_anomaly.c, wo_anomaly_show.c: NUMA and PI events, per task class. */
+struct wo_anom_stats {
+	u64 count[WAKEOFF_SEV_NR][WAKEOFF_TCLASS_NR];
+	u64 written;	/* sched event records written ... */
+	u64 dropped;	/* ... and lost (also in records.dropped_*) */
+};
+
+DECLARE_PER_CPU(struct wo_anom_stats, wo_anom_stats);
+extern const char * const wo_anom_names[WAKEOFF_SEV_NR];
+void wo_anom_attach(void);
+void wo_anom_detach(void);
+bool wo_anom_attached(unsigned int ev);
+void wo_anom_reset(void);
+void wo_anom_show(struct seq_file *m);
+
 /* wo_control.c */
 int wo_filter_set(const struct wo_filter *tmpl);
 void wo_filter_free(void);

@@ -177,6 +177,7 @@ static int __init wakeoff_init(void)
 	ret = wo_tracepoints_attach();
 	if (ret)
 		goto err_kprobes;
+	wo_anom_attach();
 	WRITE_ONCE(wo_state.recording, true);
 	wo_corr_sweep_start();
 	ret = wo_sysfs_init();
@@ -200,6 +201,7 @@ err_sysfs:
 	wo_uprobes_clear();
 err_tracepoints:
 	WRITE_ONCE(wo_state.recording, false);
+	wo_anom_detach();	/* synchronized by wo_tracepoints_detach() */
 	wo_tracepoints_detach();
 	wo_corr_sweep_stop();
 err_kprobes:
@@ -225,6 +227,7 @@ static void __exit wakeoff_exit(void)
 	WRITE_ONCE(wo_state.recording, false);
 	wo_uprobes_clear();
 	wo_kprobes_detach();
+	wo_anom_detach();	/* synchronized by wo_tracepoints_detach() */
 	wo_tracepoints_detach();
 	wo_corr_sweep_stop();
 	wo_rings_sync();

@@ -43,6 +43,7 @@
 #include "export.h"
 #include "hist.h"
 #include "report.h"
+#include "sched_events.h"
 
 #define TL_COLS		2000
 #define TL_CELLS	400000
@@ -275,6 +276,7 @@ static void timeline(const struct plot *p)
 				fputs("\"/>\n", out);
 		}
 	}
+	wo_plot_sched_marks(out, t, p->t0, span, y0, row, ncpu, X0, PW);
 	time_axis(p, y0 + ncpu * row + 4);
 	/* The colour scale. */
 	for (k = 0; k < RQ_NCLS; k++) {

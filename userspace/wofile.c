@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "errmsg.h"
+#include "sched_events.h"
 #include "wofile.h"
 #include "../module/lib/wo_clock.h"
 
@@ -297,6 +298,7 @@ void wo_trace_free(struct wo_trace *t)
 	free(t->tk_names);
 	free(t->wk);
 	free(t->runs);
+	free(t->sev);
 	free_stacks(t->stacks, t->nstacks);
 	free_stacks(t->ostacks, t->nostacks);
 	wo_summary_free(&t->summary);
@@ -402,6 +404,9 @@ static int parse_recs(struct wo_trace *t, size_t *cap, const unsigned char *p,
 				goto oom;
 		} else if (h.type == WAKEOFF_REC_RUN) {
 			if (push_run(t, p + off, h.size))
+				goto oom;
+		} else if (h.type == WAKEOFF_REC_SCHED_EVENT) {
+			if (wof_push_sched_event(t, p + off, h.size))
 				goto oom;
 		} else {
 			t->unknown_records++;

@@ -78,6 +78,8 @@ struct wo_trace {
 	size_t nwk;
 	struct wakeoff_run *runs;	/* in file order */
 	size_t nruns;
+	struct wakeoff_sched_event *sev;	/* ABI 1.5, in file order */
+	size_t nsev;
 	struct wo_stack *stacks;	/* STCK */
 	size_t nstacks;
 	struct wo_stack *ostacks;	/* OSTK: blocking stacks */

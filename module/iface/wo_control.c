@@ -113,6 +113,7 @@ static void wo_counters_reset(void)
 	wo_agg_reset();
 	wo_offcpu_reset_all();
 	wo_wakepath_reset();
+	wo_anom_reset();
 	wo_stats_reset();
 	WRITE_ONCE(wo_state.recording, was);
 }

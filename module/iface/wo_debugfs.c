@@ -241,6 +241,7 @@ static int wo_summary_show(struct seq_file *m, void *v)
 	mutex_unlock(&wo_state.control_lock);
 	wo_offcpu_show(m);
 	wo_wakepath_show(m);
+	wo_anom_show(m);
 	for (i = 0; i < WO_EV_NR; i++)
 		seq_printf(m, "events.%s: %llu\n", wo_event_names[i],
 			   sum.seen[i]);

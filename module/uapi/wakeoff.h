@@ -40,6 +40,7 @@
 enum wakeoff_rec_type {
 	WAKEOFF_REC_WAKEUP	= 1,	/* one closed wakeup correlation */
 	WAKEOFF_REC_RUN		= 2,	/* run id / label change marker */
+	WAKEOFF_REC_SCHED_EVENT	= 3,	/* ABI 1.5: NUMA move or PI change */
 };
 
 struct wakeoff_rec_hdr {
@@ -223,6 +224,52 @@ struct wakeoff_run {
 	char  label[WAKEOFF_LABEL_LEN];	/* NUL-terminated */
 };
 
+/* ABI 1.5: which tracepoint a sched event record comes from. */
+enum wakeoff_sched_ev {
+	WAKEOFF_SEV_MOVE_NUMA	= 0,	/* sched_move_numa */
+	WAKEOFF_SEV_SWAP_NUMA	= 1,	/* sched_swap_numa */
+	WAKEOFF_SEV_STICK_NUMA	= 2,	/* sched_stick_numa */
+	WAKEOFF_SEV_PI_SETPRIO	= 3,	/* sched_pi_setprio */
+	WAKEOFF_SEV_NR,
+};
+
+/* ABI 1.5: the task's scheduling policy, as a class (task->policy). */
+enum wakeoff_task_class {
+	WAKEOFF_TCLASS_FAIR	= 0,	/* SCHED_NORMAL, SCHED_BATCH, SCHED_IDLE */
+	WAKEOFF_TCLASS_RT	= 1,	/* SCHED_FIFO, SCHED_RR */
+	WAKEOFF_TCLASS_DL	= 2,	/* SCHED_DEADLINE */
+	WAKEOFF_TCLASS_OTHER	= 3,	/* SCHED_EXT or unknown */
+	WAKEOFF_TCLASS_NR,
+};
+
+/*
+ * ABI 1.5: one NUMA balancing decision or priority-inheritance change,
+ * written by the CPU that ran the tracepoint.  NUMA events: src/dst are
+ * the tracepoint's CPUs and their nodes (dst_cpu 0xffff and dst_nid -1
+ * when sched_stick_numa had no target); other_pid is the swapped task
+ * (0: none).  sched_pi_setprio: src_cpu == dst_cpu == task_cpu(), the
+ * nodes are its node, old_prio/new_prio as tracefs prints them, and
+ * other_pid is the top PI waiter (0: the boost ends).
+ */
+struct wakeoff_sched_event {
+	struct wakeoff_rec_hdr hdr;
+	__u64 ts;		/* local_clock() */
+	__u64 run_id;
+	__s32 pid;		/* the moved, swapped or re-prioritised task */
+	__s32 tgid;
+	char  comm[WAKEOFF_COMM_LEN];
+	__s32 other_pid;
+	__s32 old_prio;		/* PI only, else 0 */
+	__s32 new_prio;		/* PI only, else 0 */
+	__u16 src_cpu;
+	__u16 dst_cpu;
+	__s16 src_nid;
+	__s16 dst_nid;
+	__u8  event;		/* enum wakeoff_sched_ev */
+	__u8  task_class;	/* enum wakeoff_task_class of pid */
+	__u8  pad0[2];
+};
+
 /*
  * Sizes per ABI minor: a reader accepts any wakeup record at least as
  * large as the 1.0 layout and reads fields past its size as absent (their
@@ -233,6 +280,7 @@ struct wakeoff_run {
 #define WAKEOFF_WAKEUP_SIZE_1_4	240	/* 1.4: + off-CPU fields */
 #define WAKEOFF_WAKEUP_SIZE	248	/* 1.5: + ts_premigrate */
 #define WAKEOFF_RUN_SIZE	96
+#define WAKEOFF_SCHED_EVENT_SIZE	80	/* 1.5 */
 
 /* Why a record was refused (wakeoff_rec_check()); 0 means valid. */
 enum wakeoff_rec_err {
@@ -266,7 +314,9 @@ wakeoff_rec_check(const void *p, unsigned long len)
 	    h.size > WAKEOFF_REC_MAX_SIZE || h.size > len)
 		return WAKEOFF_REC_ESIZE;
 	if ((h.type == WAKEOFF_REC_WAKEUP && h.size < WAKEOFF_WAKEUP_SIZE_1_0) ||
-	    (h.type == WAKEOFF_REC_RUN && h.size < WAKEOFF_RUN_SIZE))
+	    (h.type == WAKEOFF_REC_RUN && h.size < WAKEOFF_RUN_SIZE) ||
+	    (h.type == WAKEOFF_REC_SCHED_EVENT &&
+	     h.size < WAKEOFF_SCHED_EVENT_SIZE))
 		return WAKEOFF_REC_ETYPE_SIZE;
 	return WAKEOFF_REC_OK;
 }
@@ -276,6 +326,8 @@ static_assert(sizeof(struct wakeoff_rec_hdr) == 16, "wakeoff_rec_hdr");
 static_assert(sizeof(struct wakeoff_wakeup) == WAKEOFF_WAKEUP_SIZE,
 	      "wakeoff_wakeup");
 static_assert(sizeof(struct wakeoff_run) == WAKEOFF_RUN_SIZE, "wakeoff_run");
+static_assert(sizeof(struct wakeoff_sched_event) == WAKEOFF_SCHED_EVENT_SIZE,
+	      "wakeoff_sched_event");
 static_assert(__builtin_offsetof(struct wakeoff_wakeup, stack_id) ==
 	      WAKEOFF_WAKEUP_SIZE_1_0, "1.0 layout ends at stack_id");
 static_assert(__builtin_offsetof(struct wakeoff_wakeup, ts_blocked) ==

@@ -100,6 +100,10 @@
 #define WAKEOFF_KEY_WAKEPATH_WF_RQ_SELECTED	"wakepath.wf_rq_selected"
 #define WAKEOFF_KEY_PREMIGRATE_COUNT	"premigrate.count"
 #define WAKEOFF_KEY_PREMIGRATE_MOVES	"premigrate.migrations"
+/* NUMA and priority-inheritance events (probes/wo_anomaly.c). */
+#define WAKEOFF_ANOMALY			"anomaly."
+#define WAKEOFF_KEY_ANOMALY_RECORDS	"anomaly.records"
+#define WAKEOFF_KEY_ANOMALY_DROPPED	"anomaly.records_dropped"
 
 #define WAKEOFF_SUMMARY_KEYS {						\
 	WAKEOFF_KEY_SUMMARY_FORMAT,					\
@@ -178,6 +182,8 @@
 	WAKEOFF_KEY_WAKEPATH_WF_RQ_SELECTED,				\
 	WAKEOFF_KEY_PREMIGRATE_COUNT,					\
 	WAKEOFF_KEY_PREMIGRATE_MOVES,					\
+	WAKEOFF_KEY_ANOMALY_RECORDS,					\
+	WAKEOFF_KEY_ANOMALY_DROPPED,					\
 }
 
 /* Keys that carry a name or a number, as the README writes them. */
@@ -221,6 +227,8 @@
 	"wakepath.<path>.count",					\
 	"wakepath.<path>.waking_to_switch_ns.{count,p50,p90,p99,max}",	\
 	"premigrate.wakeup_to_migrate_ns.{count,p50,p90,p99,max}",	\
+	"anomaly.hook.<tracepoint>",					\
+	"anomaly.<tracepoint>.{fair,rt,dl,other}",			\
 }
 
 #endif /* _UAPI_WAKEOFF_KEYS_H */
