@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../userspace/summary.h"
-#include "../userspace/workload.h"
+#include "../userspace/lib/summary.h"
+#include "../userspace/lib/workload.h"
 #include "../module/uapi/wakeoff.h"
 
 #define WO_DIR		"/sys/kernel/debug/wakeoff"

@@ -8,7 +8,7 @@
 
 #include "interval.h"
 #include "json.h"
-#include "../module/uapi/wakeoff_keys.h"
+#include "../../module/uapi/wakeoff_keys.h"
 
 static const char *const fixed[] = { "all", "migrated", "local", "other" };
 

@@ -17,7 +17,7 @@
 
 #include "hist.h"
 #include "report.h"
-#include "../module/uapi/wakeoff_keys.h"
+#include "../../module/uapi/wakeoff_keys.h"
 
 const char *const wo_metric_names[WO_RM_NR] = {
 	"waking_to_wakeup_ns", "wakeup_to_switch_ns", "ttwu_to_tkread_ns",

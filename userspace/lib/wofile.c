@@ -14,7 +14,7 @@
 
 #include "errmsg.h"
 #include "wofile.h"
-#include "../module/lib/wo_clock.h"
+#include "../../module/lib/wo_clock.h"
 
 static void wof_err(char *err, size_t errlen, const char *name, size_t off,
 		    const char *fmt, ...)
