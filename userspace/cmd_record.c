@@ -24,6 +24,7 @@
 
 #include "cgpath.h"
 #include "cmds.h"
+#include "uprobe.h"
 #include "modfs.h"
 #include "wofile.h"
 #include "../module/uapi/wakeoff_keys.h"

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cmds.h"
+#include "uprobe.h"
 #include "hist.h"
 #include "modfs.h"
 #include "workload.h"

@@ -36,7 +36,6 @@
  * is streamed; no string goes through a fixed-size buffer.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -446,81 +445,4 @@ out:
 	free(c.why);
 	free(c.wdur);
 	return rc;
-}
-
-static void export_usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: wakeoff export --perfetto OUT.json FILE\n"
-		"\n"
-		"Write FILE (from \"wakeoff record\") as Chrome trace-event JSON, which\n"
-		"ui.perfetto.dev and chrome://tracing open: a track per CPU with what ran\n"
-		"(a traced wakee from its switch-in to the earliest of the next known\n"
-		"switch-in on that CPU, its first timekeeping read, or 10 ms) and the\n"
-		"waker's \"wake\" slices, flow arrows waker -> wakee, instants at the\n"
-		"first timekeeping read, \"rq_len cpuN\" runqueue-length counters, and\n"
-		"async runqueue-wait slices (wakeup -> switch-in).  OUT.json \"-\" is stdout.\n"
-		"\n"
-		"  --perfetto OUT.json   the output file (required)\n"
-		"  -h, --help            this text\n");
-}
-
-int cmd_export(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "perfetto", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *outp = NULL;
-	struct wo_trace t;
-	char err[512];
-	FILE *out;
-	int opt, rc;
-
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			outp = optarg;
-			break;
-		case 'h':
-			export_usage(stdout);
-			return 0;
-		case ':':
-			fprintf(stderr, "wakeoff export: option %s needs an argument (see --help)\n",
-				argv[optind - 1]);
-			return 1;
-		default:
-			fprintf(stderr, "wakeoff export: unknown option %s (see --help)\n",
-				argv[optind - 1]);
-			return 1;
-		}
-	}
-	if (!outp) {
-		fprintf(stderr, "wakeoff export: --perfetto OUT.json is required (see --help)\n");
-		return 1;
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "wakeoff export: expected one record FILE, got %d (see --help)\n",
-			argc - optind);
-		return 1;
-	}
-	if (wo_trace_load(argv[optind], &t, err, sizeof(err))) {
-		fprintf(stderr, "wakeoff export: %s\n", err);
-		return 1;
-	}
-	out = strcmp(outp, "-") ? fopen(outp, "w") : stdout;
-	if (!out) {
-		fprintf(stderr, "wakeoff export: %s: %s\n", outp, strerror(errno));
-		wo_trace_free(&t);
-		return 1;
-	}
-	rc = wo_export_perfetto(&t, out);
-	if (out != stdout ? fclose(out) : fflush(out))
-		rc = -1;
-	if (rc)
-		fprintf(stderr, "wakeoff export: writing %s failed: %s\n", outp, strerror(errno));
-	wo_trace_free(&t);
-	return rc ? 1 : 0;
 }
