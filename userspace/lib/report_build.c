@@ -285,33 +285,27 @@ static void build_runs(const struct wo_trace *t, struct wo_report *r)
 	}
 }
 
-int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
-			 char *err, size_t errlen)
-{
-	uint32_t wf_mig = wo_trace_flag(t, "WF_MIGRATED");
-	uint32_t wf_sync = wo_trace_flag(t, "WF_SYNC");
-	struct wo_uhist *cpu_sw, *stack_sw = NULL, run_tk[2];
-	struct accs a = { 0 };
-	struct offs *o = NULL;
-	size_t *idx;
-	uint64_t **stack_cnt = NULL;
-	size_t no = 0, i, j, k;
-	const char *v;
-	unsigned int n;
+/* What wo_report_from_trace() gathers while it walks the wakeups. */
+struct trb {
+	const struct wo_trace *t;
+	struct wo_report *r;
+	uint32_t wf_mig, wf_sync;
+	unsigned int n;			/* CPUs */
+	struct wo_uhist *cpu_sw;	/* per target CPU: wakeup -> switch */
+	struct wo_uhist *stack_sw;	/* per stack: wakeup -> switch */
+	uint64_t **stack_cnt;		/* per stack: WF_SYNC, migrated */
+	struct accs a;
+	struct offs *o;
+	size_t no;
+};
 
-	memset(r, 0, sizeof(*r));
-	if (!wf_mig) {
-		snprintf(err, errlen, "%s: the file's flag table has no WF_MIGRATED",
-			 t->path);
-		return -1;
-	}
-	r->from_records = true;
-	r->source = xstrdup(t->path);
-	r->kernel = xstrdup(wo_trace_meta(t, "kernel"));
-	r->module_version = xstrdup(wo_trace_meta(t, "module_version"));
-	r->clocksource = xstrdup(wo_trace_meta(t, "clocksource"));
-	v = wo_trace_meta(t, "cpus_possible");
-	n = v ? (unsigned int)strtoul(v, NULL, 10) : 0;
+/* The CPU count: cpus_possible, or more if the records name more. */
+static unsigned int trace_ncpus(const struct wo_trace *t)
+{
+	const char *v = wo_trace_meta(t, "cpus_possible");
+	unsigned int n = v ? (unsigned int)strtoul(v, NULL, 10) : 0;
+	size_t i;
+
 	if (n > 4096)
 		n = 4096;
 	if (t->max_cpu > n)
@@ -325,93 +319,158 @@ int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
 		if (c < 4096 && c + 1 > n)
 			n = c + 1;
 	}
-	r->ncpus = n;
-	r->cpu = xcalloc(n, sizeof(*r->cpu));
-	r->matrix = xcalloc((size_t)n * n, sizeof(*r->matrix));
+	return n;
+}
+
+/* The header fields, per-CPU tables, counters, runs and fixed classes. */
+static void trb_init(struct trb *b)
+{
+	const struct wo_trace *t = b->t;
+	struct wo_report *r = b->r;
+	size_t i;
+
+	r->from_records = true;
+	r->source = xstrdup(t->path);
+	r->kernel = xstrdup(wo_trace_meta(t, "kernel"));
+	r->module_version = xstrdup(wo_trace_meta(t, "module_version"));
+	r->clocksource = xstrdup(wo_trace_meta(t, "clocksource"));
+	b->n = trace_ncpus(t);
+	r->ncpus = b->n;
+	r->cpu = xcalloc(b->n, sizeof(*r->cpu));
+	r->matrix = xcalloc((size_t)b->n * b->n, sizeof(*r->matrix));
 	r->have_matrix = true;
 	counters_from(&t->counters, r, true);
 	wo_summary_get_u64(&t->counters, "wakeups", &r->wakeups);
 	wo_summary_get_u64(&t->counters, "untracked", &r->untracked);
-	cpu_sw = xcalloc(n, sizeof(*cpu_sw));
+	b->cpu_sw = xcalloc(b->n, sizeof(*b->cpu_sw));
 	build_runs(t, r);
 	for (i = 0; i < r->nruns; i++) {
 		char nm[WAKEOFF_LABEL_LEN + 32];
 
 		snprintf(nm, sizeof(nm), "%" PRIu64 " %s", r->runs[i].id,
 			 r->runs[i].label);
-		acc_get(&a, "run", r->runs[i].id, nm);
+		acc_get(&b->a, "run", r->runs[i].id, nm);
 	}
-	acc_get(&a, "class", 0, "all");
-	acc_get(&a, "class", 1, "migrated");
-	acc_get(&a, "class", 2, "local");
+	acc_get(&b->a, "class", 0, "all");
+	acc_get(&b->a, "class", 1, "migrated");
+	acc_get(&b->a, "class", 2, "local");
+}
 
-	for (i = 0; i < t->nwk; i++) {
-		const struct wakeoff_wakeup *w = &t->wk[i];
-		bool mig = w->final_flags & wf_mig;
-		bool have[WO_RM_NR] = { 0 };
-		uint64_t d[WO_RM_NR] = { 0 };
-		char fl[160];
+/* The three deltas of one wakeup, where its record has both ends. */
+static void wk_deltas(const struct wakeoff_wakeup *w, bool *have, uint64_t *d)
+{
+	if (w->valid & WAKEOFF_V_WAKEUP) {
+		have[WO_RM_WAKE] = true;
+		d[WO_RM_WAKE] = delta(w->ts_waking, w->ts_wakeup);
+	}
+	if (w->valid & WAKEOFF_V_SWITCH) {
+		have[WO_RM_SWITCH] = true;
+		d[WO_RM_SWITCH] = delta(w->ts_wakeup, w->ts_switch);
+	}
+	if (w->valid & WAKEOFF_V_TKREAD) {
+		have[WO_RM_TK] = true;
+		d[WO_RM_TK] = delta(w->ts_waking, w->ts_tkread);
+	}
+}
 
-		if (w->valid & WAKEOFF_V_WAKEUP) {
-			have[WO_RM_WAKE] = true;
-			d[WO_RM_WAKE] = delta(w->ts_waking, w->ts_wakeup);
-		}
-		if (w->valid & WAKEOFF_V_SWITCH) {
-			have[WO_RM_SWITCH] = true;
-			d[WO_RM_SWITCH] = delta(w->ts_wakeup, w->ts_switch);
-		}
-		if (w->valid & WAKEOFF_V_TKREAD) {
-			have[WO_RM_TK] = true;
-			d[WO_RM_TK] = delta(w->ts_waking, w->ts_tkread);
-		}
-		r->closed++;
-		if (mig)
-			r->migrated++;
-		acc_add(acc_get(&a, "class", 0, "all"), have, d);
-		acc_add(acc_get(&a, "class", mig ? 1 : 2, NULL), have, d);
-		wo_trace_flags_str(t, w->final_flags, fl, sizeof(fl));
-		acc_add(acc_get(&a, "flags", w->final_flags, fl), have, d);
-		acc_add(acc_get(&a, "run", w->run_id, NULL), have, d);
+/* One wakeup into its blocking-stack cluster. */
+static void trb_stack(struct trb *b, const struct wakeoff_wakeup *w, bool mig,
+		      const bool *have, const uint64_t *d)
+{
+	struct wo_report *r = b->r;
+	size_t k;
 
-		for (j = 0; j < r->nruns; j++)
-			if (r->runs[j].id == w->run_id)
-				break;
-		r->runs[j].wakeups++;
-		r->runs[j].migrated += mig;
-		r->runs[j].tkreads += have[WO_RM_TK];
+	for (k = 0; k < r->nstacks; k++)
+		if (r->stacks[k].id == w->stack_id)
+			break;
+	if (k == r->nstacks) {
+		r->stacks = xrealloc(r->stacks, (k + 1) * sizeof(*r->stacks));
+		memset(&r->stacks[k], 0, sizeof(r->stacks[k]));
+		r->stacks[k].id = w->stack_id;
+		b->stack_sw = xrealloc(b->stack_sw, (k + 1) * sizeof(*b->stack_sw));
+		memset(&b->stack_sw[k], 0, sizeof(*b->stack_sw));
+		b->stack_cnt = xrealloc(b->stack_cnt, (k + 1) * sizeof(*b->stack_cnt));
+		b->stack_cnt[k] = xcalloc(2, sizeof(uint64_t));
+		r->nstacks++;
+	}
+	r->stacks[k].count++;
+	b->stack_cnt[k][0] += !!(w->final_flags & b->wf_sync);
+	b->stack_cnt[k][1] += mig;
+	if (have[WO_RM_SWITCH])
+		wo_uhist_add(&b->stack_sw[k], d[WO_RM_SWITCH]);
+}
 
-		if (w->valid & WAKEOFF_V_TKREAD)
-			offs_add(&o, &no, mig, wo_series_of(w), w->tk_offset);
-		if ((w->valid & WAKEOFF_V_WAKEUP) && w->target_cpu < n) {
-			r->cpu[w->target_cpu].target_wakeups++;
-			if (have[WO_RM_SWITCH])
-				wo_uhist_add(&cpu_sw[w->target_cpu], d[WO_RM_SWITCH]);
-			if (w->prev_cpu < n)
-				r->matrix[(size_t)w->prev_cpu * n + w->target_cpu]++;
-		}
-		if (w->stack_id) {
-			for (k = 0; k < r->nstacks; k++)
-				if (r->stacks[k].id == w->stack_id)
-					break;
-			if (k == r->nstacks) {
-				r->stacks = xrealloc(r->stacks, (k + 1) * sizeof(*r->stacks));
-				memset(&r->stacks[k], 0, sizeof(r->stacks[k]));
-				r->stacks[k].id = w->stack_id;
-				stack_sw = xrealloc(stack_sw, (k + 1) * sizeof(*stack_sw));
-				memset(&stack_sw[k], 0, sizeof(*stack_sw));
-				stack_cnt = xrealloc(stack_cnt, (k + 1) * sizeof(*stack_cnt));
-				stack_cnt[k] = xcalloc(2, sizeof(uint64_t));
-				r->nstacks++;
-			}
-			r->stacks[k].count++;
-			stack_cnt[k][0] += !!(w->final_flags & wf_sync);
-			stack_cnt[k][1] += mig;
-			if (have[WO_RM_SWITCH])
-				wo_uhist_add(&stack_sw[k], d[WO_RM_SWITCH]);
+/* One wakeup into the classes, its run, offsets, CPUs and stacks. */
+static void trb_wakeup(struct trb *b, const struct wakeoff_wakeup *w)
+{
+	struct wo_report *r = b->r;
+	bool mig = w->final_flags & b->wf_mig;
+	bool have[WO_RM_NR] = { 0 };
+	uint64_t d[WO_RM_NR] = { 0 };
+	char fl[160];
+	size_t j;
+
+	wk_deltas(w, have, d);
+	r->closed++;
+	if (mig)
+		r->migrated++;
+	acc_add(acc_get(&b->a, "class", 0, "all"), have, d);
+	acc_add(acc_get(&b->a, "class", mig ? 1 : 2, NULL), have, d);
+	wo_trace_flags_str(b->t, w->final_flags, fl, sizeof(fl));
+	acc_add(acc_get(&b->a, "flags", w->final_flags, fl), have, d);
+	acc_add(acc_get(&b->a, "run", w->run_id, NULL), have, d);
+
+	for (j = 0; j < r->nruns; j++)
+		if (r->runs[j].id == w->run_id)
+			break;
+	r->runs[j].wakeups++;
+	r->runs[j].migrated += mig;
+	r->runs[j].tkreads += have[WO_RM_TK];
+
+	if (w->valid & WAKEOFF_V_TKREAD)
+		offs_add(&b->o, &b->no, mig, wo_series_of(w), w->tk_offset);
+	if ((w->valid & WAKEOFF_V_WAKEUP) && w->target_cpu < b->n) {
+		r->cpu[w->target_cpu].target_wakeups++;
+		if (have[WO_RM_SWITCH])
+			wo_uhist_add(&b->cpu_sw[w->target_cpu], d[WO_RM_SWITCH]);
+		if (w->prev_cpu < b->n)
+			r->matrix[(size_t)w->prev_cpu * b->n + w->target_cpu]++;
+	}
+	if (w->stack_id)
+		trb_stack(b, w, mig, have, d);
+}
+
+/* One wakeup into its task's row. */
+static void task_add(struct wo_rtask *tk, const struct wakeoff_wakeup *w,
+		     uint32_t wf_mig)
+{
+	memcpy(tk->comm, w->comm, sizeof(tk->comm));
+	tk->wakeups++;
+	tk->migrated += !!(w->final_flags & wf_mig);
+	if ((w->valid & (WAKEOFF_V_WAKEUP | WAKEOFF_V_SWITCH)) ==
+	    (WAKEOFF_V_WAKEUP | WAKEOFF_V_SWITCH)) {
+		uint64_t dsw = delta(w->ts_wakeup, w->ts_switch);
+
+		tk->sw_n++;
+		tk->sw_sum += dsw;
+		if (dsw >= tk->sw_max) {
+			tk->sw_max = dsw;
+			tk->sw_max_at = w->ts_switch;
 		}
 	}
+	if (w->valid & WAKEOFF_V_TKREAD) {
+		tk->tk_n++;
+		tk->tk_sum += delta(w->ts_waking, w->ts_tkread);
+	}
+}
 
-	/* Per task, like perf sched latency: group by pid. */
+/* Per task, like perf sched latency: group by pid. */
+static void trb_tasks(struct trb *b)
+{
+	const struct wo_trace *t = b->t;
+	struct wo_report *r = b->r;
+	size_t *idx, i;
+
 	idx = xcalloc(t->nwk, sizeof(*idx));
 	for (i = 0; i < t->nwk; i++)
 		idx[i] = i;
@@ -427,39 +486,49 @@ int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
 			tk->pid = w->pid;
 			tk->tgid = w->tgid;
 		}
-		tk = &r->tasks[r->ntasks - 1];
-		memcpy(tk->comm, w->comm, sizeof(tk->comm));
-		tk->wakeups++;
-		tk->migrated += !!(w->final_flags & wf_mig);
-		if ((w->valid & (WAKEOFF_V_WAKEUP | WAKEOFF_V_SWITCH)) ==
-		    (WAKEOFF_V_WAKEUP | WAKEOFF_V_SWITCH)) {
-			uint64_t dsw = delta(w->ts_wakeup, w->ts_switch);
-
-			tk->sw_n++;
-			tk->sw_sum += dsw;
-			if (dsw >= tk->sw_max) {
-				tk->sw_max = dsw;
-				tk->sw_max_at = w->ts_switch;
-			}
-		}
-		if (w->valid & WAKEOFF_V_TKREAD) {
-			tk->tk_n++;
-			tk->tk_sum += delta(w->ts_waking, w->ts_tkread);
-		}
+		task_add(&r->tasks[r->ntasks - 1], w, b->wf_mig);
 	}
 	free(idx);
 	if (r->ntasks > 1)
 		qsort(r->tasks, r->ntasks, sizeof(*r->tasks), cmp_task);
+}
 
-	/* Classes: fixed ones first, then flags by count, then runs. */
-	r->cls = xcalloc(a.n, sizeof(*r->cls));
-	for (i = 0; i < a.n; i++) {
-		struct acc *c = a.v[i];
+/* Order: class rows as created, flags rows by count, run rows. */
+static void classes_order(struct wo_report *r)
+{
+	struct wo_rclass *tmp = xcalloc(r->ncls, sizeof(*tmp));
+	size_t i, j, o2 = 0, fstart;
+
+	for (i = 0, j = 0; i < r->ncls; i++)
+		if (!strcmp(r->cls[i].scope, "flags"))
+			j++;
+	for (i = 0; i < r->ncls; i++)
+		if (!strcmp(r->cls[i].scope, "class"))
+			tmp[o2++] = r->cls[i];
+	fstart = o2;
+	for (i = 0; i < r->ncls; i++)
+		if (!strcmp(r->cls[i].scope, "flags"))
+			tmp[o2++] = r->cls[i];
+	qsort(tmp + fstart, j, sizeof(*tmp), cmp_class);
+	for (i = 0; i < r->ncls; i++)
+		if (!strcmp(r->cls[i].scope, "run"))
+			tmp[o2++] = r->cls[i];
+	free(r->cls);
+	r->cls = tmp;
+}
+
+/* Classes: fixed ones first, then flags by count, then runs. */
+static void trb_classes(struct trb *b)
+{
+	struct wo_report *r = b->r;
+	size_t i;
+
+	r->cls = xcalloc(b->a.n, sizeof(*r->cls));
+	for (i = 0; i < b->a.n; i++) {
+		struct acc *c = b->a.v[i];
 		struct wo_rclass *d;
 		int m;
 
-		k = !strcmp(c->scope, "class") ? 0 : !strcmp(c->scope, "flags") ? 1 : 2;
-		(void)k;
 		d = &r->cls[r->ncls++];
 		d->scope = c->scope;
 		d->name = c->name;
@@ -472,104 +541,94 @@ int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
 			r->med_tk_local = d->m[WO_RM_TK].p50;
 		free(c);
 	}
-	free(a.v);
-	/* Order: class rows as created, flags rows by count, run rows. */
-	for (i = 0, j = 0; i < r->ncls; i++)
-		if (!strcmp(r->cls[i].scope, "flags"))
-			j++;
-	{
-		struct wo_rclass *tmp = xcalloc(r->ncls, sizeof(*tmp));
-		size_t o2 = 0, fstart;
-
-		for (i = 0; i < r->ncls; i++)
-			if (!strcmp(r->cls[i].scope, "class"))
-				tmp[o2++] = r->cls[i];
-		fstart = o2;
-		for (i = 0; i < r->ncls; i++)
-			if (!strcmp(r->cls[i].scope, "flags"))
-				tmp[o2++] = r->cls[i];
-		qsort(tmp + fstart, j, sizeof(*tmp), cmp_class);
-		for (i = 0; i < r->ncls; i++)
-			if (!strcmp(r->cls[i].scope, "run"))
-				tmp[o2++] = r->cls[i];
-		free(r->cls);
-		r->cls = tmp;
-	}
+	free(b->a.v);
+	b->a.v = NULL;
+	classes_order(r);
 	r->migrated_pct = r->closed ? 100.0 * r->migrated / r->closed : 0;
+}
 
-	/* Runs: the three numbers per run. */
-	for (i = 0; i < r->nruns; i++) {
-		struct wo_rrun *run = &r->runs[i];
-		size_t best_n = 0;
-		unsigned int best_f = 0;
+/* The timekeeping function with the most reads in run @id. */
+static unsigned int run_best_func(const struct trb *b, uint64_t id)
+{
+	const struct wo_trace *t = b->t;
+	unsigned int best_f = 0;
+	size_t best_n = 0, j, k;
 
-		memset(run_tk, 0, sizeof(run_tk));
-		run->migrated_pct = run->wakeups ? 100.0 * run->migrated / run->wakeups : 0;
-		for (j = 0; j < no; j++) {
-			size_t cnt = 0;
+	for (j = 0; j < b->no; j++) {
+		size_t cnt = 0;
 
-			for (k = 0; k < t->nwk; k++)
-				cnt += t->wk[k].run_id == run->id &&
-				       (t->wk[k].valid & WAKEOFF_V_TKREAD) &&
-				       wo_series_of(&t->wk[k]) == o[j].func;
-			if (cnt > best_n) {
-				best_n = cnt;
-				best_f = o[j].func;
+		for (k = 0; k < t->nwk; k++)
+			cnt += t->wk[k].run_id == id &&
+			       (t->wk[k].valid & WAKEOFF_V_TKREAD) &&
+			       wo_series_of(&t->wk[k]) == b->o[j].func;
+		if (cnt > best_n) {
+			best_n = cnt;
+			best_f = b->o[j].func;
+		}
+	}
+	return best_f;
+}
+
+/* Runs: the three numbers per run. */
+static void trb_run(struct trb *b, struct wo_rrun *run)
+{
+	const struct wo_trace *t = b->t;
+	unsigned int best_f = run_best_func(b, run->id);
+	struct wo_uhist run_tk[2];
+	size_t k;
+
+	memset(run_tk, 0, sizeof(run_tk));
+	run->migrated_pct = run->wakeups ? 100.0 * run->migrated / run->wakeups : 0;
+	for (k = 0; k < t->nwk; k++) {
+		const struct wakeoff_wakeup *w = &t->wk[k];
+
+		if (w->run_id != run->id || !(w->valid & WAKEOFF_V_TKREAD))
+			continue;
+		wo_uhist_add(&run_tk[!!(w->final_flags & b->wf_mig)],
+			     delta(w->ts_waking, w->ts_tkread));
+		if (wo_series_of(w) == best_f) {
+			if (!run->off_func || w->tk_offset < run->off_min)
+				run->off_min = w->tk_offset;
+			if (!run->off_func) {
+				char fb[160];
+
+				run->off_func = xstrdup(tk_name(t, best_f, fb, sizeof(fb)));
+				run->off_spread = 0;
+				run->off_min = w->tk_offset;
 			}
 		}
+	}
+	if (run->off_func) {
+		int64_t mx = INT64_MIN;
+
 		for (k = 0; k < t->nwk; k++) {
 			const struct wakeoff_wakeup *w = &t->wk[k];
 
-			if (w->run_id != run->id || !(w->valid & WAKEOFF_V_TKREAD))
-				continue;
-			wo_uhist_add(&run_tk[!!(w->final_flags & wf_mig)],
-				     delta(w->ts_waking, w->ts_tkread));
-			if (wo_series_of(w) == best_f) {
-				if (!run->off_func || w->tk_offset < run->off_min)
-					run->off_min = w->tk_offset;
-				if (!run->off_func) {
-					char fb[160];
-
-					run->off_func = xstrdup(tk_name(t, best_f, fb, sizeof(fb)));
-					run->off_spread = 0;
-					run->off_min = w->tk_offset;
-				}
-			}
+			if (w->run_id == run->id && (w->valid & WAKEOFF_V_TKREAD) &&
+			    wo_series_of(w) == best_f && w->tk_offset > mx)
+				mx = w->tk_offset;
 		}
-		if (run->off_func) {
-			int64_t mx = INT64_MIN;
-
-			for (k = 0; k < t->nwk; k++) {
-				const struct wakeoff_wakeup *w = &t->wk[k];
-
-				if (w->run_id == run->id && (w->valid & WAKEOFF_V_TKREAD) &&
-				    wo_series_of(w) == best_f && w->tk_offset > mx)
-					mx = w->tk_offset;
-			}
-			run->off_spread = mx - run->off_min;
-		}
-		run->med_tk_migrated = wo_uhist_pct(&run_tk[1], 50);
-		run->med_tk_local = wo_uhist_pct(&run_tk[0], 50);
+		run->off_spread = mx - run->off_min;
 	}
+	run->med_tk_migrated = wo_uhist_pct(&run_tk[1], 50);
+	run->med_tk_local = wo_uhist_pct(&run_tk[0], 50);
+}
 
-	build_offsets(t, r, o, no);
-	for (i = 0; i < no; i++)
-		free(o[i].v);
-	free(o);
-
-	for (i = 0; i < n; i++)
-		r->cpu[i].target_med_switch = wo_uhist_pct(&cpu_sw[i], 50);
-	free(cpu_sw);
+/* Stack clusters: the percentages and the frames as one string. */
+static void trb_stacks(struct trb *b)
+{
+	struct wo_report *r = b->r;
+	size_t k;
 
 	for (k = 0; k < r->nstacks; k++) {
 		struct wo_rstack *s = &r->stacks[k];
-		const struct wo_stack *ts = wo_trace_stack(t, s->id);
+		const struct wo_stack *ts = wo_trace_stack(b->t, s->id);
 		size_t len = 1, f;
 
-		s->sync_pct = (unsigned int)(100 * stack_cnt[k][0] / s->count);
-		s->migrated_pct = (unsigned int)(100 * stack_cnt[k][1] / s->count);
-		s->med_switch = wo_uhist_pct(&stack_sw[k], 50);
-		free(stack_cnt[k]);
+		s->sync_pct = (unsigned int)(100 * b->stack_cnt[k][0] / s->count);
+		s->migrated_pct = (unsigned int)(100 * b->stack_cnt[k][1] / s->count);
+		s->med_switch = wo_uhist_pct(&b->stack_sw[k], 50);
+		free(b->stack_cnt[k]);
 		for (f = 0; ts && f < ts->nframes; f++)
 			len += strlen(ts->frames[f]) + 3;
 		s->frames = xcalloc(len, 1);
@@ -581,10 +640,43 @@ int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
 		if (!ts)
 			snprintf(s->frames, len, "%s", "");
 	}
-	free(stack_cnt);
-	free(stack_sw);
+	free(b->stack_cnt);
+	free(b->stack_sw);
 	if (r->nstacks > 1)
 		qsort(r->stacks, r->nstacks, sizeof(*r->stacks), cmp_stack);
+}
+
+int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
+			 char *err, size_t errlen)
+{
+	struct trb b = {
+		.t = t, .r = r,
+		.wf_mig = wo_trace_flag(t, "WF_MIGRATED"),
+		.wf_sync = wo_trace_flag(t, "WF_SYNC"),
+	};
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	if (!b.wf_mig) {
+		snprintf(err, errlen, "%s: the file's flag table has no WF_MIGRATED",
+			 t->path);
+		return -1;
+	}
+	trb_init(&b);
+	for (i = 0; i < t->nwk; i++)
+		trb_wakeup(&b, &t->wk[i]);
+	trb_tasks(&b);
+	trb_classes(&b);
+	for (i = 0; i < r->nruns; i++)
+		trb_run(&b, &r->runs[i]);
+	build_offsets(t, r, b.o, b.no);
+	for (i = 0; i < b.no; i++)
+		free(b.o[i].v);
+	free(b.o);
+	for (i = 0; i < b.n; i++)
+		r->cpu[i].target_med_switch = wo_uhist_pct(&b.cpu_sw[i], 50);
+	free(b.cpu_sw);
+	trb_stacks(&b);
 	return 0;
 }
 
