@@ -741,28 +741,11 @@ static struct wo_rclass *new_class(struct wo_report *r, const char *scope,
 	return c;
 }
 
-int wo_report_from_summary(const struct wo_summary *s, struct wo_report *r,
-			   char *err, size_t errlen)
+/* The headline: counts, medians and the offset of the best function. */
+static void sum_headline(const struct wo_summary *s, struct wo_report *r)
 {
-	static const char *const fixed[] = { "all", "migrated", "local", "other" };
 	const char *v;
-	size_t i, j;
-	unsigned int n;
 
-	memset(r, 0, sizeof(*r));
-	if (!wo_summary_get(s, WAKEOFF_KEY_WAKEUPS_CLOSED) || !wo_summary_get(s, "class.all.count")) {
-		snprintf(err, errlen, "the summary lacks wakeups_closed/class.all.count (module too old?)");
-		return -1;
-	}
-	r->source = xstrdup("live");
-	r->kernel = xstrdup(wo_summary_get(s, WAKEOFF_KEY_KERNEL));
-	r->module_version = xstrdup(wo_summary_get(s, WAKEOFF_KEY_WAKEOFF_VERSION));
-	r->clocksource = xstrdup(wo_summary_get(s, WAKEOFF_KEY_CLOCKSOURCE));
-	n = (unsigned int)sget(s, WAKEOFF_KEY_CPUS_POSSIBLE);
-	if (n > 4096)
-		n = 4096;
-	r->ncpus = n;
-	r->cpu = xcalloc(n, sizeof(*r->cpu));
 	counters_from(s, r, false);
 	r->wakeups = sget(s, WAKEOFF_KEY_WAKEUPS);
 	r->closed = sget(s, WAKEOFF_KEY_WAKEUPS_CLOSED);
@@ -786,6 +769,14 @@ int wo_report_from_summary(const struct wo_summary *s, struct wo_report *r,
 		v = wo_summary_headline(s, WAKEOFF_KEY_HL_OFFSET_STABLE);
 		r->off_stable = v && !strcmp(v, "yes");
 	}
+}
+
+/* Classes: the fixed four, then one per flags.0x<v>.name. */
+static void sum_classes(const struct wo_summary *s, struct wo_report *r)
+{
+	static const char *const fixed[] = { "all", "migrated", "local", "other" };
+	size_t i;
+
 	for (i = 0; i < 4; i++) {
 		char p[32];
 
@@ -804,95 +795,127 @@ int wo_report_from_summary(const struct wo_summary *s, struct wo_report *r,
 			class_from_summary(s, new_class(r, "flags", s->kv[i].value), p);
 		}
 	}
+}
+
+/* One offset series per offset.<class>.<clock>.<function>.count. */
+static void sum_offsets(const struct wo_summary *s, struct wo_report *r)
+{
+	size_t i;
+
 	for (i = 0; i < s->n; i++) {
 		const char *k = s->kv[i].key;
 		char cls[16], func[128], p[200];
 		const char *tail = strrchr(k, '.');
+		struct wo_roff *o;
 		int used = 0;
 
-		/* offset.<class>.<clock>.<function>.count */
-		if (tail && !strcmp(tail, ".count") &&
-		    sscanf(k, "offset.%15[a-z].%n", cls, &used) == 1 && used &&
-		    tail - (k + used) > 0 && tail - (k + used) < (long)sizeof(func)) {
-			snprintf(func, sizeof(func), "%.*s", (int)(tail - (k + used)),
-				 k + used);
-			struct wo_roff *o;
-
-			r->off = xrealloc(r->off, (r->noff + 1) * sizeof(*r->off));
-			o = &r->off[r->noff++];
-			memset(o, 0, sizeof(*o));
-			o->cls = xstrdup(cls);
-			o->func = xstrdup(func);
-			o->count = strtoull(s->kv[i].value, NULL, 10);
-			snprintf(p, sizeof(p), "offset.%s.%s.median_ns", cls, func);
-			o->median = sget_s64(s, p);
-			snprintf(p, sizeof(p), "offset.%s.%s.min_ns", cls, func);
-			o->min = sget_s64(s, p);
-			snprintf(p, sizeof(p), "offset.%s.%s.max_ns", cls, func);
-			o->max = sget_s64(s, p);
-		}
+		if (!tail || strcmp(tail, ".count") ||
+		    sscanf(k, "offset.%15[a-z].%n", cls, &used) != 1 || !used ||
+		    tail - (k + used) <= 0 || tail - (k + used) >= (long)sizeof(func))
+			continue;
+		snprintf(func, sizeof(func), "%.*s", (int)(tail - (k + used)),
+			 k + used);
+		r->off = xrealloc(r->off, (r->noff + 1) * sizeof(*r->off));
+		o = &r->off[r->noff++];
+		memset(o, 0, sizeof(*o));
+		o->cls = xstrdup(cls);
+		o->func = xstrdup(func);
+		o->count = strtoull(s->kv[i].value, NULL, 10);
+		snprintf(p, sizeof(p), "offset.%s.%s.median_ns", cls, func);
+		o->median = sget_s64(s, p);
+		snprintf(p, sizeof(p), "offset.%s.%s.min_ns", cls, func);
+		o->min = sget_s64(s, p);
+		snprintf(p, sizeof(p), "offset.%s.%s.max_ns", cls, func);
+		o->max = sget_s64(s, p);
 	}
+}
+
+/* Run @id (named by run.<id>.label = @label). */
+static void sum_run(const struct wo_summary *s, struct wo_report *r,
+		    unsigned long long id, const char *label)
+{
+	struct wo_rrun *run;
+	const char *v;
+	char p[96];
+
+	r->runs = xrealloc(r->runs, (r->nruns + 1) * sizeof(*r->runs));
+	run = &r->runs[r->nruns++];
+	memset(run, 0, sizeof(*run));
+	run->id = id;
+	run->label = xstrdup(label);
+	run->wakeups = sget(s, "run.%llu.wakeups", id);
+	run->tkreads = sget(s, "run.%llu.tkreads", id);
+	snprintf(p, sizeof(p), "run.%llu.wf_migrated_pct", id);
+	v = wo_summary_get(s, p);
+	run->migrated_pct = v ? strtod(v, NULL) : 0;
+	run->migrated = (uint64_t)(run->migrated_pct * run->wakeups / 100 + 0.5);
+	run->med_tk_migrated = sget(s, "run.%llu.median_ttwu_to_tkread_ns.migrated", id);
+	run->med_tk_local = sget(s, "run.%llu.median_ttwu_to_tkread_ns.local", id);
+	if (!r->off_func)
+		return;
+	snprintf(p, sizeof(p), "run.%llu.offset.%s.min_ns", id, r->off_func);
+	if (wo_summary_get(s, p)) {
+		run->off_func = xstrdup(r->off_func);
+		run->off_min = sget_s64(s, p);
+		snprintf(p, sizeof(p), "run.%llu.offset.%s.spread_ns", id,
+			 r->off_func);
+		run->off_spread = sget_s64(s, p);
+	}
+}
+
+static void sum_runs(const struct wo_summary *s, struct wo_report *r)
+{
+	size_t i;
+
 	for (i = 0; i < s->n; i++) {
 		const char *k = s->kv[i].key;
 		unsigned long long id;
-		char tail[16], p[96];
+		char tail[16];
 		int used = 0;
 
 		if (sscanf(k, "run.%llu.%15s%n", &id, tail, &used) == 2 && !k[used] &&
-		    !strcmp(tail, "label")) {
-			struct wo_rrun *run;
-			size_t fi;
-
-			r->runs = xrealloc(r->runs, (r->nruns + 1) * sizeof(*r->runs));
-			run = &r->runs[r->nruns++];
-			memset(run, 0, sizeof(*run));
-			run->id = id;
-			run->label = xstrdup(s->kv[i].value);
-			run->wakeups = sget(s, "run.%llu.wakeups", id);
-			run->tkreads = sget(s, "run.%llu.tkreads", id);
-			snprintf(p, sizeof(p), "run.%llu.wf_migrated_pct", id);
-			v = wo_summary_get(s, p);
-			run->migrated_pct = v ? strtod(v, NULL) : 0;
-			run->migrated = (uint64_t)(run->migrated_pct * run->wakeups / 100 + 0.5);
-			run->med_tk_migrated = sget(s, "run.%llu.median_ttwu_to_tkread_ns.migrated", id);
-			run->med_tk_local = sget(s, "run.%llu.median_ttwu_to_tkread_ns.local", id);
-			for (fi = 0; r->off_func && !run->off_func && fi < 1; fi++) {
-				snprintf(p, sizeof(p), "run.%llu.offset.%s.min_ns", id, r->off_func);
-				if (wo_summary_get(s, p)) {
-					run->off_func = xstrdup(r->off_func);
-					run->off_min = sget_s64(s, p);
-					snprintf(p, sizeof(p), "run.%llu.offset.%s.spread_ns", id,
-						 r->off_func);
-					run->off_spread = sget_s64(s, p);
-				}
-			}
-		}
+		    !strcmp(tail, "label"))
+			sum_run(s, r, id, s->kv[i].value);
 	}
+}
+
+/* Per target CPU, and the prev -> target matrix (up to 64 CPUs). */
+static void sum_cpus(const struct wo_summary *s, struct wo_report *r)
+{
+	unsigned int n = r->ncpus;
+	size_t i, j;
+	char k[48];
+
 	for (i = 0; i < n; i++) {
 		r->cpu[i].target_wakeups = sget(s, "target_cpu%zu.wakeups", i);
 		r->cpu[i].target_med_switch =
 			sget(s, "target_cpu%zu.median_wakeup_to_switch_ns", i);
 	}
-	if (n && n <= 64) {
-		char k[48];
+	if (!n || n > 64)
+		return;
+	r->matrix = xcalloc((size_t)n * n, sizeof(*r->matrix));
+	r->have_matrix = true;
+	for (i = 0; i < n; i++) {
+		const char *row;
+		char *end;
 
-		r->matrix = xcalloc((size_t)n * n, sizeof(*r->matrix));
-		r->have_matrix = true;
-		for (i = 0; i < n; i++) {
-			const char *row;
-			char *end;
-
-			snprintf(k, sizeof(k), "prev_to_target.cpu%zu", i);
-			row = wo_summary_get(s, k);
-			for (j = 0; row && j < n; j++) {
-				errno = 0;
-				r->matrix[i * n + j] = strtoull(row, &end, 10);
-				if (end == row)
-					break;
-				row = end;
-			}
+		snprintf(k, sizeof(k), "prev_to_target.cpu%zu", i);
+		row = wo_summary_get(s, k);
+		for (j = 0; row && j < n; j++) {
+			errno = 0;
+			r->matrix[i * n + j] = strtoull(row, &end, 10);
+			if (end == row)
+				break;
+			row = end;
 		}
 	}
+}
+
+/* Stack clusters stack.1 .. stack.64, until the first missing. */
+static void sum_stacks(const struct wo_summary *s, struct wo_report *r)
+{
+	size_t i;
+
 	for (i = 1; i <= 64; i++) {
 		char p[64];
 		struct wo_rstack *st;
@@ -911,6 +934,33 @@ int wo_report_from_summary(const struct wo_summary *s, struct wo_report *r,
 		snprintf(p, sizeof(p), "stack.%zu.frames", i);
 		st->frames = xstrdup(wo_summary_get(s, p));
 	}
+}
+
+int wo_report_from_summary(const struct wo_summary *s, struct wo_report *r,
+			   char *err, size_t errlen)
+{
+	unsigned int n;
+
+	memset(r, 0, sizeof(*r));
+	if (!wo_summary_get(s, WAKEOFF_KEY_WAKEUPS_CLOSED) || !wo_summary_get(s, "class.all.count")) {
+		snprintf(err, errlen, "the summary lacks wakeups_closed/class.all.count (module too old?)");
+		return -1;
+	}
+	r->source = xstrdup("live");
+	r->kernel = xstrdup(wo_summary_get(s, WAKEOFF_KEY_KERNEL));
+	r->module_version = xstrdup(wo_summary_get(s, WAKEOFF_KEY_WAKEOFF_VERSION));
+	r->clocksource = xstrdup(wo_summary_get(s, WAKEOFF_KEY_CLOCKSOURCE));
+	n = (unsigned int)sget(s, WAKEOFF_KEY_CPUS_POSSIBLE);
+	if (n > 4096)
+		n = 4096;
+	r->ncpus = n;
+	r->cpu = xcalloc(n, sizeof(*r->cpu));
+	sum_headline(s, r);
+	sum_classes(s, r);
+	sum_offsets(s, r);
+	sum_runs(s, r);
+	sum_cpus(s, r);
+	sum_stacks(s, r);
 	return 0;
 }
 
