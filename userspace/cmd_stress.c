@@ -212,7 +212,68 @@ static void ns_col(char *b, size_t l, bool have, uint64_t ns)
 		snprintf(b, l, "-");
 }
 
-int cmd_stress(int argc, char **argv)
+/* The options, and what the runs found. */
+struct stress {
+	unsigned long runs;
+	double dur;
+	int a, b, busy;
+	bool json, verbose, no_uprobe, hooked, started;
+	struct wo_summary s;
+	struct srun *r;
+	struct series ser[2];
+	char func[128];
+};
+
+static int stress_opt(struct stress *st, int opt, const char *arg)
+{
+	char *end;
+
+	switch (opt) {
+	case 'n':
+		errno = 0;
+		st->runs = strtoul(arg, &end, 10);
+		if (errno || *end || !st->runs || st->runs > 10000) {
+			fprintf(stderr, "wakeoff stress: bad run count '%s' (1..10000)\n", arg);
+			return 2;
+		}
+		return -1;
+	case 'd':
+		errno = 0;
+		st->dur = strtod(arg, &end);
+		if (errno || *end || !(st->dur > 0) || st->dur > 3600) {
+			fprintf(stderr, "wakeoff stress: bad duration '%s' (seconds, 0..3600)\n",
+				arg);
+			return 2;
+		}
+		return -1;
+	case 'c':
+		if (parse_cpu(arg, &st->a) != ',' ||
+		    parse_cpu(strchr(arg, ',') + 1, &st->b) != 0 || st->a == st->b) {
+			fprintf(stderr, "wakeoff stress: bad --cpus '%s' (two CPUs: A,B)\n",
+				arg);
+			return 2;
+		}
+		return -1;
+	case 'b':
+		if (parse_cpu(arg, &st->busy)) {
+			fprintf(stderr, "wakeoff stress: bad --busy CPU '%s'\n", arg);
+			return 2;
+		}
+		return -1;
+	case 'j': st->json = true; return -1;
+	case 'U': st->no_uprobe = true; return -1;
+	case 'v': st->verbose = true; return -1;
+	case 'h':
+		usage(stdout);
+		return 0;
+	default:
+		usage(stderr);
+		return 2;
+	}
+}
+
+/* -1: go on; else the exit status. */
+static int stress_opts(struct stress *st, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "runs", required_argument, NULL, 'n' },
@@ -225,237 +286,244 @@ int cmd_stress(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt, a = 0, b = 1, busy = 2, rc = 1;
-	bool json = false, verbose = false, started = false;
-	bool no_uprobe = false, hooked = false;
-	unsigned long runs = 40;
-	double dur = 1.0;
-	struct wo_summary s = { 0 };
-	struct series ser[2];
-	struct srun *r = NULL;
-	uint64_t online = 0, maxruns = 0;
-	char *end, func[128] = "", cmd[96];
-	const char *v;
-	size_t i;
+	int opt, rc;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "n:d:vh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'n':
-			errno = 0;
-			runs = strtoul(optarg, &end, 10);
-			if (errno || *end || !runs || runs > 10000) {
-				fprintf(stderr, "wakeoff stress: bad run count '%s' (1..10000)\n", optarg);
-				return 2;
-			}
-			break;
-		case 'd':
-			errno = 0;
-			dur = strtod(optarg, &end);
-			if (errno || *end || !(dur > 0) || dur > 3600) {
-				fprintf(stderr, "wakeoff stress: bad duration '%s' (seconds, 0..3600)\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'c':
-			if (parse_cpu(optarg, &a) != ',' ||
-			    parse_cpu(strchr(optarg, ',') + 1, &b) != 0 || a == b) {
-				fprintf(stderr, "wakeoff stress: bad --cpus '%s' (two CPUs: A,B)\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'b':
-			if (parse_cpu(optarg, &busy)) {
-				fprintf(stderr, "wakeoff stress: bad --busy CPU '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'U':
-			no_uprobe = true;
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
+	while ((opt = getopt_long(argc, argv, "n:d:vh", opts, NULL)) != -1)
+		if ((rc = stress_opt(st, opt, optarg)) >= 0)
+			return rc;
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
 	}
-	if (busy == a || busy == b) {
+	if (st->busy == st->a || st->busy == st->b) {
 		fprintf(stderr, "wakeoff stress: the busy CPU must not be one of the pair\n");
 		return 2;
 	}
-	if (wo_mod_summary(&s))
-		return 1;
-	wo_summary_get_u64(&s, WAKEOFF_KEY_CPUS_ONLINE, &online);
-	wo_summary_get_u64(&s, WAKEOFF_KEY_RUNS_MAX, &maxruns);
-	if ((uint64_t)a >= online || (uint64_t)b >= online || (uint64_t)busy >= online) {
+	return -1;
+}
+
+/* The CPUs are online, and the run blocks; 0 or -1. */
+static int stress_check(struct stress *st)
+{
+	uint64_t online = 0, maxruns = 0;
+
+	wo_summary_get_u64(&st->s, WAKEOFF_KEY_CPUS_ONLINE, &online);
+	wo_summary_get_u64(&st->s, WAKEOFF_KEY_RUNS_MAX, &maxruns);
+	if ((uint64_t)st->a >= online || (uint64_t)st->b >= online ||
+	    (uint64_t)st->busy >= online) {
 		fprintf(stderr, "wakeoff stress: CPUs %d,%d and %d needed, %" PRIu64
-			" online (use --cpus/--busy)\n", a, b, busy, online);
-		goto out;
+			" online (use --cpus/--busy)\n", st->a, st->b, st->busy, online);
+		return -1;
 	}
-	if (maxruns && maxruns < 2 * runs)
+	if (maxruns && maxruns < 2 * st->runs)
 		fprintf(stderr, "wakeoff stress: the module keeps %" PRIu64
 			" run blocks (max_runs); each run is read right after it ends\n",
 			maxruns);
-	r = calloc(2 * runs, sizeof(*r));
-	if (!r) {
+	st->r = calloc(2 * st->runs, sizeof(*st->r));
+	if (!st->r) {
 		perror("wakeoff stress");
-		goto out;
+		return -1;
 	}
+	return 0;
+}
+
+/* Run @i (idle runs first, then load), then read its numbers. */
+static int stress_run(struct stress *st, size_t i)
+{
+	struct timespec settle = { 0, 20000000 };
+	struct srun *r = &st->r[i];
+	char cmd[96], series[sizeof(st->func)];
+
+	r->id = i + 1;
+	r->load = i >= st->runs;
+	snprintf(cmd, sizeof(cmd), "run %" PRIu64 " %s", r->id,
+		 r->load ? "load" : "idle");
+	if (wo_mod_control(cmd))
+		return -1;
+	r->work = r->load ? wo_run_load(st->dur, st->a, st->b, st->busy) :
+			    wo_run_idle(st->dur);
+	if (r->work < 0) {
+		fprintf(stderr, "wakeoff stress: run %zu: %s\n", i + 1, strerror(errno));
+		return -1;
+	}
+	/* Let the last wakeups of the run close before reading it. */
+	nanosleep(&settle, NULL);
+	wo_summary_free(&st->s);
+	if (wo_mod_summary(&st->s))
+		return -1;
+	wo_summary_offset_series(&st->s, series, sizeof(series));
+	if (*series)
+		snprintf(st->func, sizeof(st->func), "%s", series);
+	read_run(&st->s, r, *st->func ? st->func : NULL);
+	return 0;
+}
+
+/* All runs under the stress comm filter; the two series at the end. */
+static int stress_runs(struct stress *st)
+{
+	const char *v = wo_summary_get(&st->s, WAKEOFF_KEY_STATE);
+	size_t i;
+
+	if (v && strcmp(v, "recording")) {
+		if (wo_mod_control("start"))
+			return -1;
+		st->started = true;
+	}
+	if (!st->no_uprobe)
+		st->hooked = hook_self(&st->s);
+	wo_workload_libc_clock(st->hooked);
+	wo_workload_name(STRESS_COMM);
+	for (i = 0; i < 2 * st->runs; i++) {
+		if (stress_run(st, i))
+			return -1;
+		if (!st->json && isatty(2))
+			fprintf(stderr, "\r[wakeoff stress] run %zu/%lu (%s)   ", i + 1,
+				2 * st->runs, st->r[i].load ? "load" : "idle");
+	}
+	if (!st->json && isatty(2))
+		fputc('\n', stderr);
+	/* Runs closed after their read are in the blocks the module still has. */
+	wo_summary_free(&st->s);
+	if (wo_mod_summary(&st->s))
+		return -1;
+	for (i = 0; i < 2 * st->runs; i++)
+		read_run(&st->s, &st->r[i], *st->func ? st->func : NULL);
+	summarize(st->r, 2 * st->runs, false, &st->ser[0]);
+	summarize(st->r, 2 * st->runs, true, &st->ser[1]);
+	return 0;
+}
+
+static void stress_json(const struct stress *st)
+{
+	const struct srun *r = st->r;
+	size_t i;
+
+	printf("{\"kernel\": \"%s\", \"runs_per_series\": %lu, \"run_seconds\": %.3f, "
+	       "\"cpus\": [%d, %d], \"busy_cpu\": %d, \"offset_function\": \"%s\", \"series\": [",
+	       wo_summary_get(&st->s, "kernel") ? wo_summary_get(&st->s, "kernel") : "?",
+	       st->runs, st->dur, st->a, st->b, st->busy, st->func);
+	for (i = 0; i < 2; i++) {
+		const struct series *x = &st->ser[i];
+
+		printf("%s\n  {\"name\": \"%s\", \"runs\": %zu, \"runs_with_data\": %zu, "
+		       "\"median_wakeups\": %" PRIu64 ", \"wf_migrated_pct\": {\"median\": %.2f, "
+		       "\"min\": %.2f, \"max\": %.2f}, \"median_ttwu_to_tkread_ns\": "
+		       "{\"migrated\": %" PRIu64 ", \"local\": %" PRIu64 "}, \"offset\": "
+		       "{\"runs\": %zu, \"median_min_ns\": %" PRId64 ", \"drift_ns\": %" PRId64
+		       ", \"runs_within_1ms\": %zu}}", i ? "," : "", x->name, x->runs,
+		       x->with_data, x->wakeups_med, x->mig_med, x->mig_min, x->mig_max,
+		       x->med_mig, x->med_local, x->n_off, x->off_med, x->off_drift,
+		       x->n_stable);
+	}
+	printf("\n], \"per_run\": [");
+	for (i = 0; i < 2 * st->runs; i++)
+		printf("%s\n  {\"id\": %" PRIu64 ", \"series\": \"%s\", \"wakeups\": %" PRIu64
+		       ", \"wf_migrated_pct\": %.2f, \"median_migrated_ns\": %" PRIu64
+		       ", \"median_local_ns\": %" PRIu64 ", \"offset_min_ns\": %" PRId64
+		       ", \"offset_spread_ns\": %" PRId64 "}", i ? "," : "", r[i].id,
+		       r[i].load ? "load" : "idle", r[i].wakeups, r[i].mig_pct,
+		       r[i].med_mig, r[i].med_local, r[i].off_min, r[i].off_spread);
+	printf("\n]}\n");
+}
+
+/* One table row per series. */
+static void stress_series_row(const struct series *x)
+{
+	char p[40], m1[24], m2[24], mm[56], o[96];
+
+	snprintf(p, sizeof(p), "%.2f [%.2f..%.2f]", x->mig_med, x->mig_min,
+		 x->mig_max);
+	ns_col(m1, sizeof(m1), x->n_mig, x->med_mig);
+	ns_col(m2, sizeof(m2), x->n_local, x->med_local);
+	snprintf(mm, sizeof(mm), "%s / %s", m1, m2);
+	if (x->n_off)
+		snprintf(o, sizeof(o), "%" PRId64 " ns, %.1f us, %zu/%zu %s",
+			 x->off_med, x->off_drift / 1e3, x->n_stable, x->n_off,
+			 x->n_stable == x->n_off && x->off_drift <= 1000000 ?
+			 "(constant)" : "(NOT constant)");
+	else
+		snprintf(o, sizeof(o), "-");
+	printf("%-6s %5zu %9" PRIu64 "  %-22s  %-24s  %s\n", x->name, x->runs,
+	       x->wakeups_med, p, mm, o);
+}
+
+/* -v: one line per run. */
+static void stress_per_run(const struct stress *st)
+{
+	const struct srun *r = st->r;
+	size_t i;
+
+	printf("\n%5s %-5s %8s %8s %12s %12s %16s %12s\n", "run", "kind",
+	       "wakeups", "migr %", "med migr", "med local", "offset min ns",
+	       "spread");
+	for (i = 0; i < 2 * st->runs; i++) {
+		char m1[24], m2[24];
+
+		ns_col(m1, sizeof(m1), r[i].have_mig, r[i].med_mig);
+		ns_col(m2, sizeof(m2), r[i].have_local, r[i].med_local);
+		printf("%5" PRIu64 " %-5s %8" PRIu64 " %8.2f %12s %12s %16" PRId64
+		       " %9.1f us\n", r[i].id, r[i].load ? "load" : "idle",
+		       r[i].wakeups, r[i].mig_pct, m1, m2, r[i].off_min,
+		       r[i].off_spread / 1e3);
+	}
+}
+
+static void stress_text(const struct stress *st)
+{
+	const struct wo_summary *s = &st->s;
+	size_t i;
+
+	printf("wakeoff stress: %lu idle + %lu load runs of %.2f s; load: ping-pong on CPUs %d,%d, CPU %d busy\n",
+	       st->runs, st->runs, st->dur, st->a, st->b, st->busy);
+	printf("kernel %s, clocksource %s, clock reads %s, offset of %s\n\n",
+	       wo_summary_get(s, "kernel") ? wo_summary_get(s, "kernel") : "?",
+	       wo_summary_get(s, "clocksource") ? wo_summary_get(s, "clocksource") : "?",
+	       st->hooked ? "through the C library (user clock hook)" : "by system call",
+	       *st->func ? st->func : "(no timekeeping read seen)");
+	printf("%-6s %5s %9s  %-22s  %-24s  %s\n", "series", "runs", "wakeups",
+	       "WF_MIGRATED % median", "median ttwu->tkread", "clock offset");
+	printf("%-6s %5s %9s  %-22s  %-24s  %s\n", "", "", "per run", "[min..max]",
+	       "migrated / local", "median, drift across runs, runs within 1 ms");
+	for (i = 0; i < 2; i++)
+		stress_series_row(&st->ser[i]);
+	if (st->verbose)
+		stress_per_run(st);
+}
+
+int cmd_stress(int argc, char **argv)
+{
+	struct stress st = { .runs = 40, .dur = 1.0, .a = 0, .b = 1, .busy = 2 };
+	int rc;
+
+	rc = stress_opts(&st, argc, argv);
+	if (rc >= 0)
+		return rc;
+	if (wo_mod_summary(&st.s))
+		return 1;
+	rc = 1;
+	if (stress_check(&st))
+		goto out;
 	if (wo_mod_control("filter clear") ||
 	    wo_mod_control("filter comm " STRESS_COMM))
 		goto out;
-	v = wo_summary_get(&s, WAKEOFF_KEY_STATE);
-	if (v && strcmp(v, "recording")) {
-		if (wo_mod_control("start"))
-			goto restore;
-		started = true;
+	if (!stress_runs(&st)) {
+		if (st.json)
+			stress_json(&st);
+		else
+			stress_text(&st);
+		rc = 0;
 	}
-	if (!no_uprobe)
-		hooked = hook_self(&s);
-	wo_workload_libc_clock(hooked);
-	wo_workload_name(STRESS_COMM);
-	for (i = 0; i < 2 * runs; i++) {
-		struct timespec settle = { 0, 20000000 };
-
-		r[i].id = i + 1;
-		r[i].load = i >= runs;
-		snprintf(cmd, sizeof(cmd), "run %" PRIu64 " %s", r[i].id,
-			 r[i].load ? "load" : "idle");
-		if (wo_mod_control(cmd))
-			goto restore;
-		r[i].work = r[i].load ? wo_run_load(dur, a, b, busy) : wo_run_idle(dur);
-		if (r[i].work < 0) {
-			fprintf(stderr, "wakeoff stress: run %zu: %s\n", i + 1, strerror(errno));
-			goto restore;
-		}
-		/* Let the last wakeups of the run close before reading it. */
-		nanosleep(&settle, NULL);
-		wo_summary_free(&s);
-		if (wo_mod_summary(&s))
-			goto restore;
-		{
-			char series[sizeof(func)];
-
-			wo_summary_offset_series(&s, series, sizeof(series));
-			if (*series)
-				snprintf(func, sizeof(func), "%s", series);
-		}
-		read_run(&s, &r[i], *func ? func : NULL);
-		if (!json && isatty(2))
-			fprintf(stderr, "\r[wakeoff stress] run %zu/%lu (%s)   ", i + 1,
-				2 * runs, r[i].load ? "load" : "idle");
-	}
-	if (!json && isatty(2))
-		fputc('\n', stderr);
-	/* Runs closed after their read are in the blocks the module still has. */
-	wo_summary_free(&s);
-	if (wo_mod_summary(&s))
-		goto restore;
-	for (i = 0; i < 2 * runs; i++)
-		read_run(&s, &r[i], *func ? func : NULL);
-	summarize(r, 2 * runs, false, &ser[0]);
-	summarize(r, 2 * runs, true, &ser[1]);
-
-	if (json) {
-		printf("{\"kernel\": \"%s\", \"runs_per_series\": %lu, \"run_seconds\": %.3f, "
-		       "\"cpus\": [%d, %d], \"busy_cpu\": %d, \"offset_function\": \"%s\", \"series\": [",
-		       wo_summary_get(&s, "kernel") ? wo_summary_get(&s, "kernel") : "?",
-		       runs, dur, a, b, busy, func);
-		for (i = 0; i < 2; i++) {
-			const struct series *x = &ser[i];
-
-			printf("%s\n  {\"name\": \"%s\", \"runs\": %zu, \"runs_with_data\": %zu, "
-			       "\"median_wakeups\": %" PRIu64 ", \"wf_migrated_pct\": {\"median\": %.2f, "
-			       "\"min\": %.2f, \"max\": %.2f}, \"median_ttwu_to_tkread_ns\": "
-			       "{\"migrated\": %" PRIu64 ", \"local\": %" PRIu64 "}, \"offset\": "
-			       "{\"runs\": %zu, \"median_min_ns\": %" PRId64 ", \"drift_ns\": %" PRId64
-			       ", \"runs_within_1ms\": %zu}}", i ? "," : "", x->name, x->runs,
-			       x->with_data, x->wakeups_med, x->mig_med, x->mig_min, x->mig_max,
-			       x->med_mig, x->med_local, x->n_off, x->off_med, x->off_drift,
-			       x->n_stable);
-		}
-		printf("\n], \"per_run\": [");
-		for (i = 0; i < 2 * runs; i++)
-			printf("%s\n  {\"id\": %" PRIu64 ", \"series\": \"%s\", \"wakeups\": %" PRIu64
-			       ", \"wf_migrated_pct\": %.2f, \"median_migrated_ns\": %" PRIu64
-			       ", \"median_local_ns\": %" PRIu64 ", \"offset_min_ns\": %" PRId64
-			       ", \"offset_spread_ns\": %" PRId64 "}", i ? "," : "", r[i].id,
-			       r[i].load ? "load" : "idle", r[i].wakeups, r[i].mig_pct,
-			       r[i].med_mig, r[i].med_local, r[i].off_min, r[i].off_spread);
-		printf("\n]}\n");
-	} else {
-		printf("wakeoff stress: %lu idle + %lu load runs of %.2f s; load: ping-pong on CPUs %d,%d, CPU %d busy\n",
-		       runs, runs, dur, a, b, busy);
-		printf("kernel %s, clocksource %s, clock reads %s, offset of %s\n\n",
-		       wo_summary_get(&s, "kernel") ? wo_summary_get(&s, "kernel") : "?",
-		       wo_summary_get(&s, "clocksource") ? wo_summary_get(&s, "clocksource") : "?",
-		       hooked ? "through the C library (user clock hook)" : "by system call",
-		       *func ? func : "(no timekeeping read seen)");
-		printf("%-6s %5s %9s  %-22s  %-24s  %s\n", "series", "runs", "wakeups",
-		       "WF_MIGRATED % median", "median ttwu->tkread", "clock offset");
-		printf("%-6s %5s %9s  %-22s  %-24s  %s\n", "", "", "per run", "[min..max]",
-		       "migrated / local", "median, drift across runs, runs within 1 ms");
-		for (i = 0; i < 2; i++) {
-			const struct series *x = &ser[i];
-			char p[40], m1[24], m2[24], mm[56], o[96];
-
-			snprintf(p, sizeof(p), "%.2f [%.2f..%.2f]", x->mig_med, x->mig_min,
-				 x->mig_max);
-			ns_col(m1, sizeof(m1), x->n_mig, x->med_mig);
-			ns_col(m2, sizeof(m2), x->n_local, x->med_local);
-			snprintf(mm, sizeof(mm), "%s / %s", m1, m2);
-			if (x->n_off)
-				snprintf(o, sizeof(o), "%" PRId64 " ns, %.1f us, %zu/%zu %s",
-					 x->off_med, x->off_drift / 1e3, x->n_stable, x->n_off,
-					 x->n_stable == x->n_off && x->off_drift <= 1000000 ?
-					 "(constant)" : "(NOT constant)");
-			else
-				snprintf(o, sizeof(o), "-");
-			printf("%-6s %5zu %9" PRIu64 "  %-22s  %-24s  %s\n", x->name, x->runs,
-			       x->wakeups_med, p, mm, o);
-		}
-		if (verbose) {
-			printf("\n%5s %-5s %8s %8s %12s %12s %16s %12s\n", "run", "kind",
-			       "wakeups", "migr %", "med migr", "med local", "offset min ns",
-			       "spread");
-			for (i = 0; i < 2 * runs; i++) {
-				char m1[24], m2[24];
-
-				ns_col(m1, sizeof(m1), r[i].have_mig, r[i].med_mig);
-				ns_col(m2, sizeof(m2), r[i].have_local, r[i].med_local);
-				printf("%5" PRIu64 " %-5s %8" PRIu64 " %8.2f %12s %12s %16" PRId64
-				       " %9.1f us\n", r[i].id, r[i].load ? "load" : "idle",
-				       r[i].wakeups, r[i].mig_pct, m1, m2, r[i].off_min,
-				       r[i].off_spread / 1e3);
-			}
-		}
-	}
-	rc = 0;
-restore:
 	/* Whatever cannot be put back fails the command: the module is off. */
-	if (hooked && wo_mod_restore("wakeoff stress", "uprobe clear",
-				     "with a clock hook in this process's C library"))
+	if (st.hooked && wo_mod_restore("wakeoff stress", "uprobe clear",
+					"with a clock hook in this process's C library"))
 		rc = 1;
-	if (started && wo_mod_restore("wakeoff stress", "stop", "recording"))
+	if (st.started && wo_mod_restore("wakeoff stress", "stop", "recording"))
 		rc = 1;
 	if (wo_mod_restore("wakeoff stress", "filter clear", "filtered"))
 		rc = 1;
 out:
-	wo_summary_free(&s);
-	free(r);
+	wo_summary_free(&st.s);
+	free(st.r);
 	return rc;
 }
