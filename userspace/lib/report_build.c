@@ -9,6 +9,7 @@
  * clock skew) counts as 0.
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -36,14 +37,27 @@ struct accs {
 	size_t n;
 };
 
+/*
+ * Out of memory while building: the allocation helpers below jump back to
+ * the public entry (report_try()), which returns -1 with "out of memory"
+ * instead of exiting: the builders stay free of a check per allocation.
+ * What was allocated before is leaked (the caller gives up anyway).
+ */
+static _Thread_local jmp_buf *oom_jump;
+
+static void oom(void)
+{
+	if (oom_jump)
+		longjmp(*oom_jump, 1);
+	abort();	/* not reached: every builder runs under report_try() */
+}
+
 static char *xstrdup(const char *s)
 {
 	char *d = strdup(s ? s : "");
 
-	if (!d) {
-		perror("wakeoff");
-		exit(2);
-	}
+	if (!d)
+		oom();
 	return d;
 }
 
@@ -51,20 +65,16 @@ static void *xcalloc(size_t n, size_t sz)
 {
 	void *p = calloc(n ? n : 1, sz);
 
-	if (!p) {
-		perror("wakeoff");
-		exit(2);
-	}
+	if (!p)
+		oom();
 	return p;
 }
 
 static void *xrealloc(void *p, size_t sz)
 {
 	p = realloc(p, sz ? sz : 1);
-	if (!p) {
-		perror("wakeoff");
-		exit(2);
-	}
+	if (!p)
+		oom();
 	return p;
 }
 
@@ -646,8 +656,8 @@ static void trb_stacks(struct trb *b)
 		qsort(r->stacks, r->nstacks, sizeof(*r->stacks), cmp_stack);
 }
 
-int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
-			 char *err, size_t errlen)
+static int from_trace(const struct wo_trace *t, struct wo_report *r,
+		      char *err, size_t errlen)
 {
 	struct trb b = {
 		.t = t, .r = r,
@@ -936,8 +946,8 @@ static void sum_stacks(const struct wo_summary *s, struct wo_report *r)
 	}
 }
 
-int wo_report_from_summary(const struct wo_summary *s, struct wo_report *r,
-			   char *err, size_t errlen)
+static int from_summary(const struct wo_summary *s, struct wo_report *r,
+			char *err, size_t errlen)
 {
 	unsigned int n;
 
@@ -962,6 +972,51 @@ int wo_report_from_summary(const struct wo_summary *s, struct wo_report *r,
 	sum_cpus(s, r);
 	sum_stacks(s, r);
 	return 0;
+}
+
+/* Run @build with out-of-memory turned into -1 and a message. */
+static int report_try(int (*build)(const void *src, struct wo_report *r,
+				   char *err, size_t errlen),
+		      const void *src, struct wo_report *r, char *err,
+		      size_t errlen)
+{
+	jmp_buf jb;
+	int rc;
+
+	if (setjmp(jb)) {
+		oom_jump = NULL;
+		memset(r, 0, sizeof(*r));
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	oom_jump = &jb;
+	rc = build(src, r, err, errlen);
+	oom_jump = NULL;
+	return rc;
+}
+
+static int build_trace(const void *src, struct wo_report *r, char *err,
+		       size_t errlen)
+{
+	return from_trace(src, r, err, errlen);
+}
+
+static int build_summary(const void *src, struct wo_report *r, char *err,
+			 size_t errlen)
+{
+	return from_summary(src, r, err, errlen);
+}
+
+int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
+			 char *err, size_t errlen)
+{
+	return report_try(build_trace, t, r, err, errlen);
+}
+
+int wo_report_from_summary(const struct wo_summary *s, struct wo_report *r,
+			   char *err, size_t errlen)
+{
+	return report_try(build_summary, s, r, err, errlen);
 }
 
 void wo_report_free(struct wo_report *r)
