@@ -10,7 +10,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: wakeoff compare [--csv | --json] FILE...\n"
+		"Usage: wakeoff compare [--csv | -j] FILE...\n"
 		"\n"
 		"One row per record file: file, kernel, CPUs, clocksource, wakeups\n"
 		"closed, and the idle-vs-load experiment's three numbers (WF_MIGRATED\n"
@@ -18,8 +18,8 @@ static void usage(FILE *f)
 		"offset series with its median and whether it is stable), computed as\n"
 		"\"wakeoff report FILE\" computes them.  Each file decodes its wake\n"
 		"flags with its own table, so files from different kernels compare.\n"
-		"  --csv    one header line, one line per file\n"
-		"  --json   {\"files\": [...]}\n");
+		"      --csv    one header line, one line per file\n"
+		"  -j, --json   {\"files\": [...]}\n");
 }
 
 /* Options; returns the format, or -1 after printing usage (exit @*rc). */
@@ -35,7 +35,7 @@ static int parse_opts(int argc, char **argv, int *rc)
 
 	optind = 1;
 	*rc = 2;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);

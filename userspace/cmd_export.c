@@ -31,7 +31,7 @@ static void export_usage(FILE *f)
 		"first timekeeping read, \"rq_len cpuN\" runqueue-length counters, and\n"
 		"async runqueue-wait slices (wakeup -> switch-in).  OUT.json \"-\" is stdout.\n"
 		"\n"
-		"  --perfetto OUT.json   the output file (required)\n"
+		"  --perfetto OUT.json   the output file (required; also -o, --output)\n"
 		"  -h, --help            this text\n");
 }
 
@@ -39,6 +39,7 @@ int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "perfetto", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'p' },	/* the same */
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -49,8 +50,9 @@ int cmd_export(int argc, char **argv)
 	int opt, rc;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
 		switch (opt) {
+		case 'o':
 		case 'p':
 			outp = optarg;
 			break;

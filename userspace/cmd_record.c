@@ -51,24 +51,25 @@ static double mono(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: wakeoff record [-o FILE] [-d SECONDS] [--pid PID] [--tgid TGID]\n"
-		"                      [--comm NAME] [-G CGROUP] [--run ID [--label LABEL]] [-q]\n"
+		"Usage: wakeoff record [-o FILE] [-d SECONDS] [-p PID] [-T TGID] [-c NAME]\n"
+		"                      [-G CGROUP] [-r ID [-l LABEL]] [-q]\n"
 		"                      [-- COMMAND [ARGS...]]\n"
 		"\n"
 		"Drain every per-CPU event stream of the wakeoff module into FILE\n"
 		"(default wakeoff.data) until Ctrl-C, -d SECONDS, or COMMAND exits.\n"
 		"  -o, --output FILE   record file (\"-\" is not allowed: it is binary)\n"
 		"  -d, --duration S    stop after S seconds (decimals allowed)\n"
-		"      --pid/--tgid/--comm   set the module's filter for the recording\n"
-		"                      (cleared again at the end); with --pid or --tgid\n"
+		"  -p, --pid PID       only wakeups of thread PID (the module's filter,\n"
+		"  -T, --tgid TGID     of process TGID, of tasks named NAME; cleared\n"
+		"  -c, --comm NAME     again at the end); with --pid or --tgid\n"
 		"                      the process's libc clock_gettime() is hooked too\n"
 		"                      (user reads through the vDSO; removed at the end)\n"
 		"  -G, --cgroup CGROUP only wakeups of tasks in cgroup v2 CGROUP or below:\n"
 		"                      a directory of the cgroup2 mount or the path\n"
 		"                      /proc/PID/cgroup shows; all filters combine (AND)\n"
 		"      --no-uprobe     do not hook libc\n"
-		"      --run ID        tag the recording with run ID (u64)\n"
-		"      --label LABEL   and a label (< 64 printable bytes, no spaces)\n"
+		"  -r, --run ID        tag the recording with run ID (u64)\n"
+		"  -l, --label LABEL   and a label (< 64 printable bytes, no spaces)\n"
 		"  -q, --quiet         no live progress on stderr\n"
 		"The module is started if it was stopped, and stopped again at the end\n"
 		"(closing open correlations as 'flushed').  At the end, what was recorded\n"
@@ -218,9 +219,9 @@ static int rec_opts(struct rec *r, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, 'd' },
-		{ "pid", required_argument, NULL, 'P' },
+		{ "pid", required_argument, NULL, 'p' },
 		{ "tgid", required_argument, NULL, 'T' },
-		{ "comm", required_argument, NULL, 'C' },
+		{ "comm", required_argument, NULL, 'c' },
 		{ "cgroup", required_argument, NULL, 'G' },
 		{ "run", required_argument, NULL, 'r' },
 		{ "label", required_argument, NULL, 'l' },
@@ -232,16 +233,16 @@ static int rec_opts(struct rec *r, int argc, char **argv)
 	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+o:d:qhG:", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+o:d:p:T:c:G:r:l:qh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': r->out_path = optarg; break;
 		case 'd':
 			if (rec_duration(r, optarg))
 				return 2;
 			break;
-		case 'P': r->pid = optarg; break;
+		case 'p': r->pid = optarg; break;
 		case 'T': r->tgid = optarg; break;
-		case 'C': r->comm = optarg; break;
+		case 'c': r->comm = optarg; break;
 		case 'G': r->cgroup = optarg; break;
 		case 'r': r->run = optarg; break;
 		case 'l': r->label = optarg; break;

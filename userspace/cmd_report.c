@@ -15,8 +15,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: wakeoff report [--csv | --json | --prometheus] [--top N] [FILE]\n"
-		"       wakeoff report -i SECONDS [--json] [COUNT]\n"
+		"Usage: wakeoff report [--csv | -j | --prometheus] [--top N] [FILE]\n"
+		"       wakeoff report -i SECONDS [-j] [COUNT]\n"
 		"\n"
 		"Per class (all, migrated, local, each wake_flags combination, each run)\n"
 		"count and p50/p90/p99/max of waking->wakeup, wakeup->switch-in and\n"
@@ -24,7 +24,7 @@ static void usage(FILE *f)
 		"like perf sched latency (records only); prev->target CPU matrix; waker\n"
 		"stack clusters.  Without FILE, the live module's summary is used.\n"
 		"  --csv          one tidy table: section,name,field,value\n"
-		"  --json         one JSON object\n"
+		"  -j, --json     one JSON object\n"
 		"  --prometheus   Prometheus text exposition (node_exporter textfile)\n"
 		"  --top N        rows of the task and stack tables in text (default 20, 0: all)\n"
 		"  -i, --interval SECONDS\n"
@@ -73,7 +73,7 @@ int cmd_report(int argc, char **argv)
 	int opt, nfmt = 0;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "hi:", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hi:j", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			fmt = WO_FMT_CSV;

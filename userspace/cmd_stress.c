@@ -44,7 +44,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: wakeoff stress [-n RUNS] [-d SECONDS] [--cpus A,B] [--busy C]\n"
-		"                      [--no-uprobe] [--json] [-v]\n"
+		"                      [--no-uprobe] [-j] [-v]\n"
 		"\n"
 		"The idle-vs-load recipe: RUNS idle runs (default 40: a task sleeping 1 ms and\n"
 		"reading the clock after every wakeup) and RUNS runs under load (a pipe\n"
@@ -59,7 +59,7 @@ static void usage(FILE *f)
 		"(the vDSO), with a user clock hook (uprobe) on this program's own\n"
 		"clock_gettime(), removed at the end; --no-uprobe, or a module that has\n"
 		"other user hooks attached, makes it read with the system call instead.\n"
-		"  --json   the table as JSON     -v   also one line per run\n");
+		"  -j, --json   the table as JSON     -v, --verbose   also one line per run\n");
 }
 
 /*
@@ -289,7 +289,7 @@ static int stress_opts(struct stress *st, int argc, char **argv)
 	int opt, rc;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "n:d:vh", opts, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "n:d:vjh", opts, NULL)) != -1)
 		if ((rc = stress_opt(st, opt, optarg)) >= 0)
 			return rc;
 	if (optind != argc) {

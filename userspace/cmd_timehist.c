@@ -23,14 +23,20 @@ static const char *const outcome_names[WAKEOFF_OUT_NR] = {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: wakeoff timehist [--pid PID] [--comm NAME] [--run ID] [--migrated]\n"
-		"                        [--csv] FILE\n"
+		"Usage: wakeoff timehist [-p PID] [-c NAME] [-r ID] [-m] [--csv] FILE\n"
 		"\n"
 		"One line per wakeup, in sched_waking order: time (s), waker CPU, wakee\n"
 		"and waker, prev->target CPU and the CPU it ran on, the final wake\n"
 		"flags, waking->wakeup, wakeup->switch-in, ttwu->first timekeeping read\n"
 		"(microseconds), the timekeeping function, its offset from local_clock()\n"
-		"(ns), and how the correlation closed.  '-' marks a value not measured.\n");
+		"(ns), and how the correlation closed.  '-' marks a value not measured.\n"
+		"\n"
+		"  -p, --pid PID       only wakeups of thread PID\n"
+		"  -c, --comm NAME     only wakeups of tasks named NAME\n"
+		"  -r, --run ID        only wakeups of run ID\n"
+		"  -m, --migrated      only WF_MIGRATED wakeups\n"
+		"      --csv           comma-separated values\n"
+		"  -h, --help          this text\n");
 }
 
 /* comm bytes are arbitrary: show what a terminal can print. */
@@ -81,7 +87,7 @@ int cmd_timehist(int argc, char **argv)
 	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:c:r:mh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			if (parse_num(optarg, &pid) || pid < 0) {
