@@ -444,11 +444,8 @@ static void json_pcts(FILE *out, const struct wo_pcts *p)
 		p->count, p->p50, p->p90, p->p99, p->max);
 }
 
-static void print_json(const struct wo_report *r, FILE *out)
+static void json_head(const struct wo_report *r, FILE *out)
 {
-	size_t i, j;
-	int m;
-
 	fputs("{\n  \"source\": ", out);
 	wo_json_str(out, r->source);
 	fputs(",\n  \"kernel\": ", out);
@@ -476,6 +473,13 @@ static void print_json(const struct wo_report *r, FILE *out)
 	} else {
 		fputs("null},\n", out);
 	}
+}
+
+static void json_classes(const struct wo_report *r, FILE *out)
+{
+	size_t i;
+	int m;
+
 	fputs("  \"classes\": [", out);
 	for (i = 0; i < r->ncls; i++) {
 		const struct wo_rclass *c = &r->cls[i];
@@ -491,6 +495,12 @@ static void print_json(const struct wo_report *r, FILE *out)
 		}
 		fputc('}', out);
 	}
+}
+
+static void json_offsets(const struct wo_report *r, FILE *out)
+{
+	size_t i;
+
 	fputs("\n  ],\n  \"offsets\": [", out);
 	for (i = 0; i < r->noff; i++) {
 		const struct wo_roff *o = &r->off[i];
@@ -507,6 +517,12 @@ static void print_json(const struct wo_report *r, FILE *out)
 				o->p1, o->p99);
 		fputc('}', out);
 	}
+}
+
+static void json_runs(const struct wo_report *r, FILE *out)
+{
+	size_t i;
+
 	fputs("\n  ],\n  \"runs\": [", out);
 	for (i = 0; i < r->nruns; i++) {
 		const struct wo_rrun *u = &r->runs[i];
@@ -525,6 +541,12 @@ static void print_json(const struct wo_report *r, FILE *out)
 		}
 		fputc('}', out);
 	}
+}
+
+static void json_tasks(const struct wo_report *r, FILE *out)
+{
+	size_t i;
+
 	fputs("\n  ],\n  \"tasks\": [", out);
 	for (i = 0; i < r->ntasks; i++) {
 		const struct wo_rtask *t = &r->tasks[i];
@@ -539,6 +561,12 @@ static void print_json(const struct wo_report *r, FILE *out)
 			t->sw_n ? t->sw_sum / t->sw_n : 0, t->sw_max, t->sw_max_at,
 			t->tk_n ? t->tk_sum / t->tk_n : 0);
 	}
+}
+
+static void json_cpus(const struct wo_report *r, FILE *out)
+{
+	size_t i, j;
+
 	fputs("\n  ],\n  \"per_cpu\": [", out);
 	for (i = 0; i < r->ncpus; i++) {
 		const struct wo_rcpu *p = &r->cpu[i];
@@ -558,6 +586,12 @@ static void print_json(const struct wo_report *r, FILE *out)
 		}
 		fputc('}', out);
 	}
+}
+
+static void json_stacks(const struct wo_report *r, FILE *out)
+{
+	size_t i;
+
 	fputs("\n  ],\n  \"stacks\": [", out);
 	for (i = 0; i < r->nstacks; i++) {
 		const struct wo_rstack *s = &r->stacks[i];
@@ -569,6 +603,17 @@ static void print_json(const struct wo_report *r, FILE *out)
 		wo_json_str(out, s->frames);
 		fputc('}', out);
 	}
+}
+
+static void print_json(const struct wo_report *r, FILE *out)
+{
+	json_head(r, out);
+	json_classes(r, out);
+	json_offsets(r, out);
+	json_runs(r, out);
+	json_tasks(r, out);
+	json_cpus(r, out);
+	json_stacks(r, out);
 	fputs("\n  ]\n}\n", out);
 }
 
