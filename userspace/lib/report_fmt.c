@@ -324,11 +324,9 @@ static void csv_s64(FILE *out, const char *sec, const char *name,
 	csv_row(out, sec, name, field, b);
 }
 
-static void print_csv(const struct wo_report *r, FILE *out)
+static void csv_head(const struct wo_report *r, FILE *out)
 {
-	char name[128], f[96], b[32];
-	size_t i, j;
-	int m;
+	char b[32];
 
 	fputs("section,name,field,value\n", out);
 	csv_row(out, "meta", "source", "value", r->source);
@@ -348,6 +346,14 @@ static void print_csv(const struct wo_report *r, FILE *out)
 		csv_s64(out, "headline", "offset", "spread_ns", r->off_spread);
 		csv_row(out, "headline", "offset", "stable", r->off_stable ? "yes" : "no");
 	}
+}
+
+static void csv_classes(const struct wo_report *r, FILE *out)
+{
+	char name[128], f[96];
+	size_t i;
+	int m;
+
 	for (i = 0; i < r->ncls; i++) {
 		const struct wo_rclass *c = &r->cls[i];
 
@@ -368,6 +374,13 @@ static void print_csv(const struct wo_report *r, FILE *out)
 			csv_u64(out, c->scope, name, f, p->max);
 		}
 	}
+}
+
+static void csv_offsets_runs(const struct wo_report *r, FILE *out)
+{
+	char name[128], b[32];
+	size_t i;
+
 	for (i = 0; i < r->noff; i++) {
 		const struct wo_roff *o = &r->off[i];
 
@@ -397,6 +410,13 @@ static void print_csv(const struct wo_report *r, FILE *out)
 			csv_s64(out, "runs", name, "offset_spread_ns", u->off_spread);
 		}
 	}
+}
+
+static void csv_tasks(const struct wo_report *r, FILE *out)
+{
+	char name[128];
+	size_t i;
+
 	for (i = 0; i < r->ntasks; i++) {
 		const struct wo_rtask *t = &r->tasks[i];
 
@@ -408,6 +428,13 @@ static void print_csv(const struct wo_report *r, FILE *out)
 		csv_u64(out, "tasks", name, "max_wakeup_to_switch_ns", t->sw_max);
 		csv_u64(out, "tasks", name, "max_at_ns", t->sw_max_at);
 	}
+}
+
+static void csv_cpus_stacks(const struct wo_report *r, FILE *out)
+{
+	char name[128], f[96];
+	size_t i, j;
+
 	for (i = 0; i < r->ncpus; i++) {
 		const struct wo_rcpu *p = &r->cpu[i];
 
@@ -433,6 +460,15 @@ static void print_csv(const struct wo_report *r, FILE *out)
 		csv_u64(out, "stacks", name, "median_wakeup_to_switch_ns", s->med_switch);
 		csv_row(out, "stacks", name, "frames", s->frames);
 	}
+}
+
+static void print_csv(const struct wo_report *r, FILE *out)
+{
+	csv_head(r, out);
+	csv_classes(r, out);
+	csv_offsets_runs(r, out);
+	csv_tasks(r, out);
+	csv_cpus_stacks(r, out);
 }
 
 /* ---------------- JSON ---------------- */
