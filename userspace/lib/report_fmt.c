@@ -661,11 +661,10 @@ static void prom_head(FILE *out, const char *name, const char *type,
 	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void print_prom(const struct wo_report *r, FILE *out)
+/* Info, counters and the WF_MIGRATED share. */
+static void prom_counters(const struct wo_report *r, FILE *out)
 {
-	static const char *const q[4] = { "0.5", "0.9", "0.99", "1" };
 	size_t i;
-	int m;
 
 	prom_head(out, "wakeoff_info", "gauge", "Recording kernel and module (value 1).");
 	fputs("wakeoff_info{kernel=\"", out);
@@ -697,6 +696,15 @@ static void print_prom(const struct wo_report *r, FILE *out)
 	prom_head(out, "wakeoff_wf_migrated_ratio", "gauge",
 		  "Share of closed wakeups with WF_MIGRATED (0..1).");
 	fprintf(out, "wakeoff_wf_migrated_ratio %.6f\n", r->migrated_pct / 100);
+}
+
+/* Latency quantiles and their sample counts, per class and metric. */
+static void prom_latency(const struct wo_report *r, FILE *out)
+{
+	static const char *const q[4] = { "0.5", "0.9", "0.99", "1" };
+	size_t i;
+	int m;
+
 	/* A summary: Prometheus allows a quantile label on no other type. */
 	prom_head(out, "wakeoff_latency_seconds", "summary",
 		  "Latency quantiles per class (quantile 1 is the maximum).");
@@ -736,6 +744,12 @@ static void print_prom(const struct wo_report *r, FILE *out)
 				c->m[m].count);
 		}
 	}
+}
+
+static void print_prom(const struct wo_report *r, FILE *out)
+{
+	prom_counters(r, out);
+	prom_latency(r, out);
 	if (r->off_have) {
 		prom_head(out, "wakeoff_clock_offset_seconds", "gauge",
 			  "Offset of the first timekeeping read from local_clock(): median.");
