@@ -27,7 +27,7 @@
 
 #include "kselftest_harness.h"
 #include "common.h"
-#include "../userspace/wofile.h"
+#include "../userspace/lib/wofile.h"
 
 #define CG	"/sys/fs/cgroup"
 #define CG_A	CG "/wo_A"

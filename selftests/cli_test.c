@@ -22,8 +22,8 @@
 
 #include "kselftest_harness.h"
 #include "common.h"
-#include "../userspace/report.h"
-#include "../userspace/wofile.h"
+#include "../userspace/lib/report.h"
+#include "../userspace/lib/wofile.h"
 
 #define REC_FILE	"/tmp/cli_test.wo"
 

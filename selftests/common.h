@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../userspace/summary.h"
-#include "../userspace/workload.h"
+#include "../userspace/lib/summary.h"
+#include "../userspace/lib/workload.h"
 #include "../module/uapi/wakeoff.h"
 
 #define WO_DIR		"/sys/kernel/debug/wakeoff"
@@ -89,7 +89,7 @@ const void *wo_next_record(const char *buf, long len, long *off, int type);
 unsigned int wo_flag(const char *name);
 /* Index of a timekeeping function in the tk_hooks file, or -1. */
 int wo_tk_index(const char *name);
-/* wo_pin(): userspace/workload.h, shared with the CLI. */
+/* wo_pin(): userspace/lib/workload.h, shared with the CLI. */
 
 /*
  * A child that answers each byte it reads after a clock_gettime syscall:

@@ -26,7 +26,7 @@
 
 #include "kselftest_harness.h"
 #include "common.h"
-#include "../userspace/wofile.h"
+#include "../userspace/lib/wofile.h"
 
 #define LOCKDOWN	"/sys/kernel/security/lockdown"
 #define SYS_CONTROL	"/sys/kernel/wakeoff/control"

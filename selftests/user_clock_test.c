@@ -27,7 +27,7 @@
 
 #include "kselftest_harness.h"
 #include "common.h"
-#include "../userspace/elfsym.h"
+#include "../userspace/lib/elfsym.h"
 
 #define COPY	"/tmp/wo_uclock"
 #define CS_PATH	"/sys/devices/system/clocksource/clocksource0/current_clocksource"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * wo_workload: the known workloads of the users' experiment (see
- * userspace/workload.h), for the demo and the tests.
+ * userspace/lib/workload.h), for the demo and the tests.
  *
  *   wo_workload idle SECONDS
  *   wo_workload load SECONDS [CPU_A CPU_B CPU_BUSY]   (default 0 1 2)

@@ -4,7 +4,7 @@
 _wakeoff()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]}
-	local cmds="record report timehist compare stress export plot summary control uprobe"
+	local cmds="record report timehist compare stress export plot flamegraph summary control uprobe"
 
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		mapfile -t COMPREPLY < <(compgen -W "$cmds --help --version" -- "$cur")

@@ -3,18 +3,10 @@
  * wakeoff: userspace front end of the wakeoff kernel module.  One binary,
  * one command per job (see usage() and wakeoff.1).
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cmds.h"
-#include "flamegraph.h"
-#include "compare.h"
-#include "export.h"
-#include "export_prom.h"
-#include "modfs.h"
-#include "summary.h"
 #include "../module/uapi/wakeoff.h"
 
 /* WO_VERSION comes from the top-level VERSION file (userspace/Makefile). */
@@ -47,72 +39,6 @@ static void usage(FILE *f)
 		"(which kernel lockdown allows; WAKEOFF_SYSFS_DIR overrides it), else\n"
 		"to the debugfs control file.\n",
 		"/sys/kernel/debug/wakeoff", "/sys/kernel/wakeoff");
-}
-
-static int cmd_summary(int argc, char **argv)
-{
-	struct wo_summary s;
-	char *buf, err[160];
-	size_t len;
-	int i, rc = 0;
-
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("Usage: wakeoff summary [KEY...]\n"
-		       "Print the module's summary, or one value per KEY.\n");
-		return 0;
-	}
-	if (wo_mod_read("summary", &buf, &len))
-		return 1;
-	if (argc <= 1) {
-		fwrite(buf, 1, len, stdout);
-		free(buf);
-		return 0;
-	}
-	if (wo_summary_parse(buf, len, &s, err, sizeof(err))) {
-		fprintf(stderr, "wakeoff: %s/summary: %s\n", wo_dir(), err);
-		free(buf);
-		return 1;
-	}
-	for (i = 1; i < argc; i++) {
-		const char *v = wo_summary_get(&s, argv[i]);
-
-		if (!v) {
-			fprintf(stderr, "wakeoff: no key '%s' in the summary\n", argv[i]);
-			rc = 1;
-			continue;
-		}
-		printf("%s\n", v);
-	}
-	wo_summary_free(&s);
-	free(buf);
-	return rc;
-}
-
-static int cmd_control(int argc, char **argv)
-{
-	char cmd[512];
-	size_t off = 0;
-	int i;
-
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("Usage: wakeoff control start|stop|reset|run ID [LABEL]|filter ...\n");
-		return 0;
-	}
-	if (argc <= 1) {
-		fprintf(stderr, "wakeoff control: missing command\n");
-		return 2;
-	}
-	for (i = 1; i < argc; i++) {
-		int n = snprintf(cmd + off, sizeof(cmd) - off, "%s%s",
-				 i > 1 ? " " : "", argv[i]);
-
-		if (n < 0 || (size_t)n >= sizeof(cmd) - off) {
-			fprintf(stderr, "wakeoff control: command too long\n");
-			return 2;
-		}
-		off += (size_t)n;
-	}
-	return wo_mod_control(cmd) ? 1 : 0;
 }
 
 static const struct {

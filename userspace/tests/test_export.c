@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "cmds.h"
 #include "export.h"
 #include "fixture.h"
 #include "json_check.h"

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmds.h"
 #include "export_prom.h"
 #include "summary.h"
 #include "tap_check.h"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../summary.h"
+#include "../lib/summary.h"
 
 #include "tap_check.h"
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../summary.h"
+#include "../lib/summary.h"
 
 static const char sample[] =
 	"wakeoff_version: 0.3.0\nrecord_abi: 1.1\nkernel: 6.1.0-56-amd64\n"

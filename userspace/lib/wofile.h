@@ -38,7 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../module/uapi/wakeoff.h"
+#include "../../module/uapi/wakeoff.h"
 #include "summary.h"
 
 #define WOF_MAGIC	"WAKEOFF"	/* followed by the major digit */

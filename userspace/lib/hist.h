@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../module/uapi/wakeoff.h"
+#include "../../module/uapi/wakeoff.h"
 
 struct wo_uhist {
 	uint64_t n, max, sum;

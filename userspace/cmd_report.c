@@ -16,8 +16,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: wakeoff report [--csv | --json | --prometheus] [--top N] [FILE]\n"
-		"       wakeoff report -i SECONDS [--json] [COUNT]\n"
+		"Usage: wakeoff report [--csv | -j | --prometheus] [--top N] [FILE]\n"
+		"       wakeoff report -i SECONDS [-j] [COUNT]\n"
 		"\n"
 		"Per class (all, migrated, local, each wake_flags combination, each run)\n"
 		"count and p50/p90/p99/max of waking->wakeup, wakeup->switch-in and\n"
@@ -25,7 +25,7 @@ static void usage(FILE *f)
 		"like perf sched latency (records only); prev->target CPU matrix; waker\n"
 		"stack clusters.  Without FILE, the live module's summary is used.\n"
 		"  --csv          one tidy table: section,name,field,value\n"
-		"  --json         one JSON object\n"
+		"  -j, --json     one JSON object\n"
 		"  --prometheus   Prometheus text exposition (node_exporter textfile)\n"
 		"  --top N        rows of the task and stack tables in text (default 20, 0: all)\n"
 		"  -i, --interval SECONDS\n"
@@ -55,7 +55,58 @@ static int report_interval(double secs, enum wo_rformat fmt, const char *cnt)
 	return wo_report_interval(secs, count, fmt == WO_FMT_JSON);
 }
 
-int cmd_report(int argc, char **argv)
+/* The report of a record file; 0 or -1 (said on stderr). */
+static int report_file(const char *path, struct wo_report *r,
+		       struct wo_wakepath_tab *wp)
+{
+	struct wo_trace t;
+	char err[512];
+
+	if (wo_trace_load(path, &t, err, sizeof(err))) {
+		fprintf(stderr, "wakeoff report: %s\n", err);
+		return -1;
+	}
+	if (wo_report_from_trace(&t, r, err, sizeof(err))) {
+		fprintf(stderr, "wakeoff report: %s\n", err);
+		wo_trace_free(&t);
+		return -1;
+	}
+	wo_wakepath_from_trace(&t, wp);
+	if (t.unknown_records || t.unknown_chunks)
+		fprintf(stderr, "wakeoff report: skipped %llu records and %llu chunks of unknown types (newer writer)\n",
+			(unsigned long long)t.unknown_records,
+			(unsigned long long)t.unknown_chunks);
+	wo_trace_free(&t);
+	return 0;
+}
+
+/* The report of the live module's summary; 0 or -1. */
+static int report_live(struct wo_report *r, struct wo_wakepath_tab *wp)
+{
+	struct wo_summary s;
+	char err[512];
+
+	if (wo_mod_summary(&s))
+		return -1;
+	if (wo_report_from_summary(&s, r, err, sizeof(err))) {
+		fprintf(stderr, "wakeoff report: %s\n", err);
+		wo_summary_free(&s);
+		return -1;
+	}
+	wo_wakepath_from_summary(&s, wp);
+	wo_summary_free(&s);
+	return 0;
+}
+
+struct rep_opts {
+	enum wo_rformat fmt;
+	int nfmt;
+	unsigned long top;
+	double interval;
+};
+
+/* -1: go on; else the exit status. */
+static int rep_opts(struct rep_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "csv", no_argument, NULL, 'c' },
@@ -66,39 +117,25 @@ int cmd_report(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum wo_rformat fmt = WO_FMT_TEXT;
-	unsigned long top = 20;
-	double interval = 0;
-	struct wo_wakepath_tab wp;
-	struct wo_report r;
-	char err[512], *end;
-	int opt, nfmt = 0;
+	char *end;
+	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "hi:", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hi:j", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'c':
-			fmt = WO_FMT_CSV;
-			nfmt++;
-			break;
-		case 'j':
-			fmt = WO_FMT_JSON;
-			nfmt++;
-			break;
-		case 'p':
-			fmt = WO_FMT_PROM;
-			nfmt++;
-			break;
+		case 'c': o->fmt = WO_FMT_CSV; o->nfmt++; break;
+		case 'j': o->fmt = WO_FMT_JSON; o->nfmt++; break;
+		case 'p': o->fmt = WO_FMT_PROM; o->nfmt++; break;
 		case 't':
-			top = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || top > 1000000) {
+			o->top = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || o->top > 1000000) {
 				fprintf(stderr, "wakeoff report: bad --top '%s'\n", optarg);
 				return 2;
 			}
 			break;
 		case 'i':
-			interval = strtod(optarg, &end);
-			if (*end || !*optarg || !(interval >= 0.01 && interval <= 86400)) {
+			o->interval = strtod(optarg, &end);
+			if (*end || !*optarg || !(o->interval >= 0.01 && o->interval <= 86400)) {
 				fprintf(stderr, "wakeoff report: bad interval '%s' (seconds, 0.01 to 86400)\n",
 					optarg);
 				return 2;
@@ -112,45 +149,30 @@ int cmd_report(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (nfmt > 1 || argc - optind > 1) {
+	if (o->nfmt > 1 || argc - optind > 1) {
 		usage(stderr);
 		return 2;
 	}
-	if (interval > 0)
-		return report_interval(interval, fmt, argc > optind ? argv[optind] : NULL);
-	if (optind < argc) {
-		struct wo_trace t;
+	return -1;
+}
 
-		if (wo_trace_load(argv[optind], &t, err, sizeof(err))) {
-			fprintf(stderr, "wakeoff report: %s\n", err);
-			return 1;
-		}
-		if (wo_report_from_trace(&t, &r, err, sizeof(err))) {
-			fprintf(stderr, "wakeoff report: %s\n", err);
-			wo_trace_free(&t);
-			return 1;
-		}
-		wo_wakepath_from_trace(&t, &wp);
-		if (t.unknown_records || t.unknown_chunks)
-			fprintf(stderr, "wakeoff report: skipped %llu records and %llu chunks of unknown types (newer writer)\n",
-				(unsigned long long)t.unknown_records,
-				(unsigned long long)t.unknown_chunks);
-		wo_trace_free(&t);
-	} else {
-		struct wo_summary s;
+int cmd_report(int argc, char **argv)
+{
+	struct rep_opts o = { .fmt = WO_FMT_TEXT, .top = 20 };
+	struct wo_wakepath_tab wp;
+	struct wo_report r;
+	int rc;
 
-		if (wo_mod_summary(&s))
-			return 1;
-		if (wo_report_from_summary(&s, &r, err, sizeof(err))) {
-			fprintf(stderr, "wakeoff report: %s\n", err);
-			wo_summary_free(&s);
-			return 1;
-		}
-		wo_wakepath_from_summary(&s, &wp);
-		wo_summary_free(&s);
-	}
-	wo_report_print(&r, fmt, (unsigned int)top, stdout);
-	if (fmt == WO_FMT_TEXT)
+	rc = rep_opts(&o, argc, argv);
+	if (rc >= 0)
+		return rc;
+	if (o.interval > 0)
+		return report_interval(o.interval, o.fmt, argc > optind ? argv[optind] : NULL);
+	if (optind < argc ? report_file(argv[optind], &r, &wp) :
+			    report_live(&r, &wp))
+		return 1;
+	wo_report_print(&r, o.fmt, (unsigned int)o.top, stdout);
+	if (o.fmt == WO_FMT_TEXT)
 		wo_wakepath_print(&wp, stdout);
 	wo_report_free(&r);
 	return fflush(stdout) ? 1 : 0;

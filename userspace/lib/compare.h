@@ -31,6 +31,5 @@ void wo_compare_free(struct wo_cmp_row *rows, size_t n);
 void wo_compare_print(const struct wo_cmp_row *rows, size_t n,
 		      enum wo_rformat fmt, FILE *out);
 
-int cmd_compare(int argc, char **argv);
 
 #endif

@@ -36,7 +36,6 @@
  * is streamed; no string goes through a fixed-size buffer.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,14 +213,14 @@ static void ev_begin(struct ctx *c, const char *ph, unsigned int pid,
 		ph, pid, tid, cat);
 }
 
-static void emit_wakeup(struct ctx *c, const struct wakeoff_wakeup *w, size_t i)
+/* The waker's slice on its CPU, and the flow arrow's start. */
+static void emit_waker(struct ctx *c, const struct wakeoff_wakeup *w, size_t i)
 {
 	const struct wo_trace *t = c->t;
 	FILE *out = c->out;
 	const char *label = wo_trace_run_label(t, w->run_id);
 	bool sw = has(w, WAKEOFF_V_SWITCH);
 
-	/* The waker's side: where the arrow starts. */
 	ev_begin(c, "X", 1, w->waker_cpu, "wakeup");
 	ts_us(out, w->ts_waking, c->t0);
 	fputs(",\"dur\":", out);
@@ -261,81 +260,102 @@ static void emit_wakeup(struct ctx *c, const struct wakeoff_wakeup *w, size_t i)
 		ts_us(out, w->ts_waking, c->t0);
 		fputc('}', out);
 	}
+}
 
-	if (sw) {
-		/* The wakee running, with the arrow's end bound to it. */
-		uint64_t e = c->end[i];
+/* The wakee running, with the arrow's end bound to it. */
+static void emit_run(struct ctx *c, const struct wakeoff_wakeup *w, size_t i)
+{
+	const struct wo_trace *t = c->t;
+	FILE *out = c->out;
+	uint64_t e = c->end[i];
 
-		ev_begin(c, "X", 1, w->run_cpu, "run");
-		ts_us(out, w->ts_switch, c->t0);
-		fputs(",\"dur\":", out);
-		dur_us(out, e > w->ts_switch ? e - w->ts_switch : 0);
-		fputs(",\"name\":", out);
-		json_task(out, "", w->comm, w->pid);
-		fprintf(out, ",\"args\":{\"end\":\"%s\",\"end_rule\":\"earliest of: next known switch-in on this CPU, first timekeeping read, 10 ms\",\"wake_id\":%" PRIu64 ",\"run_id\":%" PRIu64 ",\"flags\":",
-			ran_end_name[c->why[i]], (uint64_t)w->wake_id, (uint64_t)w->run_id);
-		json_flags(out, t, w->final_flags);
-		if (has(w, WAKEOFF_V_WAKEUP))
-			fprintf(out, ",\"wakeup_to_switch_ns\":%" PRIu64,
-				w->ts_switch > w->ts_wakeup ? (uint64_t)(w->ts_switch - w->ts_wakeup) : 0);
-		fputs("}}", out);
-		fprintf(out, ",\n{\"ph\":\"f\",\"bp\":\"e\",\"pid\":1,\"tid\":%u,\"cat\":\"wakeup\",\"name\":\"wakeup\",\"id\":%" PRIu64 ",\"ts\":",
-			w->run_cpu, (uint64_t)w->wake_id);
-		ts_us(out, w->ts_switch, c->t0);
-		fputc('}', out);
-	}
+	ev_begin(c, "X", 1, w->run_cpu, "run");
+	ts_us(out, w->ts_switch, c->t0);
+	fputs(",\"dur\":", out);
+	dur_us(out, e > w->ts_switch ? e - w->ts_switch : 0);
+	fputs(",\"name\":", out);
+	json_task(out, "", w->comm, w->pid);
+	fprintf(out, ",\"args\":{\"end\":\"%s\",\"end_rule\":\"earliest of: next known switch-in on this CPU, first timekeeping read, 10 ms\",\"wake_id\":%" PRIu64 ",\"run_id\":%" PRIu64 ",\"flags\":",
+		ran_end_name[c->why[i]], (uint64_t)w->wake_id, (uint64_t)w->run_id);
+	json_flags(out, t, w->final_flags);
+	if (has(w, WAKEOFF_V_WAKEUP))
+		fprintf(out, ",\"wakeup_to_switch_ns\":%" PRIu64,
+			w->ts_switch > w->ts_wakeup ? (uint64_t)(w->ts_switch - w->ts_wakeup) : 0);
+	fputs("}}", out);
+	fprintf(out, ",\n{\"ph\":\"f\",\"bp\":\"e\",\"pid\":1,\"tid\":%u,\"cat\":\"wakeup\",\"name\":\"wakeup\",\"id\":%" PRIu64 ",\"ts\":",
+		w->run_cpu, (uint64_t)w->wake_id);
+	ts_us(out, w->ts_switch, c->t0);
+	fputc('}', out);
+}
 
-	if (has(w, WAKEOFF_V_WAKEUP | WAKEOFF_V_SWITCH)) {
-		/* Waiting on the runqueue: async, overlapping. */
-		ev_begin(c, "b", 2, w->target_cpu, "rqwait");
-		ts_us(out, w->ts_wakeup, c->t0);
-		fprintf(out, ",\"id\":%" PRIu64 ",\"name\":", (uint64_t)w->wake_id);
-		json_task(out, "wait ", w->comm, w->pid);
-		fprintf(out, ",\"args\":{\"target_cpu\":%u,\"run_cpu\":%u,\"wake_id\":%" PRIu64 ",\"run_id\":%" PRIu64 ",\"flags\":",
-			w->target_cpu, w->run_cpu, (uint64_t)w->wake_id, (uint64_t)w->run_id);
-		json_flags(out, t, w->final_flags);
-		fputs("}}", out);
-		ev_begin(c, "e", 2, w->target_cpu, "rqwait");
-		ts_us(out, w->ts_switch > w->ts_wakeup ? w->ts_switch : w->ts_wakeup, c->t0);
-		fprintf(out, ",\"id\":%" PRIu64 ",\"name\":", (uint64_t)w->wake_id);
-		json_task(out, "wait ", w->comm, w->pid);
-		fputc('}', out);
-	}
+/* Waiting on the runqueue: async, overlapping. */
+static void emit_rqwait(struct ctx *c, const struct wakeoff_wakeup *w)
+{
+	const struct wo_trace *t = c->t;
+	FILE *out = c->out;
 
-	if (has(w, WAKEOFF_V_TKREAD)) {
-		const char *fn = wo_trace_tk_name(t, w->tk_func);
+	ev_begin(c, "b", 2, w->target_cpu, "rqwait");
+	ts_us(out, w->ts_wakeup, c->t0);
+	fprintf(out, ",\"id\":%" PRIu64 ",\"name\":", (uint64_t)w->wake_id);
+	json_task(out, "wait ", w->comm, w->pid);
+	fprintf(out, ",\"args\":{\"target_cpu\":%u,\"run_cpu\":%u,\"wake_id\":%" PRIu64 ",\"run_id\":%" PRIu64 ",\"flags\":",
+		w->target_cpu, w->run_cpu, (uint64_t)w->wake_id, (uint64_t)w->run_id);
+	json_flags(out, t, w->final_flags);
+	fputs("}}", out);
+	ev_begin(c, "e", 2, w->target_cpu, "rqwait");
+	ts_us(out, w->ts_switch > w->ts_wakeup ? w->ts_switch : w->ts_wakeup, c->t0);
+	fprintf(out, ",\"id\":%" PRIu64 ",\"name\":", (uint64_t)w->wake_id);
+	json_task(out, "wait ", w->comm, w->pid);
+	fputc('}', out);
+}
 
-		fprintf(out, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":%u,\"cat\":\"tkread\",\"ts\":",
-			w->tk_cpu);
-		ts_us(out, w->ts_tkread, c->t0);
-		fputs(",\"name\":\"tkread ", out);
-		if (fn)
-			wo_json_body(out, fn, SIZE_MAX);
-		else
-			fprintf(out, "#%u", w->tk_func);
-		fputs("\",\"args\":{\"task\":", out);
-		json_task(out, "", w->comm, w->pid);
-		fputs(",\"function\":", out);
-		if (fn)
-			wo_json_str(out, fn);
-		else
-			fprintf(out, "\"#%u\"", w->tk_func);
-		fprintf(out, ",\"clock\":\"%s\",\"source\":\"%s\"", wo_tk_clock_str(w),
-			wo_tk_source_str(w));
-		fprintf(out, ",\"value_ns\":%" PRIu64 ",\"offset_ns\":%" PRId64
-			",\"ttwu_to_tkread_ns\":%" PRIu64 ",\"wake_id\":%" PRIu64 ",\"run_id\":%" PRIu64 ",\"flags\":",
-			(uint64_t)w->tk_value, (int64_t)w->tk_offset,
-			w->ts_tkread > w->ts_waking ? (uint64_t)(w->ts_tkread - w->ts_waking) : 0,
-			(uint64_t)w->wake_id, (uint64_t)w->run_id);
-		json_flags(out, t, w->final_flags);
-		fputs("}}", out);
-	}
+/* The first timekeeping read: an instant on the reading CPU. */
+static void emit_tkread(struct ctx *c, const struct wakeoff_wakeup *w)
+{
+	const struct wo_trace *t = c->t;
+	FILE *out = c->out;
+	const char *fn = wo_trace_tk_name(t, w->tk_func);
 
+	fprintf(out, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":%u,\"cat\":\"tkread\",\"ts\":",
+		w->tk_cpu);
+	ts_us(out, w->ts_tkread, c->t0);
+	fputs(",\"name\":\"tkread ", out);
+	if (fn)
+		wo_json_body(out, fn, SIZE_MAX);
+	else
+		fprintf(out, "#%u", w->tk_func);
+	fputs("\",\"args\":{\"task\":", out);
+	json_task(out, "", w->comm, w->pid);
+	fputs(",\"function\":", out);
+	if (fn)
+		wo_json_str(out, fn);
+	else
+		fprintf(out, "\"#%u\"", w->tk_func);
+	fprintf(out, ",\"clock\":\"%s\",\"source\":\"%s\"", wo_tk_clock_str(w),
+		wo_tk_source_str(w));
+	fprintf(out, ",\"value_ns\":%" PRIu64 ",\"offset_ns\":%" PRId64
+		",\"ttwu_to_tkread_ns\":%" PRIu64 ",\"wake_id\":%" PRIu64 ",\"run_id\":%" PRIu64 ",\"flags\":",
+		(uint64_t)w->tk_value, (int64_t)w->tk_offset,
+		w->ts_tkread > w->ts_waking ? (uint64_t)(w->ts_tkread - w->ts_waking) : 0,
+		(uint64_t)w->wake_id, (uint64_t)w->run_id);
+	json_flags(out, t, w->final_flags);
+	fputs("}}", out);
+}
+
+static void emit_wakeup(struct ctx *c, const struct wakeoff_wakeup *w, size_t i)
+{
+	emit_waker(c, w, i);
+	if (has(w, WAKEOFF_V_SWITCH))
+		emit_run(c, w, i);
+	if (has(w, WAKEOFF_V_WAKEUP | WAKEOFF_V_SWITCH))
+		emit_rqwait(c, w);
+	if (has(w, WAKEOFF_V_TKREAD))
+		emit_tkread(c, w);
 	if (has(w, WAKEOFF_V_NR_RUNNING | WAKEOFF_V_WAKEUP)) {
-		fprintf(out, ",\n{\"ph\":\"C\",\"pid\":1,\"name\":\"rq_len cpu%u\",\"ts\":",
+		fprintf(c->out, ",\n{\"ph\":\"C\",\"pid\":1,\"name\":\"rq_len cpu%u\",\"ts\":",
 			w->target_cpu);
-		ts_us(out, w->ts_wakeup, c->t0);
-		fprintf(out, ",\"args\":{\"nr_running\":%" PRIu32 "}}", (uint32_t)w->rq_nr_running);
+		ts_us(c->out, w->ts_wakeup, c->t0);
+		fprintf(c->out, ",\"args\":{\"nr_running\":%" PRIu32 "}}", (uint32_t)w->rq_nr_running);
 	}
 }
 
@@ -446,81 +466,4 @@ out:
 	free(c.why);
 	free(c.wdur);
 	return rc;
-}
-
-static void export_usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: wakeoff export --perfetto OUT.json FILE\n"
-		"\n"
-		"Write FILE (from \"wakeoff record\") as Chrome trace-event JSON, which\n"
-		"ui.perfetto.dev and chrome://tracing open: a track per CPU with what ran\n"
-		"(a traced wakee from its switch-in to the earliest of the next known\n"
-		"switch-in on that CPU, its first timekeeping read, or 10 ms) and the\n"
-		"waker's \"wake\" slices, flow arrows waker -> wakee, instants at the\n"
-		"first timekeeping read, \"rq_len cpuN\" runqueue-length counters, and\n"
-		"async runqueue-wait slices (wakeup -> switch-in).  OUT.json \"-\" is stdout.\n"
-		"\n"
-		"  --perfetto OUT.json   the output file (required)\n"
-		"  -h, --help            this text\n");
-}
-
-int cmd_export(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "perfetto", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *outp = NULL;
-	struct wo_trace t;
-	char err[512];
-	FILE *out;
-	int opt, rc;
-
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			outp = optarg;
-			break;
-		case 'h':
-			export_usage(stdout);
-			return 0;
-		case ':':
-			fprintf(stderr, "wakeoff export: option %s needs an argument (see --help)\n",
-				argv[optind - 1]);
-			return 1;
-		default:
-			fprintf(stderr, "wakeoff export: unknown option %s (see --help)\n",
-				argv[optind - 1]);
-			return 1;
-		}
-	}
-	if (!outp) {
-		fprintf(stderr, "wakeoff export: --perfetto OUT.json is required (see --help)\n");
-		return 1;
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "wakeoff export: expected one record FILE, got %d (see --help)\n",
-			argc - optind);
-		return 1;
-	}
-	if (wo_trace_load(argv[optind], &t, err, sizeof(err))) {
-		fprintf(stderr, "wakeoff export: %s\n", err);
-		return 1;
-	}
-	out = strcmp(outp, "-") ? fopen(outp, "w") : stdout;
-	if (!out) {
-		fprintf(stderr, "wakeoff export: %s: %s\n", outp, strerror(errno));
-		wo_trace_free(&t);
-		return 1;
-	}
-	rc = wo_export_perfetto(&t, out);
-	if (out != stdout ? fclose(out) : fflush(out))
-		rc = -1;
-	if (rc)
-		fprintf(stderr, "wakeoff export: writing %s failed: %s\n", outp, strerror(errno));
-	wo_trace_free(&t);
-	return rc ? 1 : 0;
 }

@@ -13,7 +13,7 @@
 
 #include "hist.h"
 #include "report_wakepath.h"
-#include "../module/uapi/wakeoff_keys.h"
+#include "../../module/uapi/wakeoff_keys.h"
 
 const char *const wo_wake_path_names[WAKEOFF_PATH_NR] = {
 	"none", "local", "remote", "wakelist_ipi", "idle_poll", "runnable",

@@ -1,26 +1,101 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wakeoff export --prometheus-textfile FILE -i SECONDS [--count N]: the live
- * summary as Prometheus text exposition for node_exporter's textfile
- * collector, rewritten every SECONDS.  The collector may read FILE at any
- * moment, so each version is written to FILE.tmp in the same directory,
- * synced and renamed over FILE (rename is atomic within a filesystem; the
- * collector ignores names not ending in .prom).
+ * wakeoff export: --perfetto OUT.json FILE (Chrome trace-event JSON of a
+ * record file) or --prometheus-textfile FILE -i SECONDS (the live summary
+ * for node_exporter's textfile collector, rewritten every SECONDS).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "cmds.h"
 #include "export.h"
 #include "export_prom.h"
 #include "modfs.h"
+#include "summary.h"
+
+static void export_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: wakeoff export --perfetto OUT.json FILE\n"
+		"\n"
+		"Write FILE (from \"wakeoff record\") as Chrome trace-event JSON, which\n"
+		"ui.perfetto.dev and chrome://tracing open: a track per CPU with what ran\n"
+		"(a traced wakee from its switch-in to the earliest of the next known\n"
+		"switch-in on that CPU, its first timekeeping read, or 10 ms) and the\n"
+		"waker's \"wake\" slices, flow arrows waker -> wakee, instants at the\n"
+		"first timekeeping read, \"rq_len cpuN\" runqueue-length counters, and\n"
+		"async runqueue-wait slices (wakeup -> switch-in).  OUT.json \"-\" is stdout.\n"
+		"\n"
+		"  --perfetto OUT.json   the output file (required; also -o, --output)\n"
+		"  -h, --help            this text\n");
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "perfetto", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'p' },	/* the same */
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *outp = NULL;
+	struct wo_trace t;
+	char err[512];
+	FILE *out;
+	int opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+		case 'p':
+			outp = optarg;
+			break;
+		case 'h':
+			export_usage(stdout);
+			return 0;
+		case ':':
+			fprintf(stderr, "wakeoff export: option %s needs an argument (see --help)\n",
+				argv[optind - 1]);
+			return 1;
+		default:
+			fprintf(stderr, "wakeoff export: unknown option %s (see --help)\n",
+				argv[optind - 1]);
+			return 1;
+		}
+	}
+	if (!outp) {
+		fprintf(stderr, "wakeoff export: --perfetto OUT.json is required (see --help)\n");
+		return 1;
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "wakeoff export: expected one record FILE, got %d (see --help)\n",
+			argc - optind);
+		return 1;
+	}
+	if (wo_trace_load(argv[optind], &t, err, sizeof(err))) {
+		fprintf(stderr, "wakeoff export: %s\n", err);
+		return 1;
+	}
+	out = strcmp(outp, "-") ? fopen(outp, "w") : stdout;
+	if (!out) {
+		fprintf(stderr, "wakeoff export: %s: %s\n", outp, strerror(errno));
+		wo_trace_free(&t);
+		return 1;
+	}
+	rc = wo_export_perfetto(&t, out);
+	if (out != stdout ? fclose(out) : fflush(out))
+		rc = -1;
+	if (rc)
+		fprintf(stderr, "wakeoff export: writing %s failed: %s\n", outp, strerror(errno));
+	wo_trace_free(&t);
+	return rc ? 1 : 0;
+}
 
 static void prom_usage(FILE *f)
 {
@@ -36,88 +111,6 @@ static void prom_usage(FILE *f)
 		"  -i, --interval SECONDS   seconds between writes (1..86400)\n"
 		"  -n, --count N            stop after N writes (default: run until killed);\n"
 		"                           exit status 1 if the last one had no summary\n");
-}
-
-int wo_prom_textfile(const struct wo_report *r, FILE *out)
-{
-	if (r)
-		wo_report_print(r, WO_FMT_PROM, 0, out);
-	fputs("# HELP wakeoff_up 1 if the module's summary was read for this file, else 0.\n"
-	      "# TYPE wakeoff_up gauge\n", out);
-	fprintf(out, "wakeoff_up %d\n", r ? 1 : 0);
-	if (r) {
-		fputs("# HELP wakeoff_wakeups_total Wakeups seen by the module (sched_waking).\n"
-		      "# TYPE wakeoff_wakeups_total counter\n", out);
-		fprintf(out, "wakeoff_wakeups_total %" PRIu64 "\n", r->wakeups);
-	}
-	return ferror(out) ? -1 : 0;
-}
-
-/* fsync the directory holding @path, so that the rename survives a crash. */
-static int sync_dir(const char *path)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, rc;
-
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
-int wo_prom_write_file(const char *path, const struct wo_report *r,
-		       char *err, size_t errlen)
-{
-	char tmp[PATH_MAX];
-	FILE *f;
-	int fd, rc;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "%s: name too long", path);
-		return -1;
-	}
-	/* 0644: the collector usually runs as another user. */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	rc = wo_prom_textfile(r, f);
-	if (fflush(f) || fsync(fd))
-		rc = -1;
-	if (fclose(f))
-		rc = -1;
-	if (rc) {
-		snprintf(err, errlen, "writing %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path)) {
-		snprintf(err, errlen, "rename %s to %s: %s", tmp, path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (sync_dir(path)) {
-		snprintf(err, errlen, "fsync of %s's directory: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 /* One write from the live summary; *@up says whether it was read. */

@@ -21,8 +21,6 @@ int wo_prom_textfile(const struct wo_report *r, FILE *out);
  */
 int wo_prom_write_file(const char *path, const struct wo_report *r,
 		       char *err, size_t errlen);
-int cmd_export_prom(int argc, char **argv);
 /* The "export" command: --prometheus-textfile here, else --perfetto. */
-int cmd_export_any(int argc, char **argv);
 
 #endif

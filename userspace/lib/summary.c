@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "summary.h"
-#include "../module/uapi/wakeoff_keys.h"
+#include "../../module/uapi/wakeoff_keys.h"
 
 static int key_char_ok(char c)
 {

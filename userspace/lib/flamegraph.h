@@ -36,6 +36,5 @@ void wo_folded_free(struct wo_folded *f);
 void wo_folded_write(FILE *out, const struct wo_folded *f);
 /* The flame graph: frame width proportional to off-CPU time. */
 void wo_flame_svg(FILE *out, const struct wo_folded *f, const char *title);
-int cmd_flamegraph(int argc, char **argv);
 
 #endif

@@ -80,15 +80,8 @@ static void text_pcts(FILE *out, const struct wo_pcts *p)
 	fprintf(out, " %8" PRIu64 " %10s %10s %10s %10s", p->count, a, b, c, d);
 }
 
-static void print_text(const struct wo_report *r, unsigned int top, FILE *out)
+static void text_head(const struct wo_report *r, FILE *out)
 {
-	static const char *const mshort[WO_RM_NR] = {
-		"waking->wakeup", "wakeup->switch", "ttwu->tkread",
-	};
-	char a[32], b[32], c[32];
-	size_t i, j;
-	int m;
-
 	fprintf(out, "wakeoff report: %s\n", r->source);
 	fprintf(out, "  kernel %s, %u CPUs, clocksource %s, module %s\n",
 		r->kernel && *r->kernel ? r->kernel : "?", r->ncpus,
@@ -100,6 +93,12 @@ static void print_text(const struct wo_report *r, unsigned int top, FILE *out)
 		fprintf(out, " of %" PRIu64 " seen, %" PRIu64 " untracked",
 			r->wakeups, r->untracked);
 	fprintf(out, "; records dropped: %" PRIu64 "\n", r->dropped);
+}
+
+static void text_three(const struct wo_report *r, FILE *out)
+{
+	char a[32], b[32], c[32];
+	size_t i;
 
 	fprintf(out, "\nThe three numbers of the idle-vs-load experiment\n");
 	fprintf(out, "  WF_MIGRATED share          %.2f %%\n", r->migrated_pct);
@@ -125,6 +124,15 @@ static void print_text(const struct wo_report *r, unsigned int top, FILE *out)
 	} else {
 		fprintf(out, "  clock offset               no timekeeping read recorded\n");
 	}
+}
+
+static void text_classes(const struct wo_report *r, FILE *out)
+{
+	static const char *const mshort[WO_RM_NR] = {
+		"waking->wakeup", "wakeup->switch", "ttwu->tkread",
+	};
+	size_t i;
+	int m;
 
 	fprintf(out, "\nLatency per class (nearest-rank percentiles, log-linear buckets)\n");
 	fprintf(out, "  %-6s %-28s %-15s %8s %10s %10s %10s %10s\n", "scope",
@@ -141,68 +149,93 @@ static void print_text(const struct wo_report *r, unsigned int top, FILE *out)
 			fputc('\n', out);
 		}
 	}
+}
 
-	if (r->noff) {
-		fprintf(out, "\nClock offset (value read - local_clock()) per class and function\n");
-		fprintf(out, "  %-9s %-26s %8s %16s %16s %16s %12s\n", "class",
-			"function", "count", "median ns", "min ns", "max ns",
-			r->from_records ? "p99-p1" : "max-min");
-		for (i = 0; i < r->noff; i++) {
-			const struct wo_roff *o = &r->off[i];
+static void text_offsets(const struct wo_report *r, FILE *out)
+{
+	char a[32];
+	size_t i;
 
-			wo_fmt_ns(a, sizeof(a), o->have_p1_p99 ? (uint64_t)(o->p99 - o->p1) :
-							       (uint64_t)(o->max - o->min));
-			fprintf(out, "  %-9s %-26s %8" PRIu64 " %16" PRId64 " %16" PRId64
-				" %16" PRId64 " %12s\n", o->cls, o->func, o->count,
-				o->median, o->min, o->max, a);
-		}
+	if (!r->noff)
+		return;
+	fprintf(out, "\nClock offset (value read - local_clock()) per class and function\n");
+	fprintf(out, "  %-9s %-26s %8s %16s %16s %16s %12s\n", "class",
+		"function", "count", "median ns", "min ns", "max ns",
+		r->from_records ? "p99-p1" : "max-min");
+	for (i = 0; i < r->noff; i++) {
+		const struct wo_roff *o = &r->off[i];
+
+		wo_fmt_ns(a, sizeof(a), o->have_p1_p99 ? (uint64_t)(o->p99 - o->p1) :
+						       (uint64_t)(o->max - o->min));
+		fprintf(out, "  %-9s %-26s %8" PRIu64 " %16" PRId64 " %16" PRId64
+			" %16" PRId64 " %12s\n", o->cls, o->func, o->count,
+			o->median, o->min, o->max, a);
 	}
+}
 
-	if (r->nruns) {
-		fprintf(out, "\nRuns\n");
-		fprintf(out, "  %6s %-16s %8s %9s %8s %14s %14s %13s\n", "run",
-			"label", "wakeups", "migrated", "tkreads", "med tk migr",
-			"med tk local", "offset spread");
-		for (i = 0; i < r->nruns; i++) {
-			const struct wo_rrun *u = &r->runs[i];
+static void text_runs(const struct wo_report *r, FILE *out)
+{
+	char a[32], b[32], c[32];
+	size_t i;
 
-			/* 0: no read in that class (a read takes > 0 ns). */
-			wo_fmt_ns(a, sizeof(a), u->med_tk_migrated);
-			wo_fmt_ns(b, sizeof(b), u->med_tk_local);
-			if (!u->med_tk_migrated)
-				snprintf(a, sizeof(a), "-");
-			if (!u->med_tk_local)
-				snprintf(b, sizeof(b), "-");
-			if (u->off_func)
-				wo_fmt_ns(c, sizeof(c), (uint64_t)u->off_spread);
-			else
-				snprintf(c, sizeof(c), "-");
-			fprintf(out, "  %6" PRIu64 " %-16.16s %8" PRIu64 " %8.2f%% %8" PRIu64
-				" %14s %14s %13s\n", u->id, u->label, u->wakeups,
-				u->migrated_pct, u->tkreads, a, b, c);
-		}
+	if (!r->nruns)
+		return;
+	fprintf(out, "\nRuns\n");
+	fprintf(out, "  %6s %-16s %8s %9s %8s %14s %14s %13s\n", "run",
+		"label", "wakeups", "migrated", "tkreads", "med tk migr",
+		"med tk local", "offset spread");
+	for (i = 0; i < r->nruns; i++) {
+		const struct wo_rrun *u = &r->runs[i];
+
+		/* 0: no read in that class (a read takes > 0 ns). */
+		wo_fmt_ns(a, sizeof(a), u->med_tk_migrated);
+		wo_fmt_ns(b, sizeof(b), u->med_tk_local);
+		if (!u->med_tk_migrated)
+			snprintf(a, sizeof(a), "-");
+		if (!u->med_tk_local)
+			snprintf(b, sizeof(b), "-");
+		if (u->off_func)
+			wo_fmt_ns(c, sizeof(c), (uint64_t)u->off_spread);
+		else
+			snprintf(c, sizeof(c), "-");
+		fprintf(out, "  %6" PRIu64 " %-16.16s %8" PRIu64 " %8.2f%% %8" PRIu64
+			" %14s %14s %13s\n", u->id, u->label, u->wakeups,
+			u->migrated_pct, u->tkreads, a, b, c);
 	}
+}
 
-	if (r->ntasks) {
-		fprintf(out, "\nPer task (like perf sched latency; by max wakeup->switch-in)\n");
-		fprintf(out, "  %-24s %8s %9s %12s %12s %16s %12s\n", "task", "wakeups",
-			"migrated", "avg delay", "max delay", "max at (s)", "avg ttwu->tk");
-		for (i = 0; i < r->ntasks && (!top || i < top); i++) {
-			const struct wo_rtask *t = &r->tasks[i];
-			char name[48];
+static void text_tasks(const struct wo_report *r, unsigned int top, FILE *out)
+{
+	char a[32], b[32], c[32];
+	size_t i;
 
-			snprintf(name, sizeof(name), "%s:%d", t->comm, t->pid);
-			wo_fmt_ns(a, sizeof(a), t->sw_n ? t->sw_sum / t->sw_n : 0);
-			wo_fmt_ns(b, sizeof(b), t->sw_max);
-			wo_fmt_ns(c, sizeof(c), t->tk_n ? t->tk_sum / t->tk_n : 0);
-			fprintf(out, "  %-24.24s %8" PRIu64 " %9" PRIu64 " %12s %12s %16.6f %12s\n",
-				name, t->wakeups, t->migrated, a, b,
-				t->sw_max_at / 1e9, t->tk_n ? c : "-");
-		}
-		if (top && r->ntasks > top)
-			fprintf(out, "  ... %zu more tasks (--top 0 shows all)\n",
-				r->ntasks - top);
+	if (!r->ntasks)
+		return;
+	fprintf(out, "\nPer task (like perf sched latency; by max wakeup->switch-in)\n");
+	fprintf(out, "  %-24s %8s %9s %12s %12s %16s %12s\n", "task", "wakeups",
+		"migrated", "avg delay", "max delay", "max at (s)", "avg ttwu->tk");
+	for (i = 0; i < r->ntasks && (!top || i < top); i++) {
+		const struct wo_rtask *t = &r->tasks[i];
+		char name[48];
+
+		snprintf(name, sizeof(name), "%s:%d", t->comm, t->pid);
+		wo_fmt_ns(a, sizeof(a), t->sw_n ? t->sw_sum / t->sw_n : 0);
+		wo_fmt_ns(b, sizeof(b), t->sw_max);
+		wo_fmt_ns(c, sizeof(c), t->tk_n ? t->tk_sum / t->tk_n : 0);
+		fprintf(out, "  %-24.24s %8" PRIu64 " %9" PRIu64 " %12s %12s %16.6f %12s\n",
+			name, t->wakeups, t->migrated, a, b,
+			t->sw_max_at / 1e9, t->tk_n ? c : "-");
 	}
+	if (top && r->ntasks > top)
+		fprintf(out, "  ... %zu more tasks (--top 0 shows all)\n",
+			r->ntasks - top);
+}
+
+/* Per target CPU, and the prev -> target matrix. */
+static void text_cpus(const struct wo_report *r, FILE *out)
+{
+	char a[32];
+	size_t i, j;
 
 	fprintf(out, "\nPer target CPU\n  %-5s %10s %10s %10s %16s\n", "cpu",
 		"wakeups", "recorded", "dropped", "med wakeup->sw");
@@ -214,29 +247,48 @@ static void print_text(const struct wo_report *r, unsigned int top, FILE *out)
 			i, p->target_wakeups, p->recorded, p->dropped,
 			p->target_wakeups ? a : "-");
 	}
-	if (r->have_matrix && r->ncpus) {
-		fprintf(out, "\nprev CPU -> target CPU (wakeups)\n  %-8s", "prev\\tgt");
+	if (!r->have_matrix || !r->ncpus)
+		return;
+	fprintf(out, "\nprev CPU -> target CPU (wakeups)\n  %-8s", "prev\\tgt");
+	for (j = 0; j < r->ncpus; j++)
+		fprintf(out, " %8zu", j);
+	fputc('\n', out);
+	for (i = 0; i < r->ncpus; i++) {
+		fprintf(out, "  cpu%-5zu", i);
 		for (j = 0; j < r->ncpus; j++)
-			fprintf(out, " %8zu", j);
+			fprintf(out, " %8" PRIu64, r->matrix[i * r->ncpus + j]);
 		fputc('\n', out);
-		for (i = 0; i < r->ncpus; i++) {
-			fprintf(out, "  cpu%-5zu", i);
-			for (j = 0; j < r->ncpus; j++)
-				fprintf(out, " %8" PRIu64, r->matrix[i * r->ncpus + j]);
-			fputc('\n', out);
-		}
 	}
-	if (r->nstacks) {
-		fprintf(out, "\nWaker stack clusters\n");
-		for (i = 0; i < r->nstacks && (!top || i < top); i++) {
-			const struct wo_rstack *s = &r->stacks[i];
+}
 
-			wo_fmt_ns(a, sizeof(a), s->med_switch);
-			fprintf(out, "  #%-3u %8" PRIu64 " wakeups  WF_SYNC %u%%  WF_MIGRATED %u%%  med wakeup->switch %s\n       %s\n",
-				s->id, s->count, s->sync_pct, s->migrated_pct, a,
-				s->frames && *s->frames ? s->frames : "(frames not in the file)");
-		}
+static void text_stacks(const struct wo_report *r, unsigned int top, FILE *out)
+{
+	char a[32];
+	size_t i;
+
+	if (!r->nstacks)
+		return;
+	fprintf(out, "\nWaker stack clusters\n");
+	for (i = 0; i < r->nstacks && (!top || i < top); i++) {
+		const struct wo_rstack *s = &r->stacks[i];
+
+		wo_fmt_ns(a, sizeof(a), s->med_switch);
+		fprintf(out, "  #%-3u %8" PRIu64 " wakeups  WF_SYNC %u%%  WF_MIGRATED %u%%  med wakeup->switch %s\n       %s\n",
+			s->id, s->count, s->sync_pct, s->migrated_pct, a,
+			s->frames && *s->frames ? s->frames : "(frames not in the file)");
 	}
+}
+
+static void print_text(const struct wo_report *r, unsigned int top, FILE *out)
+{
+	text_head(r, out);
+	text_three(r, out);
+	text_classes(r, out);
+	text_offsets(r, out);
+	text_runs(r, out);
+	text_tasks(r, top, out);
+	text_cpus(r, out);
+	text_stacks(r, top, out);
 }
 
 /* ---------------- CSV ---------------- */
@@ -272,11 +324,9 @@ static void csv_s64(FILE *out, const char *sec, const char *name,
 	csv_row(out, sec, name, field, b);
 }
 
-static void print_csv(const struct wo_report *r, FILE *out)
+static void csv_head(const struct wo_report *r, FILE *out)
 {
-	char name[128], f[96], b[32];
-	size_t i, j;
-	int m;
+	char b[32];
 
 	fputs("section,name,field,value\n", out);
 	csv_row(out, "meta", "source", "value", r->source);
@@ -296,6 +346,14 @@ static void print_csv(const struct wo_report *r, FILE *out)
 		csv_s64(out, "headline", "offset", "spread_ns", r->off_spread);
 		csv_row(out, "headline", "offset", "stable", r->off_stable ? "yes" : "no");
 	}
+}
+
+static void csv_classes(const struct wo_report *r, FILE *out)
+{
+	char name[128], f[96];
+	size_t i;
+	int m;
+
 	for (i = 0; i < r->ncls; i++) {
 		const struct wo_rclass *c = &r->cls[i];
 
@@ -316,6 +374,13 @@ static void print_csv(const struct wo_report *r, FILE *out)
 			csv_u64(out, c->scope, name, f, p->max);
 		}
 	}
+}
+
+static void csv_offsets_runs(const struct wo_report *r, FILE *out)
+{
+	char name[128], b[32];
+	size_t i;
+
 	for (i = 0; i < r->noff; i++) {
 		const struct wo_roff *o = &r->off[i];
 
@@ -345,6 +410,13 @@ static void print_csv(const struct wo_report *r, FILE *out)
 			csv_s64(out, "runs", name, "offset_spread_ns", u->off_spread);
 		}
 	}
+}
+
+static void csv_tasks(const struct wo_report *r, FILE *out)
+{
+	char name[128];
+	size_t i;
+
 	for (i = 0; i < r->ntasks; i++) {
 		const struct wo_rtask *t = &r->tasks[i];
 
@@ -356,6 +428,13 @@ static void print_csv(const struct wo_report *r, FILE *out)
 		csv_u64(out, "tasks", name, "max_wakeup_to_switch_ns", t->sw_max);
 		csv_u64(out, "tasks", name, "max_at_ns", t->sw_max_at);
 	}
+}
+
+static void csv_cpus_stacks(const struct wo_report *r, FILE *out)
+{
+	char name[128], f[96];
+	size_t i, j;
+
 	for (i = 0; i < r->ncpus; i++) {
 		const struct wo_rcpu *p = &r->cpu[i];
 
@@ -383,6 +462,15 @@ static void print_csv(const struct wo_report *r, FILE *out)
 	}
 }
 
+static void print_csv(const struct wo_report *r, FILE *out)
+{
+	csv_head(r, out);
+	csv_classes(r, out);
+	csv_offsets_runs(r, out);
+	csv_tasks(r, out);
+	csv_cpus_stacks(r, out);
+}
+
 /* ---------------- JSON ---------------- */
 
 static void json_pcts(FILE *out, const struct wo_pcts *p)
@@ -392,11 +480,8 @@ static void json_pcts(FILE *out, const struct wo_pcts *p)
 		p->count, p->p50, p->p90, p->p99, p->max);
 }
 
-static void print_json(const struct wo_report *r, FILE *out)
+static void json_head(const struct wo_report *r, FILE *out)
 {
-	size_t i, j;
-	int m;
-
 	fputs("{\n  \"source\": ", out);
 	wo_json_str(out, r->source);
 	fputs(",\n  \"kernel\": ", out);
@@ -424,6 +509,13 @@ static void print_json(const struct wo_report *r, FILE *out)
 	} else {
 		fputs("null},\n", out);
 	}
+}
+
+static void json_classes(const struct wo_report *r, FILE *out)
+{
+	size_t i;
+	int m;
+
 	fputs("  \"classes\": [", out);
 	for (i = 0; i < r->ncls; i++) {
 		const struct wo_rclass *c = &r->cls[i];
@@ -439,6 +531,12 @@ static void print_json(const struct wo_report *r, FILE *out)
 		}
 		fputc('}', out);
 	}
+}
+
+static void json_offsets(const struct wo_report *r, FILE *out)
+{
+	size_t i;
+
 	fputs("\n  ],\n  \"offsets\": [", out);
 	for (i = 0; i < r->noff; i++) {
 		const struct wo_roff *o = &r->off[i];
@@ -455,6 +553,12 @@ static void print_json(const struct wo_report *r, FILE *out)
 				o->p1, o->p99);
 		fputc('}', out);
 	}
+}
+
+static void json_runs(const struct wo_report *r, FILE *out)
+{
+	size_t i;
+
 	fputs("\n  ],\n  \"runs\": [", out);
 	for (i = 0; i < r->nruns; i++) {
 		const struct wo_rrun *u = &r->runs[i];
@@ -473,6 +577,12 @@ static void print_json(const struct wo_report *r, FILE *out)
 		}
 		fputc('}', out);
 	}
+}
+
+static void json_tasks(const struct wo_report *r, FILE *out)
+{
+	size_t i;
+
 	fputs("\n  ],\n  \"tasks\": [", out);
 	for (i = 0; i < r->ntasks; i++) {
 		const struct wo_rtask *t = &r->tasks[i];
@@ -487,6 +597,12 @@ static void print_json(const struct wo_report *r, FILE *out)
 			t->sw_n ? t->sw_sum / t->sw_n : 0, t->sw_max, t->sw_max_at,
 			t->tk_n ? t->tk_sum / t->tk_n : 0);
 	}
+}
+
+static void json_cpus(const struct wo_report *r, FILE *out)
+{
+	size_t i, j;
+
 	fputs("\n  ],\n  \"per_cpu\": [", out);
 	for (i = 0; i < r->ncpus; i++) {
 		const struct wo_rcpu *p = &r->cpu[i];
@@ -506,6 +622,12 @@ static void print_json(const struct wo_report *r, FILE *out)
 		}
 		fputc('}', out);
 	}
+}
+
+static void json_stacks(const struct wo_report *r, FILE *out)
+{
+	size_t i;
+
 	fputs("\n  ],\n  \"stacks\": [", out);
 	for (i = 0; i < r->nstacks; i++) {
 		const struct wo_rstack *s = &r->stacks[i];
@@ -517,6 +639,17 @@ static void print_json(const struct wo_report *r, FILE *out)
 		wo_json_str(out, s->frames);
 		fputc('}', out);
 	}
+}
+
+static void print_json(const struct wo_report *r, FILE *out)
+{
+	json_head(r, out);
+	json_classes(r, out);
+	json_offsets(r, out);
+	json_runs(r, out);
+	json_tasks(r, out);
+	json_cpus(r, out);
+	json_stacks(r, out);
 	fputs("\n  ]\n}\n", out);
 }
 
@@ -528,11 +661,10 @@ static void prom_head(FILE *out, const char *name, const char *type,
 	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void print_prom(const struct wo_report *r, FILE *out)
+/* Info, counters and the WF_MIGRATED share. */
+static void prom_counters(const struct wo_report *r, FILE *out)
 {
-	static const char *const q[4] = { "0.5", "0.9", "0.99", "1" };
 	size_t i;
-	int m;
 
 	prom_head(out, "wakeoff_info", "gauge", "Recording kernel and module (value 1).");
 	fputs("wakeoff_info{kernel=\"", out);
@@ -564,6 +696,15 @@ static void print_prom(const struct wo_report *r, FILE *out)
 	prom_head(out, "wakeoff_wf_migrated_ratio", "gauge",
 		  "Share of closed wakeups with WF_MIGRATED (0..1).");
 	fprintf(out, "wakeoff_wf_migrated_ratio %.6f\n", r->migrated_pct / 100);
+}
+
+/* Latency quantiles and their sample counts, per class and metric. */
+static void prom_latency(const struct wo_report *r, FILE *out)
+{
+	static const char *const q[4] = { "0.5", "0.9", "0.99", "1" };
+	size_t i;
+	int m;
+
 	/* A summary: Prometheus allows a quantile label on no other type. */
 	prom_head(out, "wakeoff_latency_seconds", "summary",
 		  "Latency quantiles per class (quantile 1 is the maximum).");
@@ -603,6 +744,12 @@ static void print_prom(const struct wo_report *r, FILE *out)
 				c->m[m].count);
 		}
 	}
+}
+
+static void print_prom(const struct wo_report *r, FILE *out)
+{
+	prom_counters(r, out);
+	prom_latency(r, out);
 	if (r->off_have) {
 		prom_head(out, "wakeoff_clock_offset_seconds", "gauge",
 			  "Offset of the first timekeeping read from local_clock(): median.");

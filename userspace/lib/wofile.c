@@ -15,7 +15,7 @@
 #include "errmsg.h"
 #include "sched_events.h"
 #include "wofile.h"
-#include "../module/lib/wo_clock.h"
+#include "../../module/lib/wo_clock.h"
 
 static void wof_err(char *err, size_t errlen, const char *name, size_t off,
 		    const char *fmt, ...)
@@ -447,12 +447,148 @@ static int parse_text_chunk(struct wo_trace *t, const char *what,
 	return 0;
 }
 
+/* The magic and the format byte at the start of the file. */
+static int parse_magic(const struct wo_trace *t, const unsigned char *p,
+		       size_t len, char *err, size_t errlen)
+{
+	char why[256];
+
+	if (len < 8 || memcmp(p, WOF_MAGIC, 7)) {
+		wof_err(err, errlen, t->path, 0,
+			"not a wakeoff record file (no \"WAKEOFF1\" magic)");
+		return -1;
+	}
+	if (p[7] == '0' + WOF_MAJOR)
+		return 0;
+	if (p[7] < '0' || p[7] > '9')
+		wof_err(err, errlen, t->path, 7,
+			"not a wakeoff record file (format byte 0x%02x)", p[7]);
+	else
+		wof_err(err, errlen, t->path, 7, "%s",
+			wo_version_errmsg(why, sizeof(why), "file format",
+					  (unsigned int)(p[7] - '0'), WOF_MAJOR));
+	return -1;
+}
+
+/* META: key=value lines, of which "format" must be ours. */
+static int parse_meta(struct wo_trace *t, const unsigned char *c, size_t clen,
+		      size_t off, char *err, size_t errlen)
+{
+	unsigned int ma, mi;
+	const char *v;
+
+	if (parse_text_chunk(t, "META", c, clen, off, &t->meta, err, errlen))
+		return -1;
+	v = wo_summary_get(&t->meta, "format");
+	if (!v)
+		return 0;
+	if (sscanf(v, "%u.%u", &ma, &mi) != 2 || ma != WOF_MAJOR) {
+		wof_err(err, errlen, t->path, off,
+			"META format \"%s\" unsupported", v);
+		return -1;
+	}
+	t->minor = mi;
+	return 0;
+}
+
+/* The tables the module printed: each at most once per file. */
+static int parse_table(struct wo_trace *t, const char *tag,
+		       const unsigned char *c, size_t clen, size_t off,
+		       char *err, size_t errlen)
+{
+	const char *s = (const char *)c;
+	const char *again = NULL;
+	char e[160];
+	int rc = 0;
+
+	if (!memcmp(tag, "FLAG", 5)) {
+		again = t->flags ? "second flag table" : NULL;
+		rc = again ? -1 : wo_parse_flag_table(s, clen, &t->flags,
+						      &t->nflags, e, sizeof(e));
+	} else if (!memcmp(tag, "TKHK", 5)) {
+		again = t->tk_names ? "second tk_hooks table" : NULL;
+		rc = again ? -1 : wo_parse_tk_hooks(s, clen, &t->tk_names,
+						    &t->ntk, e, sizeof(e));
+	} else if (!memcmp(tag, "STCK", 5)) {
+		again = t->stacks ? "second stacks table" : NULL;
+		rc = again ? -1 : wo_parse_stacks(s, clen, &t->stacks,
+						  &t->nstacks, e, sizeof(e));
+	} else {	/* OSTK */
+		again = t->ostacks ? "second offcpu_stacks table" : NULL;
+		rc = again ? -1 : wo_parse_stacks(s, clen, &t->ostacks,
+						  &t->nostacks, e, sizeof(e));
+	}
+	if (rc)
+		wof_err(err, errlen, t->path, off, "%s chunk: %s", tag,
+			again ? again : e);
+	return rc;
+}
+
+/* One chunk's payload @c (@clen bytes; its header at @off). */
+static int parse_chunk(struct wo_trace *t, size_t *cap, const char *tag,
+		       const unsigned char *c, size_t clen, size_t off,
+		       char *err, size_t errlen)
+{
+	if (!memcmp(tag, "META", 5))
+		return parse_meta(t, c, clen, off, err, errlen);
+	if (!memcmp(tag, "FLAG", 5) || !memcmp(tag, "TKHK", 5) ||
+	    !memcmp(tag, "STCK", 5) || !memcmp(tag, "OSTK", 5))
+		return parse_table(t, tag, c, clen, off, err, errlen);
+	if (!memcmp(tag, "RECS", 5))
+		return parse_recs(t, cap, c, clen, off + WOF_CHUNK_HDR, err,
+				  errlen);
+	if (!memcmp(tag, "SUMM", 5))
+		return parse_text_chunk(t, "SUMM", c, clen, off, &t->summary,
+					err, errlen);
+	if (!memcmp(tag, "CNTS", 5))
+		return parse_text_chunk(t, "CNTS", c, clen, off, &t->counters,
+					err, errlen);
+	if (!memcmp(tag, "ENDS", 5))
+		t->complete = true;
+	else
+		t->unknown_chunks++;
+	return 0;
+}
+
+/* The chunk header at @off: its tag and length, checked; 0 or -1. */
+static int chunk_head(const struct wo_trace *t, const unsigned char *p,
+		      size_t len, size_t off, char *tag, size_t *clen,
+		      char *err, size_t errlen)
+{
+	const unsigned char *c = p + off;
+
+	if (len - off < WOF_CHUNK_HDR) {
+		wof_err(err, errlen, t->path, off,
+			"chunk header cut short (file truncated?)");
+		return -1;
+	}
+	tag_str(c, tag);
+	*clen = get_le32(c + 4);
+	if (*clen > WOF_CHUNK_MAX) {
+		wof_err(err, errlen, t->path, off,
+			"chunk %s claims %zu bytes (limit %u): corrupt",
+			tag, *clen, WOF_CHUNK_MAX);
+		return -1;
+	}
+	if (WOF_CHUNK_HDR + wof_pad(*clen) > len - off) {
+		wof_err(err, errlen, t->path, off,
+			"chunk %s of %zu bytes runs past the end of the file (%zu left): truncated",
+			tag, *clen, len - off - WOF_CHUNK_HDR);
+		return -1;
+	}
+	if (t->complete) {
+		wof_err(err, errlen, t->path, off,
+			"chunk %s after the end chunk", tag);
+		return -1;
+	}
+	return 0;
+}
+
 int wo_trace_parse(const void *buf, size_t len, const char *name,
 		   struct wo_trace *t, char *err, size_t errlen)
 {
 	const unsigned char *p = buf;
 	size_t off, cap = 0;
-	char e[160];
 
 	memset(t, 0, sizeof(*t));
 	t->path = strdup(name ? name : "-");
@@ -460,123 +596,17 @@ int wo_trace_parse(const void *buf, size_t len, const char *name,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (len < 8 || memcmp(p, WOF_MAGIC, 7)) {
-		wof_err(err, errlen, t->path, 0,
-			"not a wakeoff record file (no \"WAKEOFF1\" magic)");
+	if (parse_magic(t, p, len, err, errlen))
 		goto fail;
-	}
-	if (p[7] != '0' + WOF_MAJOR) {
-		char why[256];
-
-		if (p[7] < '0' || p[7] > '9')
-			wof_err(err, errlen, t->path, 7,
-				"not a wakeoff record file (format byte 0x%02x)", p[7]);
-		else
-			wof_err(err, errlen, t->path, 7, "%s",
-				wo_version_errmsg(why, sizeof(why), "file format",
-						  (unsigned int)(p[7] - '0'), WOF_MAJOR));
-		goto fail;
-	}
 	for (off = 8; off < len;) {
-		const unsigned char *c = p + off;
 		char tag[17];
-		size_t clen, need;
+		size_t clen;
 
-		if (len - off < WOF_CHUNK_HDR) {
-			wof_err(err, errlen, t->path, off,
-				"chunk header cut short (file truncated?)");
+		if (chunk_head(t, p, len, off, tag, &clen, err, errlen) ||
+		    parse_chunk(t, &cap, tag, p + off + WOF_CHUNK_HDR, clen, off,
+				err, errlen))
 			goto fail;
-		}
-		tag_str(c, tag);
-		clen = get_le32(c + 4);
-		if (clen > WOF_CHUNK_MAX) {
-			wof_err(err, errlen, t->path, off,
-				"chunk %s claims %zu bytes (limit %u): corrupt",
-				tag, clen, WOF_CHUNK_MAX);
-			goto fail;
-		}
-		need = WOF_CHUNK_HDR + wof_pad(clen);
-		if (need > len - off) {
-			wof_err(err, errlen, t->path, off,
-				"chunk %s of %zu bytes runs past the end of the file (%zu left): truncated",
-				tag, clen, len - off - WOF_CHUNK_HDR);
-			goto fail;
-		}
-		c += WOF_CHUNK_HDR;
-		if (t->complete) {
-			wof_err(err, errlen, t->path, off,
-				"chunk %s after the end chunk", tag);
-			goto fail;
-		}
-		if (!memcmp(tag, "META", 5)) {
-			const char *v;
-
-			if (parse_text_chunk(t, "META", c, clen, off, &t->meta,
-					     err, errlen))
-				goto fail;
-			v = wo_summary_get(&t->meta, "format");
-			if (v) {
-				unsigned int ma, mi;
-
-				if (sscanf(v, "%u.%u", &ma, &mi) != 2 ||
-				    ma != WOF_MAJOR) {
-					wof_err(err, errlen, t->path, off,
-						"META format \"%s\" unsupported", v);
-					goto fail;
-				}
-				t->minor = mi;
-			}
-		} else if (!memcmp(tag, "FLAG", 5)) {
-			if (t->flags || wo_parse_flag_table((const char *)c, clen,
-							    &t->flags, &t->nflags,
-							    e, sizeof(e))) {
-				wof_err(err, errlen, t->path, off, "FLAG chunk: %s",
-					t->flags ? "second flag table" : e);
-				goto fail;
-			}
-		} else if (!memcmp(tag, "TKHK", 5)) {
-			if (t->tk_names || wo_parse_tk_hooks((const char *)c, clen,
-							     &t->tk_names, &t->ntk,
-							     e, sizeof(e))) {
-				wof_err(err, errlen, t->path, off, "TKHK chunk: %s",
-					t->tk_names ? "second tk_hooks table" : e);
-				goto fail;
-			}
-		} else if (!memcmp(tag, "RECS", 5)) {
-			if (parse_recs(t, &cap, c, clen, off + WOF_CHUNK_HDR, err,
-				       errlen))
-				goto fail;
-		} else if (!memcmp(tag, "STCK", 5)) {
-			if (t->stacks || wo_parse_stacks((const char *)c, clen,
-							 &t->stacks, &t->nstacks,
-							 e, sizeof(e))) {
-				wof_err(err, errlen, t->path, off, "STCK chunk: %s",
-					t->stacks ? "second stacks table" : e);
-				goto fail;
-			}
-		} else if (!memcmp(tag, "OSTK", 5)) {
-			if (t->ostacks || wo_parse_stacks((const char *)c, clen,
-							  &t->ostacks,
-							  &t->nostacks,
-							  e, sizeof(e))) {
-				wof_err(err, errlen, t->path, off, "OSTK chunk: %s",
-					t->ostacks ? "second offcpu_stacks table" : e);
-				goto fail;
-			}
-		} else if (!memcmp(tag, "SUMM", 5)) {
-			if (parse_text_chunk(t, "SUMM", c, clen, off, &t->summary,
-					     err, errlen))
-				goto fail;
-		} else if (!memcmp(tag, "CNTS", 5)) {
-			if (parse_text_chunk(t, "CNTS", c, clen, off,
-					     &t->counters, err, errlen))
-				goto fail;
-		} else if (!memcmp(tag, "ENDS", 5)) {
-			t->complete = true;
-		} else {
-			t->unknown_chunks++;
-		}
-		off += need;
+		off += WOF_CHUNK_HDR + wof_pad(clen);
 	}
 	if (!t->meta.n) {
 		wof_err(err, errlen, t->path, 8, "no META chunk");

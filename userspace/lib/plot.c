@@ -33,7 +33,6 @@
  * elements whatever the record count; the page states the limits.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -518,114 +517,141 @@ static bool same_label(const struct lab *x, const struct lab *y)
 	return !strcmp(x->label, y->label);
 }
 
-static void histograms(const struct plot *p)
-{
-	const struct wo_trace *t = p->t;
-	FILE *out = p->out;
-	struct wo_uhist *h = NULL;
-	struct lab *labs = NULL, *g = NULL;
-	uint64_t *ids = NULL;
-	char **gname = NULL;
-	size_t i, nids = 0, ng = 0, nser;
-	unsigned int s, m, nlab = 0;
-	int rc = -1;
+/* Run labels grouped for the histograms: one series per group. */
+struct hgroups {
+	struct lab *labs;	/* one per run id */
+	size_t nids;
+	struct lab *g;		/* one per distinct label */
+	size_t ng;
+	char **gname;		/* legend name per series */
+	unsigned int nlab;	/* series (0: one label, no per-run charts) */
+};
 
-	fputs("<section id=\"histograms\">\n<h2>Latency histograms</h2>\n"
-	      "<p>Per delta, migrated (WF_MIGRATED in the final wake flags) vs local wakeups, and per run label when there are several.  Bars are the module's log-linear buckets (16 per power of two) on a log-x axis; the height is the density per unit of log-latency (count / bucket width in octaves), scaled to each series' peak, so shapes compare across series of different sizes (the counts are in the legend).  Dashed line: p50, dotted: p99, nearest rank on the buckets, exactly as the module reports them.</p>\n",
-	      out);
-	/* Run labels: distinct run ids, then groups of equal labels. */
-	ids = malloc((t->nwk ? t->nwk : 1) * sizeof(*ids));
+/* Distinct run ids, with their labels and wakeup counts. */
+static int hg_runs(const struct wo_trace *t, struct hgroups *hg)
+{
+	uint64_t *ids = malloc((t->nwk ? t->nwk : 1) * sizeof(*ids));
+	size_t i, nids = 0;
+
 	if (!ids)
-		goto out;
+		return -1;
 	for (i = 0; i < t->nwk; i++)
 		ids[i] = t->wk[i].run_id;
 	qsort(ids, t->nwk, sizeof(*ids), cmp_u64p);
-	labs = calloc(t->nwk ? t->nwk : 1, sizeof(*labs));
-	if (!labs)
-		goto out;
+	hg->labs = calloc(t->nwk ? t->nwk : 1, sizeof(*hg->labs));
+	if (!hg->labs) {
+		free(ids);
+		return -1;
+	}
 	for (i = 0; i < t->nwk; i++) {
-		if (nids && labs[nids - 1].run_id == ids[i]) {
-			labs[nids - 1].count++;
+		struct lab *l = hg->labs;
+
+		if (nids && l[nids - 1].run_id == ids[i]) {
+			l[nids - 1].count++;
 			continue;
 		}
-		labs[nids].run_id = ids[i];
-		labs[nids].label = wo_trace_run_label(t, ids[i]);
-		if (labs[nids].label && !labs[nids].label[0])
-			labs[nids].label = NULL;
-		labs[nids++].count = 1;
+		l[nids].run_id = ids[i];
+		l[nids].label = wo_trace_run_label(t, ids[i]);
+		if (l[nids].label && !l[nids].label[0])
+			l[nids].label = NULL;
+		l[nids++].count = 1;
 	}
-	/* Equal labels next to each other, then one group per label. */
-	qsort(labs, nids, sizeof(*labs), cmp_lab_label);
-	g = calloc(nids ? nids : 1, sizeof(*g));
-	if (!g)
-		goto out;
-	for (i = 0; i < nids; i++) {
-		if (!ng || !same_label(&g[ng - 1], &labs[i])) {
-			g[ng] = labs[i];
-			g[ng].count = 0;
-			g[ng].group = (unsigned int)ng;
-			ng++;
+	hg->nids = nids;
+	free(ids);
+	return 0;
+}
+
+/* Equal labels next to each other, then one group per label. */
+static int hg_group(struct hgroups *hg)
+{
+	size_t i;
+
+	qsort(hg->labs, hg->nids, sizeof(*hg->labs), cmp_lab_label);
+	hg->g = calloc(hg->nids ? hg->nids : 1, sizeof(*hg->g));
+	if (!hg->g)
+		return -1;
+	for (i = 0; i < hg->nids; i++) {
+		if (!hg->ng || !same_label(&hg->g[hg->ng - 1], &hg->labs[i])) {
+			hg->g[hg->ng] = hg->labs[i];
+			hg->g[hg->ng].count = 0;
+			hg->g[hg->ng].group = (unsigned int)hg->ng;
+			hg->ng++;
 		}
-		g[ng - 1].count += labs[i].count;
-		labs[i].group = (unsigned int)(ng - 1);
+		hg->g[hg->ng - 1].count += hg->labs[i].count;
+		hg->labs[i].group = (unsigned int)(hg->ng - 1);
 	}
-	/* The HIST_LABELS biggest groups get a series, the rest "other". */
-	if (ng > 1) {
-		unsigned int *rank = calloc(ng, sizeof(*rank));
+	return 0;
+}
 
-		if (!rank)
-			goto out;
-		qsort(g, ng, sizeof(*g), cmp_lab_count);
-		for (i = 0; i < ng; i++)
-			rank[g[i].group] = (unsigned int)i;
-		nlab = ng > HIST_LABELS + 1 ? HIST_LABELS + 1 : (unsigned int)ng;
-		for (i = 0; i < nids; i++) {
-			unsigned int r = rank[labs[i].group];
+/* The legend name of group @s; NULL when out of memory. */
+static char *hg_name(const struct hgroups *hg, unsigned int s)
+{
+	char *n = NULL;
+	size_t len = 0;
+	FILE *f;
 
-			labs[i].group = r < nlab ? r : nlab - 1;
-		}
-		free(rank);
-		gname = calloc(nlab, sizeof(*gname));
-		if (!gname)
-			goto out;
-		for (s = 0; s < nlab; s++) {
-			char *n = NULL;
-			size_t len = 0;
-			FILE *f;
-
-			if (s == nlab - 1 && ng > nlab) {
-				gname[s] = strdup("other run labels");
-				break;
-			}
-			f = open_memstream(&n, &len);
-			if (!f)
-				break;
-			if (g[s].label)
-				fprintf(f, "run label \"%.*s\"", WAKEOFF_LABEL_LEN, g[s].label);
-			else
-				fprintf(f, "run %" PRIu64 " (no label)", g[s].run_id);
-			if (fclose(f)) {
-				free(n);
-				n = NULL;
-			}
-			gname[s] = n;
-		}
-		for (s = 0; s < nlab; s++)
-			if (!gname[s])
-				goto out;
+	if (s == hg->nlab - 1 && hg->ng > hg->nlab)
+		return strdup("other run labels");
+	f = open_memstream(&n, &len);
+	if (!f)
+		return NULL;
+	if (hg->g[s].label)
+		fprintf(f, "run label \"%.*s\"", WAKEOFF_LABEL_LEN, hg->g[s].label);
+	else
+		fprintf(f, "run %" PRIu64 " (no label)", hg->g[s].run_id);
+	if (fclose(f)) {
+		free(n);
+		n = NULL;
 	}
-	qsort(labs, nids, sizeof(*labs), cmp_lab_id);
-	nser = 2 + nlab;
-	h = calloc(nser * WO_RM_NR, sizeof(*h));
-	if (!h)
-		goto out;
+	return n;
+}
+
+/* The HIST_LABELS biggest groups get a series, the rest "other". */
+static int hg_rank(struct hgroups *hg)
+{
+	unsigned int *rank, s;
+	size_t i;
+
+	if (hg->ng <= 1)
+		return 0;
+	rank = calloc(hg->ng, sizeof(*rank));
+	if (!rank)
+		return -1;
+	qsort(hg->g, hg->ng, sizeof(*hg->g), cmp_lab_count);
+	for (i = 0; i < hg->ng; i++)
+		rank[hg->g[i].group] = (unsigned int)i;
+	hg->nlab = hg->ng > HIST_LABELS + 1 ? HIST_LABELS + 1 : (unsigned int)hg->ng;
+	for (i = 0; i < hg->nids; i++) {
+		unsigned int r = rank[hg->labs[i].group];
+
+		hg->labs[i].group = r < hg->nlab ? r : hg->nlab - 1;
+	}
+	free(rank);
+	hg->gname = calloc(hg->nlab, sizeof(*hg->gname));
+	if (!hg->gname)
+		return -1;
+	for (s = 0; s < hg->nlab; s++)
+		if (!(hg->gname[s] = hg_name(hg, s)))
+			return -1;
+	return 0;
+}
+
+/* Series 0/1: local/migrated; 2 + group: per run label. */
+static void hg_fill(const struct plot *p, const struct hgroups *hg,
+		    struct wo_uhist *h)
+{
+	const struct wo_trace *t = p->t;
+	unsigned int m;
+	size_t i;
+
 	for (i = 0; i < t->nwk; i++) {
 		const struct wakeoff_wakeup *w = &t->wk[i];
 		unsigned int cls = p->wf_mig && (w->final_flags & p->wf_mig) ? 1 : 0;
 		struct lab key = { .run_id = w->run_id }, *l;
 		uint64_t d;
 
-		l = nlab ? bsearch(&key, labs, nids, sizeof(*labs), cmp_lab_id) : NULL;
+		l = hg->nlab ? bsearch(&key, hg->labs, hg->nids, sizeof(*hg->labs),
+				       cmp_lab_id) : NULL;
 		for (m = 0; m < WO_RM_NR; m++) {
 			if (!delta(w, (int)m, &d))
 				continue;
@@ -634,8 +660,15 @@ static void histograms(const struct plot *p)
 				wo_uhist_add(&h[(2 + l->group) * WO_RM_NR + m], d);
 		}
 	}
+}
+
+static void hg_charts(const struct plot *p, const struct hgroups *hg,
+		      struct wo_uhist *h)
+{
+	static const char *const cls_names[] = { "local", "migrated (WF_MIGRATED)" };
+	unsigned int m, s;
+
 	for (m = 0; m < WO_RM_NR; m++) {
-		static const char *const cls_names[] = { "local", "migrated (WF_MIGRATED)" };
 		struct wo_uhist *hs[2 + HIST_LABELS + 1];
 		char id[32];
 
@@ -643,26 +676,46 @@ static void histograms(const struct plot *p)
 			hs[s] = &h[s * WO_RM_NR + m];
 		snprintf(id, sizeof(id), "hist-%s", metric_id[m]);
 		hist_chart(p, id, metric_title[m], hs, cls_names, 2);
-		if (nlab) {
-			for (s = 0; s < nlab; s++)
+		if (hg->nlab) {
+			for (s = 0; s < hg->nlab; s++)
 				hs[s] = &h[(2 + s) * WO_RM_NR + m];
 			snprintf(id, sizeof(id), "hist-run-%s", metric_id[m]);
-			hist_chart(p, id, metric_title[m], hs, (const char *const *)gname, nlab);
+			hist_chart(p, id, metric_title[m], hs,
+				   (const char *const *)hg->gname, hg->nlab);
 		}
 	}
+}
+
+static void histograms(const struct plot *p)
+{
+	struct hgroups hg = { 0 };
+	struct wo_uhist *h = NULL;
+	unsigned int s;
+	int rc = -1;
+
+	fputs("<section id=\"histograms\">\n<h2>Latency histograms</h2>\n"
+	      "<p>Per delta, migrated (WF_MIGRATED in the final wake flags) vs local wakeups, and per run label when there are several.  Bars are the module's log-linear buckets (16 per power of two) on a log-x axis; the height is the density per unit of log-latency (count / bucket width in octaves), scaled to each series' peak, so shapes compare across series of different sizes (the counts are in the legend).  Dashed line: p50, dotted: p99, nearest rank on the buckets, exactly as the module reports them.</p>\n",
+	      p->out);
+	if (hg_runs(p->t, &hg) || hg_group(&hg) || hg_rank(&hg))
+		goto out;
+	qsort(hg.labs, hg.nids, sizeof(*hg.labs), cmp_lab_id);
+	h = calloc((2 + hg.nlab) * WO_RM_NR, sizeof(*h));
+	if (!h)
+		goto out;
+	hg_fill(p, &hg, h);
+	hg_charts(p, &hg, h);
 	rc = 0;
 out:
 	if (rc)
-		fputs("<p>out of memory</p>\n", out);
-	fputs("</section>\n", out);
-	if (gname)
-		for (s = 0; s < nlab; s++)
-			free(gname[s]);
-	free(gname);
+		fputs("<p>out of memory</p>\n", p->out);
+	fputs("</section>\n", p->out);
+	if (hg.gname)
+		for (s = 0; s < hg.nlab; s++)
+			free(hg.gname[s]);
+	free(hg.gname);
 	free(h);
-	free(g);
-	free(labs);
-	free(ids);
+	free(hg.g);
+	free(hg.labs);
 }
 
 /* ------------------------------------------------------------------ offset */
@@ -940,84 +993,4 @@ int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title)
 	offsets(&p);
 	fputs("</body></html>\n", out);
 	return ferror(out) ? -1 : 0;
-}
-
-static void plot_usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: wakeoff plot FILE -o report.html [--title TEXT]\n"
-		"\n"
-		"Write one self-contained HTML page (inline SVG and CSS, no script, no\n"
-		"network) from FILE (from \"wakeoff record\"): the per-CPU timeline\n"
-		"coloured by runqueue length, latency histograms of the three deltas\n"
-		"(migrated vs local, and per run label), and the clock offset over time\n"
-		"per timekeeping function.  -o - writes to stdout.\n"
-		"\n"
-		"  -o, --output FILE   the page (required)\n"
-		"  -t, --title TEXT    heading (default \"wakeoff: FILE\")\n"
-		"  -h, --help          this text\n");
-}
-
-int cmd_plot(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "title", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *outp = NULL, *title = NULL;
-	struct wo_trace t;
-	char err[512];
-	FILE *out;
-	int opt, rc;
-
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":o:t:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'o':
-			outp = optarg;
-			break;
-		case 't':
-			title = optarg;
-			break;
-		case 'h':
-			plot_usage(stdout);
-			return 0;
-		case ':':
-			fprintf(stderr, "wakeoff plot: option %s needs an argument (see --help)\n",
-				argv[optind - 1]);
-			return 1;
-		default:
-			fprintf(stderr, "wakeoff plot: unknown option %s (see --help)\n",
-				argv[optind - 1]);
-			return 1;
-		}
-	}
-	if (!outp) {
-		fprintf(stderr, "wakeoff plot: -o report.html is required (see --help)\n");
-		return 1;
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "wakeoff plot: expected one record FILE, got %d (see --help)\n",
-			argc - optind);
-		return 1;
-	}
-	if (wo_trace_load(argv[optind], &t, err, sizeof(err))) {
-		fprintf(stderr, "wakeoff plot: %s\n", err);
-		return 1;
-	}
-	out = strcmp(outp, "-") ? fopen(outp, "w") : stdout;
-	if (!out) {
-		fprintf(stderr, "wakeoff plot: %s: %s\n", outp, strerror(errno));
-		wo_trace_free(&t);
-		return 1;
-	}
-	rc = wo_plot_html(&t, out, title);
-	if (out != stdout ? fclose(out) : fflush(out))
-		rc = -1;
-	if (rc)
-		fprintf(stderr, "wakeoff plot: writing %s failed: %s\n", outp, strerror(errno));
-	wo_trace_free(&t);
-	return rc ? 1 : 0;
 }

@@ -8,7 +8,7 @@
 
 #include "interval.h"
 #include "json.h"
-#include "../module/uapi/wakeoff_keys.h"
+#include "../../module/uapi/wakeoff_keys.h"
 
 static const char *const fixed[] = { "all", "migrated", "local", "other" };
 
@@ -77,16 +77,15 @@ static int iv_class(const struct wo_summary *s, const char *scope,
 	return 0;
 }
 
-static void iv_add_class(struct iv_raw *o, const struct wo_ivclass *c)
+static int iv_add_class(struct iv_raw *o, const struct wo_ivclass *c)
 {
 	struct wo_ivclass *n = realloc(o->cls, (o->ncls + 1) * sizeof(*n));
 
-	if (!n) {
-		perror("wakeoff");
-		exit(1);
-	}
+	if (!n)
+		return -1;
 	o->cls = n;
 	o->cls[o->ncls++] = *c;
+	return 0;
 }
 
 static void iv_offsets(const struct wo_summary *s, const char *series,
@@ -133,7 +132,8 @@ static int iv_read(const struct wo_summary *s, const char *series,
 		snprintf(key, sizeof(key), "class.%s", fixed[i]);
 		if (iv_class(s, "class", key, fixed[i], &c))
 			goto bad;
-		iv_add_class(o, &c);
+		if (iv_add_class(o, &c))
+			goto oom;
 	}
 	for (i = 0; i < s->n; i++) {
 		const char *k = s->kv[i].key;
@@ -146,10 +146,16 @@ static int iv_read(const struct wo_summary *s, const char *series,
 		snprintf(key, sizeof(key), "flags.0x%x", fv);
 		if (iv_class(s, "flags", key, s->kv[i].value, &c))
 			goto bad;
-		iv_add_class(o, &c);
+		if (iv_add_class(o, &c))
+			goto oom;
 	}
 	iv_offsets(s, series, o);
 	return 0;
+oom:
+	free(o->cls);
+	o->cls = NULL;
+	snprintf(err, errlen, "out of memory");
+	return -1;
 bad:
 	free(o->cls);
 	o->cls = NULL;
@@ -201,8 +207,8 @@ static bool iv_went_back(const struct iv_raw *p, const struct iv_raw *c)
 	return false;
 }
 
-static void iv_sub(struct wo_ivdelta *d, const struct iv_raw *p,
-		   const struct iv_raw *c)
+static int iv_sub(struct wo_ivdelta *d, const struct iv_raw *p,
+		  const struct iv_raw *c)
 {
 	size_t i;
 	int m;
@@ -212,10 +218,8 @@ static void iv_sub(struct wo_ivdelta *d, const struct iv_raw *p,
 	d->dropped = c->dropped - p->dropped;
 	d->untracked = c->untracked - p->untracked;
 	d->cls = calloc(c->ncls ? c->ncls : 1, sizeof(*d->cls));
-	if (!d->cls) {
-		perror("wakeoff");
-		exit(1);
-	}
+	if (!d->cls)
+		return -1;
 	d->ncls = c->ncls;
 	for (i = 0; i < c->ncls; i++) {
 		const struct wo_ivclass *pc = iv_find(p, c->cls[i].key);
@@ -228,12 +232,14 @@ static void iv_sub(struct wo_ivdelta *d, const struct iv_raw *p,
 	}
 	iv_hsub(&d->off_neg, &c->neg, &p->neg);
 	iv_hsub(&d->off_pos, &c->pos, &p->pos);
+	return 0;
 }
 
 int wo_iv_delta(const struct wo_summary *prev, const struct wo_summary *cur,
 		struct wo_ivdelta *d, char *err, size_t errlen)
 {
 	struct iv_raw p, c;
+	int rc;
 
 	memset(d, 0, sizeof(*d));
 	wo_summary_offset_series(cur, d->series, sizeof(d->series));
@@ -249,10 +255,12 @@ int wo_iv_delta(const struct wo_summary *prev, const struct wo_summary *cur,
 		free(p.cls);
 		memset(&p, 0, sizeof(p));
 	}
-	iv_sub(d, &p, &c);
+	rc = iv_sub(d, &p, &c);
 	free(p.cls);
 	free(c.cls);
-	return 0;
+	if (rc)
+		snprintf(err, errlen, "out of memory");
+	return rc;
 }
 
 void wo_iv_free(struct wo_ivdelta *d)

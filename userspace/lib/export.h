@@ -23,7 +23,5 @@ int wo_export_perfetto(const struct wo_trace *t, FILE *out);
  */
 int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title);
 
-int cmd_export(int argc, char **argv);
-int cmd_plot(int argc, char **argv);
 
 #endif
