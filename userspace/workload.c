@@ -13,17 +13,6 @@
 
 #include "workload.h"
 
-int wo_pin(pid_t pid, int a, int b)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(a, &set);
-	if (b >= 0)
-		CPU_SET(b, &set);
-	return sched_setaffinity(pid, sizeof(set), &set);
-}
-
 void wo_workload_name(const char *comm)
 {
 	prctl(PR_SET_NAME, comm, 0, 0, 0);

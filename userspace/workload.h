@@ -19,8 +19,8 @@
 
 #include <sys/types.h>
 
-/* Allow @pid (0: self) on CPU @a and, if @b >= 0, CPU @b. */
-int wo_pin(pid_t pid, int a, int b);
+#include "lib/wo_pingpong.h"	/* wo_pin() */
+
 /* Return the number of wakeups / round trips done, or -1 (errno set). */
 long wo_run_idle(double secs);
 long wo_run_load(double secs, int a, int b, int busy);
