@@ -109,6 +109,31 @@ static void pong_loop(const struct wo_pp_cfg *c, int in, int out)
 	_exit(0);
 }
 
+/*
+ * Close every descriptor above stderr but @go, @in and @out: a task
+ * holding another pair's go pipe or its own pipes' other ends would keep
+ * that pair held or its partner from seeing EOF.
+ */
+static void keep_only(int go, int in, int out)
+{
+	int keep[3] = { go, in, out }, i, j, t, lo = 3;
+
+	for (i = 0; i < 3; i++)
+		for (j = i + 1; j < 3; j++)
+			if (keep[j] < keep[i]) {
+				t = keep[i];
+				keep[i] = keep[j];
+				keep[j] = t;
+			}
+	for (i = 0; i < 3; i++) {
+		if (keep[i] > lo && close_range(lo, keep[i] - 1, 0))
+			_exit(1);
+		lo = keep[i] + 1;
+	}
+	if (close_range(lo, ~0U, 0))
+		_exit(1);
+}
+
 static pid_t spawn(const struct wo_pp_cfg *c, struct wo_pp_shared *sh,
 		   const int go[2], int in, int out, int is_ping)
 {
@@ -117,7 +142,7 @@ static pid_t spawn(const struct wo_pp_cfg *c, struct wo_pp_shared *sh,
 
 	if (pid)
 		return pid;
-	close(go[1]);
+	keep_only(go[0], in, out);
 	if (read(go[0], &ch, 1) != 0)
 		_exit(1);
 	close(go[0]);

@@ -5,6 +5,10 @@
  * round trip two wakeups.  Both wait for wo_pingpong_go(), so that a
  * test can place them (CPU, cgroup, filters) first.  The ping side
  * counts round trips in shared memory, readable while the pair runs.
+ *
+ * A pair's tasks hold no file descriptor but their own pipes: pairs
+ * started one after another run independently.  All pipes are
+ * close-on-exec, so that programs the caller starts hold none either.
  */
 #ifndef WAKEOFF_PINGPONG_H
 #define WAKEOFF_PINGPONG_H
