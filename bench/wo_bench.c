@@ -8,7 +8,8 @@
  *   wo_bench: workload=NAME ops=N secs=S ops_per_s=R
  *
  *   wo_bench pingpong SECS CPU_A CPU_B [RATE [PAIRS]]
- *       two tasks bounce one byte over a pair of pipes, pinned to CPU_A
+ *       two tasks bounce one byte over a pair of pipes (the shared
+ *       workload, userspace/lib/wo_pingpong.h), pinned to CPU_A
  *       and CPU_B (may be equal); one op = one round trip = 2 wakeups.
  *       RATE > 0 paces each initiator to RATE round trips per second
  *       (it sleeps whenever it is more than 1 ms ahead).  PAIRS > 1 runs
@@ -56,6 +57,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../userspace/lib/wo_pingpong.h"
+
 #define MSG_SIZE	100
 #define MAX_CHILDREN	512
 
@@ -72,6 +75,9 @@ struct shared {
 static struct shared *sh;
 static pid_t kids[MAX_CHILDREN * 2];
 static int nkids;
+/* The ping-pong pairs: their round trips are the ops. */
+static struct wo_pingpong pairs[MAX_CHILDREN];
+static int npairs;
 
 static void die(const char *what)
 {
@@ -121,27 +127,14 @@ static void wait_go(void)
 
 static void usage(void);
 
-static pid_t spawn(void (*fn)(int, int, int, int), int a, int b, int c, int d)
-{
-	pid_t pid = fork();
-
-	if (pid < 0)
-		die("fork");
-	if (pid == 0) {
-		fn(a, b, c, d);
-		_exit(0);
-	}
-	if (nkids < (int)(sizeof(kids) / sizeof(kids[0])))
-		kids[nkids++] = pid;
-	return pid;
-}
-
 static uint64_t total(int n)
 {
 	uint64_t s = 0;
 	int i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < npairs; i++)
+		s += wo_pingpong_rounds(&pairs[i]);
+	for (i = 0; i < n && !npairs; i++)
 		s += sh->cnt[i].n;
 	return s;
 }
@@ -156,6 +149,8 @@ static void measure(const char *name, double secs, int ncnt)
 	usleep(100000);		/* children forked, pinned and waiting */
 	tg = now();
 	sh->go = 1;
+	for (i = 0; i < npairs; i++)
+		wo_pingpong_go(&pairs[i]);
 	usleep(50000);		/* warm-up: everyone is running */
 	c0 = total(ncnt);
 	t0 = now();
@@ -169,71 +164,34 @@ static void measure(const char *name, double secs, int ncnt)
 		kill(kids[i], SIGKILL);
 	for (i = 0; i < nkids; i++)
 		waitpid(kids[i], NULL, 0);
+	for (i = 0; i < npairs; i++)
+		wo_pingpong_kill(&pairs[i]);
 	printf("wo_bench: workload=%s ops=%llu secs=%.6f ops_per_s=%.1f ops_total=%llu total_secs=%.6f\n",
 	       name, (unsigned long long)(c1 - c0), t1 - t0,
 	       (c1 - c0) / (t1 - t0), (unsigned long long)c2, t2 - tg);
 }
 
-/* ping-pong */
-static double pp_rate;
-
-static void pp_initiator(int idx, int cpu, int rfd, int wfd)
+static void run_pingpong(double secs, int cpu_a, int cpu_b, double rate,
+			 int pairs_n)
 {
-	double t0, ahead;
-	uint64_t i = 0;
-	char c = 0;
+	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	struct wo_pp_cfg cfg;
 
-	pin(cpu);
-	wait_go();
-	t0 = now();
-	for (;;) {
-		if (write(wfd, &c, 1) != 1 || read(rfd, &c, 1) != 1)
-			_exit(1);
-		sh->cnt[idx].n = ++i;
-		if (pp_rate > 0 && (i & 15) == 0) {
-			ahead = t0 + i / pp_rate - now();
-			if (ahead > 1e-3) {
-				struct timespec ts = {
-					.tv_sec = (time_t)ahead,
-					.tv_nsec = (long)((ahead - (time_t)ahead) * 1e9),
-				};
-				nanosleep(&ts, NULL);
-			}
+	if (pairs_n < 1 || pairs_n > MAX_CHILDREN)
+		usage();
+	wo_pp_cfg_init(&cfg);
+	cfg.rate = rate;
+	for (npairs = 0; npairs < pairs_n; npairs++) {
+		cfg.ping_cpu[0] = (cpu_a + npairs) % ncpu;
+		cfg.pong_cpu[0] = (cpu_b + npairs) % ncpu;
+		if (wo_pingpong_start_cfg(&pairs[npairs], &cfg)) {
+			perror("wo_bench: pingpong");
+			while (npairs--)
+				wo_pingpong_kill(&pairs[npairs]);
+			exit(1);
 		}
 	}
-}
-
-static void pp_responder(int idx, int cpu, int rfd, int wfd)
-{
-	char c;
-
-	(void)idx;
-	pin(cpu);
-	for (;;) {
-		if (read(rfd, &c, 1) != 1 || write(wfd, &c, 1) != 1)
-			_exit(1);
-	}
-}
-
-static void run_pingpong(double secs, int cpu_a, int cpu_b, double rate,
-			 int pairs)
-{
-	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN), i, a[2], b[2];
-
-	if (pairs < 1 || pairs > MAX_CHILDREN)
-		usage();
-	pp_rate = rate;
-	for (i = 0; i < pairs; i++) {
-		if (pipe(a) || pipe(b))
-			die("pipe");
-		spawn(pp_responder, i, (cpu_b + i) % ncpu, a[0], b[1]);
-		spawn(pp_initiator, i, (cpu_a + i) % ncpu, b[0], a[1]);
-		close(a[0]);
-		close(a[1]);
-		close(b[0]);
-		close(b[1]);
-	}
-	measure("pingpong", secs, pairs);
+	measure("pingpong", secs, pairs_n);
 }
 
 /* messaging */

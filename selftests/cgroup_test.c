@@ -110,78 +110,38 @@ static long cg_dying_wait(long want)
 }
 
 /*
- * Two ping-pong pairs behind one go pipe, so that both run at once:
- * tasks 0 and 1 are the first pair, 2 and 3 the second.  Not two
- * wo_pingpong_start(): the second pair's tasks would inherit the
- * first's go pipe and hold it open, so the first pair would start only
- * when they exit (and be woken by them).
+ * Two ping-pong pairs released together: tasks 0 and 1 are the first
+ * pair (ping, pong), 2 and 3 the second.
  */
 struct pairs {
+	struct wo_pingpong p[2];
 	pid_t pid[4];
-	int go;
 };
-
-static void pair_task(int go, int in, int out, int first, long rounds)
-{
-	char c = 'x';
-	long i;
-
-	if (read(go, &c, 1) != 0)
-		_exit(1);
-	for (i = 0; i < rounds; i++) {
-		if (first && write(out, &c, 1) != 1)
-			_exit(1);
-		if (read(in, &c, 1) != 1)
-			_exit(1);
-		if (!first && write(out, &c, 1) != 1)
-			_exit(1);
-	}
-	_exit(0);
-}
 
 static int pairs_start(struct pairs *pp, long rounds)
 {
-	int p[4][2], go[2], i, k;
-
-	if (pipe(go))
+	if (wo_pingpong_start(&pp->p[0], rounds))
 		return -1;
-	for (i = 0; i < 4; i++)
-		if (pipe(p[i]))
-			return -1;
-	for (i = 0; i < 4; i++) {
-		pp->pid[i] = fork();
-		if (pp->pid[i] < 0)
-			return -1;
-		if (pp->pid[i] == 0) {
-			/* Pair k: p[2k] carries ping -> pong, p[2k + 1] back. */
-			k = i / 2 * 2;
-			close(go[1]);
-			if (i % 2 == 0)
-				pair_task(go[0], p[k + 1][0], p[k][1], 1, rounds);
-			pair_task(go[0], p[k][0], p[k + 1][1], 0, rounds);
-		}
+	if (wo_pingpong_start(&pp->p[1], rounds)) {
+		wo_pingpong_kill(&pp->p[0]);
+		return -1;
 	}
-	for (i = 0; i < 4; i++) {
-		close(p[i][0]);
-		close(p[i][1]);
-	}
-	close(go[0]);
-	pp->go = go[1];
+	pp->pid[0] = pp->p[0].ping;
+	pp->pid[1] = pp->p[0].pong;
+	pp->pid[2] = pp->p[1].ping;
+	pp->pid[3] = pp->p[1].pong;
 	return 0;
 }
 
 /* Start both pairs; wait for all four tasks: 0 if all exited 0. */
 static int pairs_run(struct pairs *pp)
 {
-	int i, st, bad = 0;
+	int rc;
 
-	close(pp->go);
-	for (i = 0; i < 4; i++) {
-		if (waitpid(pp->pid[i], &st, 0) != pp->pid[i] ||
-		    !WIFEXITED(st) || WEXITSTATUS(st))
-			bad = 1;
-	}
-	return bad ? -1 : 0;
+	wo_pingpong_go(&pp->p[0]);
+	wo_pingpong_go(&pp->p[1]);
+	rc = wo_pingpong_wait(&pp->p[0]);
+	return wo_pingpong_wait(&pp->p[1]) || rc ? -1 : 0;
 }
 
 /* Task 0 and 3 into A and A/sub, 1 and 2 into B. */
@@ -653,8 +613,6 @@ TEST_F_TIMEOUT(cg, record_G_records_the_cgroups_wakees, 300)
 	rec = fork();
 	ASSERT_LE(0, rec);
 	if (rec == 0) {
-		/* The pairs start when the last write end of "go" closes. */
-		close(pp.go);
 		execl(cli(), "wakeoff", "record", "-q", "-o", REC_FILE,
 		      "-G", CG_A "/", NULL);
 		_exit(127);

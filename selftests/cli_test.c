@@ -466,7 +466,6 @@ static int iv_measure(struct __test_metadata *_metadata, const char *out,
 	pid = spawn_report(out, "1", "3", "--json");
 	rc = iv_catch(pid, out, 0);
 	TH_LOG("caught after the first reading: %d", rc);
-	/* Forked after the CLI, which must not hold the go pipe open. */
 	if (!rc && wo_pingpong_start(&pp, rounds))
 		rc = -1;
 	if (!rc) {

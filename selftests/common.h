@@ -60,20 +60,7 @@ long wo_iters(long n);
 /* Taint flags D (died) and W (warning); nonzero if either is set. */
 unsigned long wo_bad_taint(void);
 
-/*
- * A pipe ping-pong between two forked processes: each round trip is two
- * wakeups.  The children wait for wo_pingpong_go() before starting and
- * exit after @rounds round trips (forever if @rounds is 0).
- */
-struct wo_pingpong {
-	pid_t ping, pong;
-	int go_fd;
-};
-int wo_pingpong_start(struct wo_pingpong *pp, long rounds);
-void wo_pingpong_go(struct wo_pingpong *pp);
-/* Wait for both children; returns 0 if both exited 0. */
-int wo_pingpong_wait(struct wo_pingpong *pp);
-void wo_pingpong_kill(struct wo_pingpong *pp);
+/* wo_pingpong_*(): userspace/lib/wo_pingpong.h, shared with the CLI and bench. */
 
 /* Count lines of tracefs' trace file that contain @needle. */
 long wo_trace_count(const char *needle);
@@ -89,7 +76,7 @@ const void *wo_next_record(const char *buf, long len, long *off, int type);
 unsigned int wo_flag(const char *name);
 /* Index of a timekeeping function in the tk_hooks file, or -1. */
 int wo_tk_index(const char *name);
-/* wo_pin(): userspace/lib/workload.h, shared with the CLI. */
+/* wo_pin(): userspace/lib/wo_pingpong.h. */
 
 /*
  * A child that answers each byte it reads after a clock_gettime syscall:

@@ -13,17 +13,6 @@
 
 #include "workload.h"
 
-int wo_pin(pid_t pid, int a, int b)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(a, &set);
-	if (b >= 0)
-		CPU_SET(b, &set);
-	return sched_setaffinity(pid, sizeof(set), &set);
-}
-
 void wo_workload_name(const char *comm)
 {
 	prctl(PR_SET_NAME, comm, 0, 0, 0);
@@ -37,14 +26,9 @@ void wo_workload_libc_clock(int on)
 }
 
 /* The clock read the tracer correlates with the preceding wakeup. */
-static void read_clock(void)
+static enum wo_pp_clock clock_how(void)
 {
-	struct timespec ts;
-
-	if (libc_clock)
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-	else
-		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+	return libc_clock ? WO_PP_CLOCK_LIBC : WO_PP_CLOCK_SYSCALL;
 }
 
 static double now(void)
@@ -63,7 +47,7 @@ long wo_run_idle(double secs)
 
 	while (now() < end) {
 		nanosleep(&ms, NULL);
-		read_clock();
+		wo_clock_read(clock_how());
 		n++;
 	}
 	return n;
@@ -71,62 +55,30 @@ long wo_run_idle(double secs)
 
 long wo_run_load(double secs, int a, int b, int busy)
 {
-	int p1[2], p2[2], err = 0;
-	pid_t spinner, pong;
-	double end = now() + secs;
-	long n = 0;
-	char c = 'x';
+	struct wo_pp_cfg cfg;
+	pid_t spinner;
+	long n;
+	int err;
 
-	if (pipe(p1))
-		return -1;
-	if (pipe(p2)) {
-		err = errno;
-		close(p1[0]);
-		close(p1[1]);
-		errno = err;
-		return -1;
-	}
+	/* Forked first: it holds none of the pair's pipes. */
 	spinner = fork();
+	if (spinner < 0)
+		return -1;
 	if (spinner == 0) {
 		if (wo_pin(0, busy, -1))
 			_exit(1);
 		for (;;)
 			;
 	}
-	pong = fork();
-	if (pong == 0) {
-		close(p1[1]);
-		close(p2[0]);
-		wo_pin(0, a, b);
-		while (read(p1[0], &c, 1) == 1) {
-			read_clock();
-			if (write(p2[1], &c, 1) != 1)
-				break;
-		}
-		_exit(0);
-	}
-	close(p1[0]);
-	close(p2[1]);
-	if (spinner < 0 || pong < 0 || wo_pin(0, a, b))
-		err = errno ? errno : EINVAL;
-	while (!err && now() < end) {
-		if (write(p1[1], &c, 1) != 1 || read(p2[0], &c, 1) != 1)
-			break;
-		read_clock();
-		n++;
-	}
-	/* The spinner holds copies of the pipe ends: kill it first. */
-	if (spinner > 0) {
-		kill(spinner, SIGKILL);
-		waitpid(spinner, NULL, 0);
-	}
-	close(p1[1]);
-	close(p2[0]);
-	if (pong > 0)
-		waitpid(pong, NULL, 0);
-	if (err) {
-		errno = err;
-		return -1;
-	}
+	wo_pp_cfg_init(&cfg);
+	cfg.secs = secs;
+	cfg.ping_cpu[0] = cfg.pong_cpu[0] = a;
+	cfg.ping_cpu[1] = cfg.pong_cpu[1] = b;
+	cfg.clock = clock_how();
+	n = wo_pingpong_run(&cfg);
+	err = errno;
+	kill(spinner, SIGKILL);
+	waitpid(spinner, NULL, 0);
+	errno = err;
 	return n;
 }

@@ -5,9 +5,9 @@
  *
  *  idle: one task sleeps 1 ms and reads the clock with the
  *        clock_gettime syscall after every wakeup (an idle machine);
- *  load: the experiment's controlled load, a pipe ping-pong pair allowed on
- *        CPUs a and b, each side reading the clock after every wakeup,
- *        while a spinner keeps CPU busy busy.
+ *  load: the experiment's controlled load, a pipe ping-pong pair
+ *        (lib/wo_pingpong.h) allowed on CPUs a and b, each side reading
+ *        the clock after every wakeup, while a spinner keeps CPU busy busy.
  *
  * The clock is read with the syscall, which the kernel hooks see, unless
  * wo_workload_libc_clock() says the C library's clock_gettime() is
@@ -19,8 +19,8 @@
 
 #include <sys/types.h>
 
-/* Allow @pid (0: self) on CPU @a and, if @b >= 0, CPU @b. */
-int wo_pin(pid_t pid, int a, int b);
+#include "wo_pingpong.h"	/* wo_pin() */
+
 /* Return the number of wakeups / round trips done, or -1 (errno set). */
 long wo_run_idle(double secs);
 long wo_run_load(double secs, int a, int b, int busy);
