@@ -105,6 +105,11 @@ static void print_pcts(const struct wo_pcts *p, FILE *out)
 {
 	char a[32], b[32], c[32], d[32];
 
+	/* Counted but never switched in (or moved): no latency to show. */
+	if (!p->count) {
+		fprintf(out, " %10s %10s %10s %10s\n", "-", "-", "-", "-");
+		return;
+	}
 	wo_fmt_ns(a, sizeof(a), p->p50);
 	wo_fmt_ns(b, sizeof(b), p->p90);
 	wo_fmt_ns(c, sizeof(c), p->p99);
@@ -132,6 +137,11 @@ void wo_wakepath_print(const struct wo_wakepath_tab *w, FILE *out)
 		print_pcts(&w->lat[p], out);
 	}
 	fprintf(out, "  migrated after sched_wakeup, before running: %" PRIu64
-		" wakeups; wait p50/p90/p99/max:", w->premig_n);
+		" wakeups", w->premig_n);
+	if (!w->premig_n) {
+		fputc('\n', out);
+		return;
+	}
+	fputs("; wait p50/p90/p99/max:", out);
 	print_pcts(&w->premig, out);
 }
