@@ -183,101 +183,115 @@ static void time_axis(const struct plot *p, unsigned int y)
 
 /* ---------------------------------------------------------------- timeline */
 
-static void timeline(const struct plot *p)
+/* The timeline's grid: ncpu rows of cols cells. */
+struct tl {
+	unsigned int cols, row, h, y0;
+	uint64_t span;
+	double cw;		/* column width */
+	unsigned char *val;	/* rq class per cell, 0: no sample */
+	unsigned char *tick;	/* 1: local wakeup, 2: migrated, per cell */
+	uint64_t *vts;		/* time of the sample in val */
+	unsigned char *cur;	/* one row, samples carried forward */
+};
+
+/* Each wakeup into its cell: the latest rq sample and a tick. */
+static void tl_fill(const struct plot *p, struct tl *g)
 {
 	const struct wo_trace *t = p->t;
-	FILE *out = p->out;
-	unsigned int ncpu = p->ncpu, cols, c, col, k, row, h, y0 = 10;
-	uint64_t span = p->t1 - p->t0 + 1;
-	unsigned char *val, *tick, *cur;
-	uint64_t *vts;
-	size_t i, ncells;
-	double cw;
+	unsigned int col, cols = g->cols;
+	size_t i;
 
-	cols = TL_CELLS / ncpu;
-	cols = cols > TL_COLS ? TL_COLS : cols < 100 ? 100 : cols;
-	cw = (double)PW / cols;
-	row = ncpu <= 16 ? 20 : ncpu <= 64 ? 10 : ncpu <= 256 ? 4 : 2;
-	h = y0 + ncpu * row + 90;
-	ncells = (size_t)ncpu * cols;
-	val = calloc(ncells, 1);
-	tick = calloc(ncells, 1);
-	vts = calloc(ncells, sizeof(*vts));
-	cur = calloc(cols, 1);
-
-	fputs("<section id=\"timeline\">\n<h2>Runqueue length per CPU over time</h2>\n", out);
-	fprintf(out, "<p>Rows are CPUs, x is time.  The colour is the CPU's runqueue length (rq-&gt;nr_running of the target CPU, sampled at each sched_wakeup, the woken task included): each of the %u columns (%.3g %s wide) takes the latest sample in it and a column without one keeps the previous colour.  A tick on top of a row marks a column where a wakeup landed (dark: local, purple: WF_MIGRATED).%s</p>\n",
-		cols, (double)span / cols / (span / cols >= 1000000 ? 1e6 : span / cols >= 1000 ? 1e3 : 1),
-		span / cols >= 1000000 ? "ms" : span / cols >= 1000 ? "&#181;s" : "ns",
-		p->cpus_cut ? "  CPUs above 1023 are not drawn." : "");
-	if (!val || !tick || !vts || !cur) {
-		fputs("<p>out of memory</p>\n</section>\n", out);
-		goto out;
-	}
 	for (i = 0; i < t->nwk; i++) {
 		const struct wakeoff_wakeup *w = &t->wk[i];
 		size_t cell;
 
-		if (!has(w, WAKEOFF_V_WAKEUP) || w->target_cpu >= ncpu || w->ts_wakeup < p->t0)
+		if (!has(w, WAKEOFF_V_WAKEUP) || w->target_cpu >= p->ncpu || w->ts_wakeup < p->t0)
 			continue;
-		col = (unsigned int)((double)(w->ts_wakeup - p->t0) * cols / span);
+		col = (unsigned int)((double)(w->ts_wakeup - p->t0) * cols / g->span);
 		cell = (size_t)w->target_cpu * cols + (col < cols ? col : cols - 1);
-		tick[cell] |= p->wf_mig && (w->final_flags & p->wf_mig) ? 2 : 1;
-		if ((w->valid & WAKEOFF_V_NR_RUNNING) && (!val[cell] || w->ts_wakeup >= vts[cell])) {
-			val[cell] = (unsigned char)rq_class(w->rq_nr_running);
-			vts[cell] = w->ts_wakeup;
+		g->tick[cell] |= p->wf_mig && (w->final_flags & p->wf_mig) ? 2 : 1;
+		if ((w->valid & WAKEOFF_V_NR_RUNNING) &&
+		    (!g->val[cell] || w->ts_wakeup >= g->vts[cell])) {
+			g->val[cell] = (unsigned char)rq_class(w->rq_nr_running);
+			g->vts[cell] = w->ts_wakeup;
 		}
 	}
-	fprintf(out, "<svg id=\"timeline-svg\" shape-rendering=\"crispEdges\" width=\"%d\" height=\"%u\" role=\"img\" aria-label=\"runqueue length per CPU over time\">\n",
-		X0 + PW + 20, h);
-	for (c = 0; c < ncpu; c++) {
-		unsigned int y = y0 + c * row, v = 0;
-		const unsigned char *vrow = val + (size_t)c * cols, *trow = tick + (size_t)c * cols;
+}
+
+/* One path per colour: a rectangle per run of equal columns of g->cur. */
+static void tl_row_colours(FILE *out, const struct tl *g, unsigned int c, unsigned int y)
+{
+	unsigned int k, col, s, cols = g->cols, row = g->row;
+	const unsigned char *cur = g->cur;
+
+	for (k = 0; k < RQ_NCLS; k++) {
+		bool any = false;
+
+		for (col = 0; col < cols; col = s) {
+			for (s = col; s < cols && cur[s] == cur[col]; s++)
+				;
+			if (cur[col] != k)
+				continue;
+			if (!any)
+				fprintf(out, "<path fill=\"%s\" d=\"", rq_colour[k]);
+			any = true;
+			fprintf(out, "M%.2f %uh%.2fv%uh%.2fz", X0 + col * g->cw, y,
+				(s - col) * g->cw, row > 2 ? row - 1 : row,
+				-((double)(s - col) * g->cw));
+		}
+		if (any)
+			fprintf(out, "\"><title>CPU %u: runqueue length %s</title></path>\n",
+				c, rq_name[k]);
+	}
+}
+
+/* The wakeup ticks of row @trow: one path for local, one for migrated. */
+static void tl_row_ticks(FILE *out, const struct tl *g, const unsigned char *trow,
+			 unsigned int y)
+{
+	unsigned int k, col, row = g->row;
+
+	for (k = 1; k <= 2; k++) {
+		bool any = false;
+
+		for (col = 0; col < g->cols; col++) {
+			if (!(trow[col] & k))
+				continue;
+			if (!any)
+				fprintf(out, "<path class=\"%s\" d=\"", k == 1 ? "tick" : "tick mig");
+			any = true;
+			fprintf(out, "M%.2f %uv%u", X0 + (col + 0.5) * g->cw, y,
+				row > 4 ? row / 3 : 1);
+		}
+		if (any)
+			fputs("\"/>\n", out);
+	}
+}
+
+static void tl_rows(const struct plot *p, struct tl *g)
+{
+	FILE *out = p->out;
+	unsigned int c, col, cols = g->cols, row = g->row;
+
+	for (c = 0; c < p->ncpu; c++) {
+		unsigned int y = g->y0 + c * row, v = 0;
+		const unsigned char *vrow = g->val + (size_t)c * cols;
 
 		for (col = 0; col < cols; col++)
-			cur[col] = (unsigned char)(v = vrow[col] ? vrow[col] : v);
+			g->cur[col] = (unsigned char)(v = vrow[col] ? vrow[col] : v);
 		if (row >= 10 || c % (16 / row) == 0)
 			fprintf(out, "<text class=\"lab\" x=\"%d\" y=\"%u\" text-anchor=\"end\">CPU %u</text>\n",
 				X0 - 6, y + (row > 12 ? row - 6 : row), c);
-		/* One path per colour: a rectangle per run of equal columns. */
-		for (k = 0; k < RQ_NCLS; k++) {
-			bool any = false;
-			unsigned int s;
-
-			for (col = 0; col < cols; col = s) {
-				for (s = col; s < cols && cur[s] == cur[col]; s++)
-					;
-				if (cur[col] != k)
-					continue;
-				if (!any)
-					fprintf(out, "<path fill=\"%s\" d=\"", rq_colour[k]);
-				any = true;
-				fprintf(out, "M%.2f %uh%.2fv%uh%.2fz", X0 + col * cw, y,
-					(s - col) * cw, row > 2 ? row - 1 : row, -((double)(s - col) * cw));
-			}
-			if (any)
-				fprintf(out, "\"><title>CPU %u: runqueue length %s</title></path>\n",
-					c, rq_name[k]);
-		}
-		for (k = 1; k <= 2; k++) {
-			bool any = false;
-
-			for (col = 0; col < cols; col++) {
-				if (!(trow[col] & k))
-					continue;
-				if (!any)
-					fprintf(out, "<path class=\"%s\" d=\"", k == 1 ? "tick" : "tick mig");
-				any = true;
-				fprintf(out, "M%.2f %uv%u", X0 + (col + 0.5) * cw, y,
-					row > 4 ? row / 3 : 1);
-			}
-			if (any)
-				fputs("\"/>\n", out);
-		}
+		tl_row_colours(out, g, c, y);
+		tl_row_ticks(out, g, g->tick + (size_t)c * cols, y);
 	}
-	wo_plot_sched_marks(out, t, p->t0, span, y0, row, ncpu, X0, PW);
-	time_axis(p, y0 + ncpu * row + 4);
-	/* The colour scale. */
+}
+
+/* The colour scale under the timeline. */
+static void tl_legend(FILE *out, unsigned int h)
+{
+	unsigned int k;
+
 	for (k = 0; k < RQ_NCLS; k++) {
 		unsigned int x = X0 + k * 80, y = h - 28;
 
@@ -286,12 +300,56 @@ static void timeline(const struct plot *p)
 	}
 	fprintf(out, "<text class=\"lab\" x=\"%d\" y=\"%u\" text-anchor=\"end\">runnable:</text>\n",
 		X0 - 6, h - 17);
+}
+
+static void tl_intro(const struct plot *p, const struct tl *g)
+{
+	uint64_t span = g->span;
+	unsigned int cols = g->cols;
+
+	fputs("<section id=\"timeline\">\n<h2>Runqueue length per CPU over time</h2>\n", p->out);
+	fprintf(p->out, "<p>Rows are CPUs, x is time.  The colour is the CPU's runqueue length (rq-&gt;nr_running of the target CPU, sampled at each sched_wakeup, the woken task included): each of the %u columns (%.3g %s wide) takes the latest sample in it and a column without one keeps the previous colour.  A tick on top of a row marks a column where a wakeup landed (dark: local, purple: WF_MIGRATED).%s</p>\n",
+		cols, (double)span / cols / (span / cols >= 1000000 ? 1e6 : span / cols >= 1000 ? 1e3 : 1),
+		span / cols >= 1000000 ? "ms" : span / cols >= 1000 ? "&#181;s" : "ns",
+		p->cpus_cut ? "  CPUs above 1023 are not drawn." : "");
+}
+
+static void timeline(const struct plot *p)
+{
+	FILE *out = p->out;
+	unsigned int ncpu = p->ncpu;
+	struct tl g = { .y0 = 10, .span = p->t1 - p->t0 + 1 };
+	size_t ncells;
+
+	g.cols = TL_CELLS / ncpu;
+	g.cols = g.cols > TL_COLS ? TL_COLS : g.cols < 100 ? 100 : g.cols;
+	g.cw = (double)PW / g.cols;
+	g.row = ncpu <= 16 ? 20 : ncpu <= 64 ? 10 : ncpu <= 256 ? 4 : 2;
+	g.h = g.y0 + ncpu * g.row + 90;
+	ncells = (size_t)ncpu * g.cols;
+	g.val = calloc(ncells, 1);
+	g.tick = calloc(ncells, 1);
+	g.vts = calloc(ncells, sizeof(*g.vts));
+	g.cur = calloc(g.cols, 1);
+
+	tl_intro(p, &g);
+	if (!g.val || !g.tick || !g.vts || !g.cur) {
+		fputs("<p>out of memory</p>\n</section>\n", out);
+		goto out;
+	}
+	tl_fill(p, &g);
+	fprintf(out, "<svg id=\"timeline-svg\" shape-rendering=\"crispEdges\" width=\"%d\" height=\"%u\" role=\"img\" aria-label=\"runqueue length per CPU over time\">\n",
+		X0 + PW + 20, g.h);
+	tl_rows(p, &g);
+	wo_plot_sched_marks(out, p->t, p->t0, g.span, g.y0, g.row, ncpu, X0, PW);
+	time_axis(p, g.y0 + ncpu * g.row + 4);
+	tl_legend(out, g.h);
 	fputs("</svg>\n</section>\n", out);
 out:
-	free(val);
-	free(tick);
-	free(vts);
-	free(cur);
+	free(g.val);
+	free(g.tick);
+	free(g.vts);
+	free(g.cur);
 }
 
 /* -------------------------------------------------------------- histograms */
