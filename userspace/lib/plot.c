@@ -412,43 +412,24 @@ static void bucket_range(unsigned int b, double *a, double *z)
 	     (double)wakeoff_hist_upper(b) + 1;
 }
 
-static void hist_chart(const struct plot *p, const char *id, const char *what,
-		       struct wo_uhist *const *h, const char *const *names,
-		       unsigned int ns)
-{
-	FILE *out = p->out;
-	unsigned int s, b, bmin = WAKEOFF_HIST_BUCKETS, bmax = 0, y0, nlines;
-	double a, z, x;
-	int lo, hi, d;
+/* A histogram chart's extent: buckets bmin..bmax, decades lo..hi. */
+struct hx {
+	unsigned int bmin, bmax, y0;
+	int lo, hi;
+};
 
-	for (s = 0; s < ns; s++)
-		for (b = 0; b < WAKEOFF_HIST_BUCKETS; b++)
-			if (h[s]->b[b]) {
-				bmin = b < bmin ? b : bmin;
-				bmax = b > bmax ? b : bmax;
-			}
-	fprintf(out, "<h3>%s%s</h3>\n", what, strncmp(id, "hist-run-", 9) ? "" : ", per run label");
-	if (bmin > bmax) {
-		fputs("<p>no samples</p>\n", out);
-		return;
-	}
-	bucket_range(bmin, &a, &z);
-	lo = (int)floor(log10(a < 1 ? 1 : a));
-	bucket_range(bmax, &a, &z);
-	hi = (int)ceil(log10(z));
-	if (hi <= lo)
-		hi = lo + 1;
-	nlines = ns;
-	y0 = 14;
-	fprintf(out, "<svg id=\"%s\" class=\"chart\" width=\"%d\" height=\"%u\" role=\"img\">\n",
-		id, X0 + PW + 20, y0 + HIST_H + 50 + 16 * nlines);
-	/* Frame and y axis. */
+/* The frame, the y axis and the log-x axis (decades labelled, 2..9 minor ticks). */
+static void hist_axes(FILE *out, const struct hx *c)
+{
+	unsigned int b, y0 = c->y0;
+	int d, lo = c->lo, hi = c->hi;
+	double x;
+
 	fprintf(out, "<path class=\"axis\" d=\"M%d %u V%u H%d\"/>\n", X0, y0, y0 + HIST_H, X0 + PW);
 	fprintf(out, "<text class=\"lab\" x=\"%d\" y=\"%u\" text-anchor=\"end\">1</text><text class=\"lab\" x=\"%d\" y=\"%u\" text-anchor=\"end\">0</text>\n",
 		X0 - 4, y0 + 4, X0 - 4, y0 + HIST_H);
 	fprintf(out, "<text class=\"axl\" transform=\"translate(16 %u) rotate(-90)\" text-anchor=\"middle\">density (peak = 1)</text>\n",
 		y0 + HIST_H / 2);
-	/* Log-x axis: decades labelled, 2..9 minor ticks. */
 	fprintf(out, "<path class=\"grid\" d=\"");
 	for (d = lo; d <= hi; d++)
 		for (b = 1; b <= 9 && (d < hi || b == 1); b++) {
@@ -466,44 +447,52 @@ static void hist_chart(const struct plot *p, const char *id, const char *what,
 	}
 	fprintf(out, "<text class=\"axl\" x=\"%d\" y=\"%u\" text-anchor=\"middle\">latency (log scale), log-linear buckets of the module</text>\n",
 		X0 + PW / 2, y0 + HIST_H + 36);
-	for (s = 0; s < ns; s++) {
-		const struct wo_uhist *hh = h[s];
-		const char *col = series_colour[s % 9];
-		double peak = 0, dens;
-		unsigned int pi;
+}
 
-		if (!hh->n)
-			continue;
-		for (b = bmin; b <= bmax; b++) {
-			bucket_range(b, &a, &z);
-			dens = hh->b[b] / log2(z / a);
-			peak = dens > peak ? dens : peak;
-		}
-		fprintf(out, "<path fill=\"%s\" fill-opacity=\"0.45\" stroke=\"%s\" stroke-width=\"0.6\" d=\"",
-			col, col);
-		for (b = bmin; b <= bmax; b++) {
-			double x0, x1, bh;
+/* Series @s: one path of bars (density scaled to its peak), p50 and p99 lines. */
+static void hist_series(FILE *out, const struct hx *c, const struct wo_uhist *hh,
+			unsigned int s)
+{
+	const char *col = series_colour[s % 9];
+	unsigned int b, pi, y0 = c->y0;
+	double a, z, peak = 0, dens, x;
 
-			if (!hh->b[b])
-				continue;
-			bucket_range(b, &a, &z);
-			bh = hh->b[b] / log2(z / a) / peak * HIST_H;
-			x0 = lx(a, lo, hi);
-			x1 = lx(z, lo, hi);
-			fprintf(out, "M%.2f %uV%.2fH%.2fV%uz", x0, y0 + HIST_H,
-				y0 + HIST_H - bh, x1 < x0 + 0.5 ? x0 + 0.5 : x1, y0 + HIST_H);
-		}
-		fputs("\"/>\n", out);
-		for (pi = 0; pi < 2; pi++) {
-			uint64_t v = wo_uhist_pct(hh, pi ? 99 : 50);
-
-			x = lx((double)v, lo, hi);
-			fprintf(out, "<path class=\"pct\" stroke=\"%s\" stroke-dasharray=\"%s\" d=\"M%.1f %u V%u\"/><text class=\"lab\" fill=\"%s\" x=\"%.1f\" y=\"%u\">p%u</text>\n",
-				col, pi ? "1 2" : "5 3", x, y0, y0 + HIST_H, col, x + 2,
-				y0 + 10 + 11 * ((2 * s + pi) % 6), pi ? 99 : 50);
-		}
+	for (b = c->bmin; b <= c->bmax; b++) {
+		bucket_range(b, &a, &z);
+		dens = hh->b[b] / log2(z / a);
+		peak = dens > peak ? dens : peak;
 	}
-	/* Legend: one line per series with its numbers. */
+	fprintf(out, "<path fill=\"%s\" fill-opacity=\"0.45\" stroke=\"%s\" stroke-width=\"0.6\" d=\"",
+		col, col);
+	for (b = c->bmin; b <= c->bmax; b++) {
+		double x0, x1, bh;
+
+		if (!hh->b[b])
+			continue;
+		bucket_range(b, &a, &z);
+		bh = hh->b[b] / log2(z / a) / peak * HIST_H;
+		x0 = lx(a, c->lo, c->hi);
+		x1 = lx(z, c->lo, c->hi);
+		fprintf(out, "M%.2f %uV%.2fH%.2fV%uz", x0, y0 + HIST_H,
+			y0 + HIST_H - bh, x1 < x0 + 0.5 ? x0 + 0.5 : x1, y0 + HIST_H);
+	}
+	fputs("\"/>\n", out);
+	for (pi = 0; pi < 2; pi++) {
+		uint64_t v = wo_uhist_pct(hh, pi ? 99 : 50);
+
+		x = lx((double)v, c->lo, c->hi);
+		fprintf(out, "<path class=\"pct\" stroke=\"%s\" stroke-dasharray=\"%s\" d=\"M%.1f %u V%u\"/><text class=\"lab\" fill=\"%s\" x=\"%.1f\" y=\"%u\">p%u</text>\n",
+			col, pi ? "1 2" : "5 3", x, y0, y0 + HIST_H, col, x + 2,
+			y0 + 10 + 11 * ((2 * s + pi) % 6), pi ? 99 : 50);
+	}
+}
+
+/* Legend: one line per series with its numbers. */
+static void hist_legend(FILE *out, unsigned int y0, struct wo_uhist *const *h,
+			const char *const *names, unsigned int ns)
+{
+	unsigned int s;
+
 	for (s = 0; s < ns; s++) {
 		const struct wo_uhist *hh = h[s];
 		unsigned int y = y0 + HIST_H + 52 + 16 * s;
@@ -522,6 +511,53 @@ static void hist_chart(const struct plot *p, const char *id, const char *what,
 			fputs(": no samples</text>\n", out);
 		}
 	}
+}
+
+/* The lowest and highest bucket any series uses; false when all are empty. */
+static bool hist_extent(struct wo_uhist *const *h, unsigned int ns, struct hx *c)
+{
+	unsigned int s, b;
+	double a, z;
+
+	c->bmin = WAKEOFF_HIST_BUCKETS;
+	c->bmax = 0;
+	for (s = 0; s < ns; s++)
+		for (b = 0; b < WAKEOFF_HIST_BUCKETS; b++)
+			if (h[s]->b[b]) {
+				c->bmin = b < c->bmin ? b : c->bmin;
+				c->bmax = b > c->bmax ? b : c->bmax;
+			}
+	if (c->bmin > c->bmax)
+		return false;
+	bucket_range(c->bmin, &a, &z);
+	c->lo = (int)floor(log10(a < 1 ? 1 : a));
+	bucket_range(c->bmax, &a, &z);
+	c->hi = (int)ceil(log10(z));
+	if (c->hi <= c->lo)
+		c->hi = c->lo + 1;
+	return true;
+}
+
+static void hist_chart(const struct plot *p, const char *id, const char *what,
+		       struct wo_uhist *const *h, const char *const *names,
+		       unsigned int ns)
+{
+	FILE *out = p->out;
+	struct hx c = { .y0 = 14 };
+	unsigned int s;
+
+	fprintf(out, "<h3>%s%s</h3>\n", what, strncmp(id, "hist-run-", 9) ? "" : ", per run label");
+	if (!hist_extent(h, ns, &c)) {
+		fputs("<p>no samples</p>\n", out);
+		return;
+	}
+	fprintf(out, "<svg id=\"%s\" class=\"chart\" width=\"%d\" height=\"%u\" role=\"img\">\n",
+		id, X0 + PW + 20, c.y0 + HIST_H + 50 + 16 * ns);
+	hist_axes(out, &c);
+	for (s = 0; s < ns; s++)
+		if (h[s]->n)
+			hist_series(out, &c, h[s], s);
+	hist_legend(out, c.y0, h, names, ns);
 	fputs("</svg>\n", out);
 }
 
