@@ -844,66 +844,93 @@ static void fmt_sns(char *buf, size_t len, double ns)
 		snprintf(buf, len, "%+.6g ns", ns);
 }
 
-static void offset_chart(const struct plot *p, unsigned int f, int64_t *v, size_t n)
-{
-	const struct wo_trace *t = p->t;
-	FILE *out = p->out;
-	const char *fn = wo_trace_tk_name(t, f);
-	double span = (double)(p->t1 - p->t0), lo, hi, step, y, pad;
+/* One function's offsets: sorted statistics and the drawn y range. */
+struct oc {
+	unsigned int f, y0;
+	size_t n, k;		/* reads; every k-th is drawn */
 	int64_t med, p1, p99, vmin, vmax;
-	size_t i, k, seen = 0, drawn = 0;
-	unsigned int cls, y0 = 10;
-	char a[48], b[48], c[48];
+	double lo, hi;		/* y range, deviation from the median (ns) */
+};
 
-	if (span <= 0)
-		span = 1;
+/* y of deviation @d from the median. */
+static double oc_y(const struct oc *c, double d)
+{
+	return c->y0 + SC_H - (d - c->lo) * SC_H / (c->hi - c->lo);
+}
+
+static void oc_stats(struct oc *c, int64_t *v, size_t n)
+{
+	double pad;
+
 	qsort(v, n, sizeof(*v), cmp_s64);
-	med = pct_sorted(v, n, 50);
-	p1 = pct_sorted(v, n, 1);
-	p99 = pct_sorted(v, n, 99);
-	vmin = v[0];
-	vmax = v[n - 1];
+	c->n = n;
+	c->med = pct_sorted(v, n, 50);
+	c->p1 = pct_sorted(v, n, 1);
+	c->p99 = pct_sorted(v, n, 99);
+	c->vmin = v[0];
+	c->vmax = v[n - 1];
 	/* In double: the differences of corrupt offsets overflow int64. */
-	lo = (double)vmin - (double)med;
-	hi = (double)vmax - (double)med;
-	pad = (hi - lo) * 0.05;
+	c->lo = (double)c->vmin - (double)c->med;
+	c->hi = (double)c->vmax - (double)c->med;
+	pad = (c->hi - c->lo) * 0.05;
 	if (pad < 50)
 		pad = 50;
-	lo -= pad;
-	hi += pad;
-	k = n > SC_MAX ? (n + SC_MAX - 1) / SC_MAX : 1;
+	c->lo -= pad;
+	c->hi += pad;
+	c->k = n > SC_MAX ? (n + SC_MAX - 1) / SC_MAX : 1;
+}
+
+static void oc_heading(FILE *out, const struct oc *c, const char *fn)
+{
+	char a[48], b[48];
 
 	fputs("<h3>", out);
 	if (fn)
 		html(out, fn);
 	else
-		fprintf(out, "function #%u", f);
-	fmt_sns(a, sizeof(a), (double)p99 - (double)p1);
-	fmt_sns(b, sizeof(b), (double)vmax - (double)vmin);
+		fprintf(out, "function #%u", c->f);
+	fmt_sns(a, sizeof(a), (double)c->p99 - (double)c->p1);
+	fmt_sns(b, sizeof(b), (double)c->vmax - (double)c->vmin);
 	fprintf(out, ": %zu reads, median offset %" PRId64 " ns (%.6f s), p99 &#8722; p1 %s, max &#8722; min %s</h3>\n",
-		n, med, med / 1e9, a + (a[0] == '+'), b + (b[0] == '+'));
-	fprintf(out, "<svg id=\"offset-%u\" class=\"chart\" width=\"%d\" height=\"%u\" role=\"img\">\n",
-		f, X0 + PW + 20, y0 + SC_H + 62);
-#define OY(d) (y0 + SC_H - ((double)(d) - lo) * SC_H / (hi - lo))
+		c->n, c->med, c->med / 1e9, a + (a[0] == '+'), b + (b[0] == '+'));
+}
+
+/* The p1..p99 band, the axes, the median line and the y grid. */
+static void oc_frame(FILE *out, const struct oc *c)
+{
+	double p99 = (double)c->p99 - (double)c->med, p1 = (double)c->p1 - (double)c->med;
+	double step, y;
+	char lab[48];
+
 	fprintf(out, "<rect class=\"band\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\"><title>p1..p99 band</title></rect>\n",
-		X0, OY((double)p99 - (double)med), PW,
-		OY((double)p1 - (double)med) - OY((double)p99 - (double)med) + 0.5);
-	fprintf(out, "<path class=\"axis\" d=\"M%d %u V%u H%d\"/>\n", X0, y0, y0 + SC_H, X0 + PW);
+		X0, oc_y(c, p99), PW, oc_y(c, p1) - oc_y(c, p99) + 0.5);
+	fprintf(out, "<path class=\"axis\" d=\"M%d %u V%u H%d\"/>\n", X0, c->y0, c->y0 + SC_H, X0 + PW);
 	fprintf(out, "<path class=\"median\" d=\"M%d %.1f H%d\"><title>median</title></path>\n",
-		X0, OY(0), X0 + PW);
-	step = nice_step((hi - lo) / 6);
+		X0, oc_y(c, 0), X0 + PW);
+	step = nice_step((c->hi - c->lo) / 6);
 	fputs("<path class=\"grid\" d=\"", out);
-	for (y = ceil(lo / step) * step; y <= hi; y += step)
-		fprintf(out, "M%d %.1f h-5", X0, OY(y));
+	for (y = ceil(c->lo / step) * step; y <= c->hi; y += step)
+		fprintf(out, "M%d %.1f h-5", X0, oc_y(c, y));
 	fputs("\"/>\n", out);
-	for (y = ceil(lo / step) * step; y <= hi; y += step) {
-		fmt_sns(c, sizeof(c), fabs(y) < step / 1e6 ? 0 : y);
+	for (y = ceil(c->lo / step) * step; y <= c->hi; y += step) {
+		fmt_sns(lab, sizeof(lab), fabs(y) < step / 1e6 ? 0 : y);
 		fprintf(out, "<text class=\"lab\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-			X0 - 7, OY(y) + 4, c);
+			X0 - 7, oc_y(c, y) + 4, lab);
 	}
 	fprintf(out, "<text class=\"axl\" transform=\"translate(10 %u) rotate(-90)\" text-anchor=\"middle\">offset &#8722; median</text>\n",
-		y0 + SC_H / 2);
-	/* Points: one path per class; every k-th read, plus min and max. */
+		c->y0 + SC_H / 2);
+}
+
+/* Points: one path per class; every k-th read, plus min and max.  Returns how many. */
+static size_t oc_points(const struct plot *p, const struct oc *c)
+{
+	const struct wo_trace *t = p->t;
+	double span = (double)(p->t1 - p->t0);
+	size_t i, seen, drawn = 0;
+	unsigned int cls;
+
+	if (span <= 0)
+		span = 1;
 	for (cls = 0; cls < 2; cls++) {
 		bool any = false, min_done = false, max_done = false;
 
@@ -912,38 +939,57 @@ static void offset_chart(const struct plot *p, unsigned int f, int64_t *v, size_
 			const struct wakeoff_wakeup *w = &t->wk[i];
 			bool mig = p->wf_mig && (w->final_flags & p->wf_mig), keep;
 
-			if (!has(w, WAKEOFF_V_TKREAD) || w->tk_func != f)
+			if (!has(w, WAKEOFF_V_TKREAD) || w->tk_func != c->f)
 				continue;
-			keep = seen++ % k == 0;
-			if (!min_done && w->tk_offset == vmin)
+			keep = seen++ % c->k == 0;
+			if (!min_done && w->tk_offset == c->vmin)
 				keep = min_done = true;
-			if (!max_done && w->tk_offset == vmax)
+			if (!max_done && w->tk_offset == c->vmax)
 				keep = max_done = true;
 			if (!keep || mig != (cls == 1))
 				continue;
 			if (!any)
-				fprintf(out, "<path fill=\"%s\" d=\"", series_colour[cls]);
+				fprintf(p->out, "<path fill=\"%s\" d=\"", series_colour[cls]);
 			any = true;
-			fprintf(out, "M%.1f %.1fh2.4v2.4h-2.4z",
+			fprintf(p->out, "M%.1f %.1fh2.4v2.4h-2.4z",
 				X0 + (double)(w->ts_tkread > p->t0 ? w->ts_tkread - p->t0 : 0) * PW / span - 1.2,
-				OY((double)w->tk_offset - (double)med) - 1.2);
+				oc_y(c, (double)w->tk_offset - (double)c->med) - 1.2);
 			drawn++;
 		}
 		if (any)
-			fprintf(out, "\"><title>%s reads</title></path>\n", cls ? "migrated" : "local");
+			fprintf(p->out, "\"><title>%s reads</title></path>\n", cls ? "migrated" : "local");
 	}
-#undef OY
-	time_axis(p, y0 + SC_H);
+	return drawn;
+}
+
+static void oc_legend(FILE *out, unsigned int y0)
+{
 	fprintf(out, "<rect x=\"%d\" y=\"%u\" width=\"10\" height=\"10\" fill=\"%s\"/><text class=\"lab\" x=\"%d\" y=\"%u\">local</text>",
 		X0 + PW - 300, y0 + SC_H + 42, series_colour[0], X0 + PW - 286, y0 + SC_H + 51);
 	fprintf(out, "<rect x=\"%d\" y=\"%u\" width=\"10\" height=\"10\" fill=\"%s\"/><text class=\"lab\" x=\"%d\" y=\"%u\">migrated</text>",
 		X0 + PW - 230, y0 + SC_H + 42, series_colour[1], X0 + PW - 216, y0 + SC_H + 51);
 	fprintf(out, "<rect x=\"%d\" y=\"%u\" width=\"10\" height=\"10\" class=\"band\"/><text class=\"lab\" x=\"%d\" y=\"%u\">p1..p99</text>\n",
 		X0 + PW - 140, y0 + SC_H + 42, X0 + PW - 126, y0 + SC_H + 51);
+}
+
+static void offset_chart(const struct plot *p, unsigned int f, int64_t *v, size_t n)
+{
+	FILE *out = p->out;
+	struct oc c = { .f = f, .y0 = 10 };
+	size_t drawn;
+
+	oc_stats(&c, v, n);
+	oc_heading(out, &c, wo_trace_tk_name(p->t, f));
+	fprintf(out, "<svg id=\"offset-%u\" class=\"chart\" width=\"%d\" height=\"%u\" role=\"img\">\n",
+		f, X0 + PW + 20, c.y0 + SC_H + 62);
+	oc_frame(out, &c);
+	drawn = oc_points(p, &c);
+	time_axis(p, c.y0 + SC_H);
+	oc_legend(out, c.y0);
 	fputs("</svg>\n", out);
-	if (k > 1)
+	if (c.k > 1)
 		fprintf(out, "<p class=\"note\">%zu of %zu reads drawn: every %zu-th read in time order, plus the minimum and the maximum.</p>\n",
-			drawn, n, k);
+			drawn, n, c.k);
 }
 
 static void offsets(const struct plot *p)
