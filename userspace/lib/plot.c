@@ -1034,16 +1034,18 @@ static void meta_item(FILE *out, const struct wo_trace *t, const char *label,
 	fputs("</li>\n", out);
 }
 
-int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title)
-{
-	struct plot p = { .t = t, .out = out, .t0 = UINT64_MAX };
-	size_t i, nsw = 0, ntk = 0, nmig = 0;
-	unsigned int maxcpu = 0;
-	uint64_t online = 0;
-	const char *on = wo_trace_meta(t, "cpus_online");
-	char a[32];
+/* What the page header counts. */
+struct plot_counts {
+	size_t nsw, ntk, nmig;
+	unsigned int maxcpu;	/* highest CPU seen + 1 */
+};
 
-	p.wf_mig = wo_trace_flag(t, "WF_MIGRATED");
+/* The time span p->t0..t1 of all records, the counts and the CPUs seen. */
+static void plot_scan(struct plot *p, struct plot_counts *n)
+{
+	const struct wo_trace *t = p->t;
+	size_t i;
+
 	for (i = 0; i < t->nwk; i++) {
 		const struct wakeoff_wakeup *w = &t->wk[i];
 		uint64_t lo = w->ts_waking, hi = w->ts_waking;
@@ -1051,26 +1053,33 @@ int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title)
 #define SPAN(ts) do { lo = (ts) < lo ? (ts) : lo; hi = (ts) > hi ? (ts) : hi; } while (0)
 		if (has(w, WAKEOFF_V_WAKEUP)) {
 			SPAN(w->ts_wakeup);
-			maxcpu = w->target_cpu + 1U > maxcpu ? w->target_cpu + 1U : maxcpu;
+			n->maxcpu = w->target_cpu + 1U > n->maxcpu ? w->target_cpu + 1U : n->maxcpu;
 		}
 		if (has(w, WAKEOFF_V_SWITCH)) {
 			SPAN(w->ts_switch);
-			nsw++;
-			maxcpu = w->run_cpu + 1U > maxcpu ? w->run_cpu + 1U : maxcpu;
+			n->nsw++;
+			n->maxcpu = w->run_cpu + 1U > n->maxcpu ? w->run_cpu + 1U : n->maxcpu;
 		}
 		if (has(w, WAKEOFF_V_TKREAD)) {
 			SPAN(w->ts_tkread);
-			ntk++;
+			n->ntk++;
 		}
 #undef SPAN
-		maxcpu = w->waker_cpu + 1U > maxcpu ? w->waker_cpu + 1U : maxcpu;
-		p.t0 = lo < p.t0 ? lo : p.t0;
-		p.t1 = hi > p.t1 ? hi : p.t1;
-		if (p.wf_mig && (w->final_flags & p.wf_mig))
-			nmig++;
+		n->maxcpu = w->waker_cpu + 1U > n->maxcpu ? w->waker_cpu + 1U : n->maxcpu;
+		p->t0 = lo < p->t0 ? lo : p->t0;
+		p->t1 = hi > p->t1 ? hi : p->t1;
+		if (p->wf_mig && (w->final_flags & p->wf_mig))
+			n->nmig++;
 	}
 	if (!t->nwk)
-		p.t0 = p.t1 = 0;
+		p->t0 = p->t1 = 0;
+}
+
+/* Timeline rows: the CPUs online (meta cpus_online) or seen, at most TL_MAX_CPUS. */
+static void plot_ncpu(struct plot *p, const char *on, unsigned int maxcpu)
+{
+	uint64_t online = 0;
+
 	if (on && *on) {
 		char *e;
 
@@ -1079,21 +1088,30 @@ int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title)
 		if (errno || *e)
 			online = 0;
 	}
-	p.ncpu = online > maxcpu && online <= TL_MAX_CPUS ? (unsigned int)online : maxcpu;
-	if (p.ncpu > TL_MAX_CPUS) {
-		p.ncpu = TL_MAX_CPUS;
-		p.cpus_cut = true;
+	p->ncpu = online > maxcpu && online <= TL_MAX_CPUS ? (unsigned int)online : maxcpu;
+	if (p->ncpu > TL_MAX_CPUS) {
+		p->ncpu = TL_MAX_CPUS;
+		p->cpus_cut = true;
 	}
-	if (!p.ncpu)
-		p.ncpu = 1;
+	if (!p->ncpu)
+		p->ncpu = 1;
+}
 
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", out);
+static void page_title(FILE *out, const struct wo_trace *t, const char *title)
+{
 	if (title)
 		html(out, title);
 	else {
 		fputs("wakeoff: ", out);
 		html(out, t->path);
 	}
+}
+
+/* From the doctype to the <h1>, with the style sheet. */
+static void page_head(FILE *out, const struct wo_trace *t, const char *title)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", out);
+	page_title(out, t, title);
 	fputs("</title>\n<style>\n"
 	      "body{font:14px sans-serif;margin:20px;color:#222;max-width:1140px}\n"
 	      "h1{font-size:22px}h2{border-bottom:1px solid #ccc;margin-top:28px}h3{font-size:15px;margin:14px 0 4px}\n"
@@ -1103,17 +1121,22 @@ int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title)
 	      ".pct{stroke-width:1.2;fill:none}\n.band{fill:#dbe9f6}\n.median{stroke:#333;stroke-width:1;fill:none}\n"
 	      ".meta{columns:2;font-size:13px}\n.note{font-size:12px;color:#555}\n"
 	      "</style></head><body>\n<h1>", out);
-	if (title)
-		html(out, title);
-	else {
-		fputs("wakeoff: ", out);
-		html(out, t->path);
-	}
-	fputs("</h1>\n<p>kernel ", out);
+	page_title(out, t, title);
+	fputs("</h1>\n", out);
+}
+
+/* The recording in one sentence, its metadata and the drawing limits. */
+static void page_summary(const struct plot *p, const struct plot_counts *n, const char *on)
+{
+	const struct wo_trace *t = p->t;
+	FILE *out = p->out;
+	char a[32];
+
+	fputs("<p>kernel ", out);
 	html(out, wo_trace_meta(t, "kernel") ? wo_trace_meta(t, "kernel") : "?");
 	fprintf(out, ", %s CPUs online (%u drawn), %zu wakeup records (%zu switched in, %zu with a timekeeping read, %zu WF_MIGRATED), %zu run records",
-		on ? on : "?", p.ncpu, t->nwk, nsw, ntk, nmig, t->nruns);
-	wo_fmt_ns(a, sizeof(a), p.t1 - p.t0);
+		on ? on : "?", p->ncpu, t->nwk, n->nsw, n->ntk, n->nmig, t->nruns);
+	wo_fmt_ns(a, sizeof(a), p->t1 - p->t0);
 	fprintf(out, ", spanning %s%s.</p>\n<ul class=\"meta\">\n", a,
 		t->complete ? "" : "; <b>the recording did not end cleanly</b> (no ENDS chunk)");
 	fputs("<li>file: ", out);
@@ -1128,6 +1151,19 @@ int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title)
 	fputs("</ul>\n", out);
 	fprintf(out, "<p class=\"note\">Drawing limits, so that big recordings stay usable: the timeline has at most %d columns per CPU (at most %d cells in all) and rows for at most %d CPUs; every series is one SVG path; the offset plots draw at most about %d reads per function (every k-th, plus minimum and maximum).  Times are local_clock() nanoseconds from the first event.</p>\n",
 		TL_COLS, TL_CELLS, TL_MAX_CPUS, SC_MAX);
+}
+
+int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title)
+{
+	struct plot p = { .t = t, .out = out, .t0 = UINT64_MAX };
+	struct plot_counts n = { 0 };
+	const char *on = wo_trace_meta(t, "cpus_online");
+
+	p.wf_mig = wo_trace_flag(t, "WF_MIGRATED");
+	plot_scan(&p, &n);
+	plot_ncpu(&p, on, n.maxcpu);
+	page_head(out, t, title);
+	page_summary(&p, &n, on);
 	timeline(&p);
 	histograms(&p);
 	offsets(&p);
