@@ -139,18 +139,73 @@ static int wo_addr_to_off(const struct wo_elf *e, uint64_t va, uint64_t *off,
 	return -1;
 }
 
+/* A symbol lookup: the request and the best match so far. */
+struct wo_req {
+	const char *sym, *wver;	/* wver: the version after '@', or NULL */
+	size_t wlen;		/* length of the name without the version */
+	const Elf64_Shdr *vs, *vd;	/* .gnu.version, .gnu.version_d */
+	const Elf64_Sym *best;
+	int best_score;
+};
+
+/* Version name and hidden bit of .dynsym entry @j of @n (none without .gnu.version). */
+static void wo_sym_version(const struct wo_elf *e, const struct wo_req *q,
+			   uint64_t j, uint64_t n, const char **vname, bool *hidden)
+{
+	const Elf64_Shdr *vs = q->vs;
+	uint16_t v;
+
+	if (!vs || vs->sh_size / 2 != n || !wo_in(e, vs->sh_offset, n, 2))
+		return;
+	v = ((const uint16_t *)(e->p + vs->sh_offset))[j];
+	*hidden = v & 0x8000;
+	if (q->vd)
+		*vname = wo_verdef_name(e, q->vd, v & 0x7fff);
+}
+
+/* Score every defined symbol of table @sh; versions only in .dynsym (@dyn). */
+static void wo_scan_symtab(const struct wo_elf *e, const Elf64_Shdr *sh,
+			   bool dyn, struct wo_req *q)
+{
+	const Elf64_Sym *st;
+	uint64_t n, j;
+
+	if (sh->sh_entsize != sizeof(*st))
+		return;
+	n = sh->sh_size / sizeof(*st);
+	if (!wo_in(e, sh->sh_offset, n, sizeof(*st)))
+		return;
+	st = (const Elf64_Sym *)(e->p + sh->sh_offset);
+	for (j = 0; j < n; j++) {
+		const char *name, *vname = NULL;
+		bool hidden = false;
+		int score;
+
+		if (st[j].st_shndx == SHN_UNDEF || !st[j].st_value)
+			continue;
+		name = wo_str(e, sh->sh_link, st[j].st_name);
+		if (!name)
+			continue;
+		if (dyn)
+			wo_sym_version(e, q, j, n, &vname, &hidden);
+		score = wo_match(name, q->sym, q->wlen, q->wver, vname, hidden);
+		if (score > q->best_score) {
+			q->best = &st[j];
+			q->best_score = score;
+		}
+	}
+}
+
 static int wo_resolve(const struct wo_elf *e, const char *sym, uint64_t *off,
 		      char *err, size_t errlen)
 {
-	const Elf64_Shdr *vs = NULL, *vd = NULL;
-	const char *at = strchr(sym, '@'), *wver = NULL;
-	size_t wlen = at ? (size_t)(at - sym) : strlen(sym);
-	const Elf64_Sym *best = NULL;
-	int best_score = 0, pass;
-	unsigned int i;
+	const char *at = strchr(sym, '@');
+	struct wo_req q = { .sym = sym, .wlen = at ? (size_t)(at - sym) : strlen(sym) };
+	const Elf64_Sym *best;
+	unsigned int i, pass;
 
 	if (at)
-		wver = at[1] == '@' ? at + 2 : at + 1;
+		q.wver = at[1] == '@' ? at + 2 : at + 1;
 	if (!wo_in(e, e->eh->e_shoff, e->eh->e_shnum, sizeof(Elf64_Shdr)) ||
 	    e->eh->e_shentsize != sizeof(Elf64_Shdr)) {
 		wo_err(err, errlen, "bad section header table");
@@ -158,53 +213,16 @@ static int wo_resolve(const struct wo_elf *e, const char *sym, uint64_t *off,
 	}
 	for (i = 0; i < e->eh->e_shnum; i++) {
 		if (wo_shdr(e, i)->sh_type == SHT_GNU_versym)
-			vs = wo_shdr(e, i);
+			q.vs = wo_shdr(e, i);
 		else if (wo_shdr(e, i)->sh_type == SHT_GNU_verdef)
-			vd = wo_shdr(e, i);
+			q.vd = wo_shdr(e, i);
 	}
 	/* .dynsym first, then .symtab. */
-	for (pass = 0; pass < 2 && best_score < 2; pass++) {
-		for (i = 0; i < e->eh->e_shnum; i++) {
-			const Elf64_Shdr *sh = wo_shdr(e, i);
-			const Elf64_Sym *st;
-			uint64_t n, j;
-
-			if (sh->sh_type != (pass ? SHT_SYMTAB : SHT_DYNSYM) ||
-			    sh->sh_entsize != sizeof(*st))
-				continue;
-			n = sh->sh_size / sizeof(*st);
-			if (!wo_in(e, sh->sh_offset, n, sizeof(*st)))
-				continue;
-			st = (const Elf64_Sym *)(e->p + sh->sh_offset);
-			for (j = 0; j < n; j++) {
-				const char *name, *vname = NULL;
-				bool hidden = false;
-				int score;
-
-				if (st[j].st_shndx == SHN_UNDEF || !st[j].st_value)
-					continue;
-				name = wo_str(e, sh->sh_link, st[j].st_name);
-				if (!name)
-					continue;
-				if (!pass && vs && vs->sh_size / 2 == n &&
-				    wo_in(e, vs->sh_offset, n, 2)) {
-					uint16_t v = ((const uint16_t *)
-						      (e->p + vs->sh_offset))[j];
-
-					hidden = v & 0x8000;
-					if (vd)
-						vname = wo_verdef_name(e, vd,
-								       v & 0x7fff);
-				}
-				score = wo_match(name, sym, wlen, wver, vname,
-						 hidden);
-				if (score > best_score) {
-					best = &st[j];
-					best_score = score;
-				}
-			}
-		}
-	}
+	for (pass = 0; pass < 2 && q.best_score < 2; pass++)
+		for (i = 0; i < e->eh->e_shnum; i++)
+			if (wo_shdr(e, i)->sh_type == (pass ? SHT_SYMTAB : SHT_DYNSYM))
+				wo_scan_symtab(e, wo_shdr(e, i), !pass, &q);
+	best = q.best;
 	if (!best) {
 		wo_err(err, errlen, "symbol %s not found", sym);
 		return -1;

@@ -383,42 +383,36 @@ static uint64_t first_ts(const struct wo_trace *t)
 	return t0 == UINT64_MAX ? 0 : t0;
 }
 
-int wo_export_perfetto(const struct wo_trace *t, FILE *out)
+/* Switch-ins and wakings in time order per CPU; @used marks every CPU seen. */
+static void collect(struct ctx *c, unsigned char *used)
 {
-	struct ctx c = { .t = t, .out = out };
-	unsigned char *used = calloc(65536 / 8, 1);
-	size_t i, n = t->nwk ? t->nwk : 1;
-	unsigned int cpu;
-	int rc = -1;
+	const struct wo_trace *t = c->t;
+	size_t i;
 
-	c.t0 = first_ts(t);
-	c.sw = calloc(n, sizeof(*c.sw));
-	c.wk = calloc(n, sizeof(*c.wk));
-	c.end = calloc(n, sizeof(*c.end));
-	c.why = calloc(n, sizeof(*c.why));
-	c.wdur = calloc(n, sizeof(*c.wdur));
-	if (!used || !c.sw || !c.wk || !c.end || !c.why || !c.wdur) {
-		errno = ENOMEM;
-		goto out;
-	}
 #define USE(cpu_) (used[(cpu_) / 8] |= (unsigned char)(1U << ((cpu_) % 8)))
 	for (i = 0; i < t->nwk; i++) {
 		const struct wakeoff_wakeup *w = &t->wk[i];
 
 		USE(w->waker_cpu);
-		c.wk[i] = (struct cev){ w->waker_cpu, w->ts_waking, i };
+		c->wk[i] = (struct cev){ w->waker_cpu, w->ts_waking, i };
 		if (has(w, WAKEOFF_V_SWITCH)) {
 			USE(w->run_cpu);
-			c.sw[c.nsw++] = (struct cev){ w->run_cpu, w->ts_switch, i };
+			c->sw[c->nsw++] = (struct cev){ w->run_cpu, w->ts_switch, i };
 		}
 		if (has(w, WAKEOFF_V_TKREAD))
 			USE(w->tk_cpu);
 	}
 #undef USE
-	qsort(c.sw, c.nsw, sizeof(*c.sw), cmp_cev);
-	qsort(c.wk, t->nwk, sizeof(*c.wk), cmp_cev);
-	ran_ends(&c);
-	wake_durs(&c);
+	qsort(c->sw, c->nsw, sizeof(*c->sw), cmp_cev);
+	qsort(c->wk, t->nwk, sizeof(*c->wk), cmp_cev);
+}
+
+/* otherData, then the track names: the two processes and a thread per CPU used. */
+static void emit_header(const struct ctx *c, const unsigned char *used)
+{
+	const struct wo_trace *t = c->t;
+	FILE *out = c->out;
+	unsigned int cpu;
 
 	fputs("{\"displayTimeUnit\":\"ns\",\n\"otherData\":{\"tool\":\"wakeoff\",\"file\":", out);
 	wo_json_str(out, t->path);
@@ -428,7 +422,7 @@ int wo_export_perfetto(const struct wo_trace *t, FILE *out)
 	wo_json_str(out, wo_trace_meta(t, "clocksource"));
 	fprintf(out, ",\"wakeups\":%zu,\"time_zero_local_clock_ns\":%" PRIu64
 		",\"run_slice_rule\":\"a run slice ends at the earliest of the next known switch-in on its CPU, the task's first timekeeping read, 10 ms after the switch-in\"},\n\"traceEvents\":[\n",
-		t->nwk, c.t0);
+		t->nwk, c->t0);
 	fputs("{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\",\"args\":{\"name\":\"CPUs\"}}", out);
 	fputs(",\n{\"ph\":\"M\",\"pid\":1,\"name\":\"process_sort_index\",\"args\":{\"sort_index\":1}}", out);
 	fputs(",\n{\"ph\":\"M\",\"pid\":2,\"name\":\"process_name\",\"args\":{\"name\":\"runqueue waits\"}}", out);
@@ -441,19 +435,52 @@ int wo_export_perfetto(const struct wo_trace *t, FILE *out)
 		fprintf(out, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%u}}",
 			cpu, cpu);
 	}
+}
+
+/* A global instant per run record that has a time. */
+static void emit_runs(const struct ctx *c)
+{
+	const struct wo_trace *t = c->t;
+	FILE *out = c->out;
+	size_t i;
+
 	for (i = 0; i < t->nruns; i++) {
 		const struct wakeoff_run *r = &t->runs[i];
 
 		if (!r->ts)
 			continue;
 		fprintf(out, ",\n{\"ph\":\"i\",\"s\":\"g\",\"pid\":1,\"tid\":0,\"cat\":\"run\",\"ts\":");
-		ts_us(out, r->ts, c.t0);
+		ts_us(out, r->ts, c->t0);
 		fprintf(out, ",\"name\":\"run %" PRIu64 " ", (uint64_t)r->run_id);
 		wo_json_body(out, r->label, WAKEOFF_LABEL_LEN);
 		fprintf(out, "\",\"args\":{\"run_id\":%" PRIu64 ",\"label\":", (uint64_t)r->run_id);
 		wo_json_strn(out, r->label, WAKEOFF_LABEL_LEN);
 		fputs("}}", out);
 	}
+}
+
+int wo_export_perfetto(const struct wo_trace *t, FILE *out)
+{
+	struct ctx c = { .t = t, .out = out };
+	unsigned char *used = calloc(65536 / 8, 1);
+	size_t i, n = t->nwk ? t->nwk : 1;
+	int rc = -1;
+
+	c.t0 = first_ts(t);
+	c.sw = calloc(n, sizeof(*c.sw));
+	c.wk = calloc(n, sizeof(*c.wk));
+	c.end = calloc(n, sizeof(*c.end));
+	c.why = calloc(n, sizeof(*c.why));
+	c.wdur = calloc(n, sizeof(*c.wdur));
+	if (!used || !c.sw || !c.wk || !c.end || !c.why || !c.wdur) {
+		errno = ENOMEM;
+		goto out;
+	}
+	collect(&c, used);
+	ran_ends(&c);
+	wake_durs(&c);
+	emit_header(&c, used);
+	emit_runs(&c);
 	for (i = 0; i < t->nwk; i++)
 		emit_wakeup(&c, &t->wk[i], i);
 	fputs("\n]}\n", out);

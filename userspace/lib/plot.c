@@ -183,101 +183,115 @@ static void time_axis(const struct plot *p, unsigned int y)
 
 /* ---------------------------------------------------------------- timeline */
 
-static void timeline(const struct plot *p)
+/* The timeline's grid: ncpu rows of cols cells. */
+struct tl {
+	unsigned int cols, row, h, y0;
+	uint64_t span;
+	double cw;		/* column width */
+	unsigned char *val;	/* rq class per cell, 0: no sample */
+	unsigned char *tick;	/* 1: local wakeup, 2: migrated, per cell */
+	uint64_t *vts;		/* time of the sample in val */
+	unsigned char *cur;	/* one row, samples carried forward */
+};
+
+/* Each wakeup into its cell: the latest rq sample and a tick. */
+static void tl_fill(const struct plot *p, struct tl *g)
 {
 	const struct wo_trace *t = p->t;
-	FILE *out = p->out;
-	unsigned int ncpu = p->ncpu, cols, c, col, k, row, h, y0 = 10;
-	uint64_t span = p->t1 - p->t0 + 1;
-	unsigned char *val, *tick, *cur;
-	uint64_t *vts;
-	size_t i, ncells;
-	double cw;
+	unsigned int col, cols = g->cols;
+	size_t i;
 
-	cols = TL_CELLS / ncpu;
-	cols = cols > TL_COLS ? TL_COLS : cols < 100 ? 100 : cols;
-	cw = (double)PW / cols;
-	row = ncpu <= 16 ? 20 : ncpu <= 64 ? 10 : ncpu <= 256 ? 4 : 2;
-	h = y0 + ncpu * row + 90;
-	ncells = (size_t)ncpu * cols;
-	val = calloc(ncells, 1);
-	tick = calloc(ncells, 1);
-	vts = calloc(ncells, sizeof(*vts));
-	cur = calloc(cols, 1);
-
-	fputs("<section id=\"timeline\">\n<h2>Runqueue length per CPU over time</h2>\n", out);
-	fprintf(out, "<p>Rows are CPUs, x is time.  The colour is the CPU's runqueue length (rq-&gt;nr_running of the target CPU, sampled at each sched_wakeup, the woken task included): each of the %u columns (%.3g %s wide) takes the latest sample in it and a column without one keeps the previous colour.  A tick on top of a row marks a column where a wakeup landed (dark: local, purple: WF_MIGRATED).%s</p>\n",
-		cols, (double)span / cols / (span / cols >= 1000000 ? 1e6 : span / cols >= 1000 ? 1e3 : 1),
-		span / cols >= 1000000 ? "ms" : span / cols >= 1000 ? "&#181;s" : "ns",
-		p->cpus_cut ? "  CPUs above 1023 are not drawn." : "");
-	if (!val || !tick || !vts || !cur) {
-		fputs("<p>out of memory</p>\n</section>\n", out);
-		goto out;
-	}
 	for (i = 0; i < t->nwk; i++) {
 		const struct wakeoff_wakeup *w = &t->wk[i];
 		size_t cell;
 
-		if (!has(w, WAKEOFF_V_WAKEUP) || w->target_cpu >= ncpu || w->ts_wakeup < p->t0)
+		if (!has(w, WAKEOFF_V_WAKEUP) || w->target_cpu >= p->ncpu || w->ts_wakeup < p->t0)
 			continue;
-		col = (unsigned int)((double)(w->ts_wakeup - p->t0) * cols / span);
+		col = (unsigned int)((double)(w->ts_wakeup - p->t0) * cols / g->span);
 		cell = (size_t)w->target_cpu * cols + (col < cols ? col : cols - 1);
-		tick[cell] |= p->wf_mig && (w->final_flags & p->wf_mig) ? 2 : 1;
-		if ((w->valid & WAKEOFF_V_NR_RUNNING) && (!val[cell] || w->ts_wakeup >= vts[cell])) {
-			val[cell] = (unsigned char)rq_class(w->rq_nr_running);
-			vts[cell] = w->ts_wakeup;
+		g->tick[cell] |= p->wf_mig && (w->final_flags & p->wf_mig) ? 2 : 1;
+		if ((w->valid & WAKEOFF_V_NR_RUNNING) &&
+		    (!g->val[cell] || w->ts_wakeup >= g->vts[cell])) {
+			g->val[cell] = (unsigned char)rq_class(w->rq_nr_running);
+			g->vts[cell] = w->ts_wakeup;
 		}
 	}
-	fprintf(out, "<svg id=\"timeline-svg\" shape-rendering=\"crispEdges\" width=\"%d\" height=\"%u\" role=\"img\" aria-label=\"runqueue length per CPU over time\">\n",
-		X0 + PW + 20, h);
-	for (c = 0; c < ncpu; c++) {
-		unsigned int y = y0 + c * row, v = 0;
-		const unsigned char *vrow = val + (size_t)c * cols, *trow = tick + (size_t)c * cols;
+}
+
+/* One path per colour: a rectangle per run of equal columns of g->cur. */
+static void tl_row_colours(FILE *out, const struct tl *g, unsigned int c, unsigned int y)
+{
+	unsigned int k, col, s, cols = g->cols, row = g->row;
+	const unsigned char *cur = g->cur;
+
+	for (k = 0; k < RQ_NCLS; k++) {
+		bool any = false;
+
+		for (col = 0; col < cols; col = s) {
+			for (s = col; s < cols && cur[s] == cur[col]; s++)
+				;
+			if (cur[col] != k)
+				continue;
+			if (!any)
+				fprintf(out, "<path fill=\"%s\" d=\"", rq_colour[k]);
+			any = true;
+			fprintf(out, "M%.2f %uh%.2fv%uh%.2fz", X0 + col * g->cw, y,
+				(s - col) * g->cw, row > 2 ? row - 1 : row,
+				-((double)(s - col) * g->cw));
+		}
+		if (any)
+			fprintf(out, "\"><title>CPU %u: runqueue length %s</title></path>\n",
+				c, rq_name[k]);
+	}
+}
+
+/* The wakeup ticks of row @trow: one path for local, one for migrated. */
+static void tl_row_ticks(FILE *out, const struct tl *g, const unsigned char *trow,
+			 unsigned int y)
+{
+	unsigned int k, col, row = g->row;
+
+	for (k = 1; k <= 2; k++) {
+		bool any = false;
+
+		for (col = 0; col < g->cols; col++) {
+			if (!(trow[col] & k))
+				continue;
+			if (!any)
+				fprintf(out, "<path class=\"%s\" d=\"", k == 1 ? "tick" : "tick mig");
+			any = true;
+			fprintf(out, "M%.2f %uv%u", X0 + (col + 0.5) * g->cw, y,
+				row > 4 ? row / 3 : 1);
+		}
+		if (any)
+			fputs("\"/>\n", out);
+	}
+}
+
+static void tl_rows(const struct plot *p, struct tl *g)
+{
+	FILE *out = p->out;
+	unsigned int c, col, cols = g->cols, row = g->row;
+
+	for (c = 0; c < p->ncpu; c++) {
+		unsigned int y = g->y0 + c * row, v = 0;
+		const unsigned char *vrow = g->val + (size_t)c * cols;
 
 		for (col = 0; col < cols; col++)
-			cur[col] = (unsigned char)(v = vrow[col] ? vrow[col] : v);
+			g->cur[col] = (unsigned char)(v = vrow[col] ? vrow[col] : v);
 		if (row >= 10 || c % (16 / row) == 0)
 			fprintf(out, "<text class=\"lab\" x=\"%d\" y=\"%u\" text-anchor=\"end\">CPU %u</text>\n",
 				X0 - 6, y + (row > 12 ? row - 6 : row), c);
-		/* One path per colour: a rectangle per run of equal columns. */
-		for (k = 0; k < RQ_NCLS; k++) {
-			bool any = false;
-			unsigned int s;
-
-			for (col = 0; col < cols; col = s) {
-				for (s = col; s < cols && cur[s] == cur[col]; s++)
-					;
-				if (cur[col] != k)
-					continue;
-				if (!any)
-					fprintf(out, "<path fill=\"%s\" d=\"", rq_colour[k]);
-				any = true;
-				fprintf(out, "M%.2f %uh%.2fv%uh%.2fz", X0 + col * cw, y,
-					(s - col) * cw, row > 2 ? row - 1 : row, -((double)(s - col) * cw));
-			}
-			if (any)
-				fprintf(out, "\"><title>CPU %u: runqueue length %s</title></path>\n",
-					c, rq_name[k]);
-		}
-		for (k = 1; k <= 2; k++) {
-			bool any = false;
-
-			for (col = 0; col < cols; col++) {
-				if (!(trow[col] & k))
-					continue;
-				if (!any)
-					fprintf(out, "<path class=\"%s\" d=\"", k == 1 ? "tick" : "tick mig");
-				any = true;
-				fprintf(out, "M%.2f %uv%u", X0 + (col + 0.5) * cw, y,
-					row > 4 ? row / 3 : 1);
-			}
-			if (any)
-				fputs("\"/>\n", out);
-		}
+		tl_row_colours(out, g, c, y);
+		tl_row_ticks(out, g, g->tick + (size_t)c * cols, y);
 	}
-	wo_plot_sched_marks(out, t, p->t0, span, y0, row, ncpu, X0, PW);
-	time_axis(p, y0 + ncpu * row + 4);
-	/* The colour scale. */
+}
+
+/* The colour scale under the timeline. */
+static void tl_legend(FILE *out, unsigned int h)
+{
+	unsigned int k;
+
 	for (k = 0; k < RQ_NCLS; k++) {
 		unsigned int x = X0 + k * 80, y = h - 28;
 
@@ -286,12 +300,56 @@ static void timeline(const struct plot *p)
 	}
 	fprintf(out, "<text class=\"lab\" x=\"%d\" y=\"%u\" text-anchor=\"end\">runnable:</text>\n",
 		X0 - 6, h - 17);
+}
+
+static void tl_intro(const struct plot *p, const struct tl *g)
+{
+	uint64_t span = g->span;
+	unsigned int cols = g->cols;
+
+	fputs("<section id=\"timeline\">\n<h2>Runqueue length per CPU over time</h2>\n", p->out);
+	fprintf(p->out, "<p>Rows are CPUs, x is time.  The colour is the CPU's runqueue length (rq-&gt;nr_running of the target CPU, sampled at each sched_wakeup, the woken task included): each of the %u columns (%.3g %s wide) takes the latest sample in it and a column without one keeps the previous colour.  A tick on top of a row marks a column where a wakeup landed (dark: local, purple: WF_MIGRATED).%s</p>\n",
+		cols, (double)span / cols / (span / cols >= 1000000 ? 1e6 : span / cols >= 1000 ? 1e3 : 1),
+		span / cols >= 1000000 ? "ms" : span / cols >= 1000 ? "&#181;s" : "ns",
+		p->cpus_cut ? "  CPUs above 1023 are not drawn." : "");
+}
+
+static void timeline(const struct plot *p)
+{
+	FILE *out = p->out;
+	unsigned int ncpu = p->ncpu;
+	struct tl g = { .y0 = 10, .span = p->t1 - p->t0 + 1 };
+	size_t ncells;
+
+	g.cols = TL_CELLS / ncpu;
+	g.cols = g.cols > TL_COLS ? TL_COLS : g.cols < 100 ? 100 : g.cols;
+	g.cw = (double)PW / g.cols;
+	g.row = ncpu <= 16 ? 20 : ncpu <= 64 ? 10 : ncpu <= 256 ? 4 : 2;
+	g.h = g.y0 + ncpu * g.row + 90;
+	ncells = (size_t)ncpu * g.cols;
+	g.val = calloc(ncells, 1);
+	g.tick = calloc(ncells, 1);
+	g.vts = calloc(ncells, sizeof(*g.vts));
+	g.cur = calloc(g.cols, 1);
+
+	tl_intro(p, &g);
+	if (!g.val || !g.tick || !g.vts || !g.cur) {
+		fputs("<p>out of memory</p>\n</section>\n", out);
+		goto out;
+	}
+	tl_fill(p, &g);
+	fprintf(out, "<svg id=\"timeline-svg\" shape-rendering=\"crispEdges\" width=\"%d\" height=\"%u\" role=\"img\" aria-label=\"runqueue length per CPU over time\">\n",
+		X0 + PW + 20, g.h);
+	tl_rows(p, &g);
+	wo_plot_sched_marks(out, p->t, p->t0, g.span, g.y0, g.row, ncpu, X0, PW);
+	time_axis(p, g.y0 + ncpu * g.row + 4);
+	tl_legend(out, g.h);
 	fputs("</svg>\n</section>\n", out);
 out:
-	free(val);
-	free(tick);
-	free(vts);
-	free(cur);
+	free(g.val);
+	free(g.tick);
+	free(g.vts);
+	free(g.cur);
 }
 
 /* -------------------------------------------------------------- histograms */
@@ -354,43 +412,24 @@ static void bucket_range(unsigned int b, double *a, double *z)
 	     (double)wakeoff_hist_upper(b) + 1;
 }
 
-static void hist_chart(const struct plot *p, const char *id, const char *what,
-		       struct wo_uhist *const *h, const char *const *names,
-		       unsigned int ns)
-{
-	FILE *out = p->out;
-	unsigned int s, b, bmin = WAKEOFF_HIST_BUCKETS, bmax = 0, y0, nlines;
-	double a, z, x;
-	int lo, hi, d;
+/* A histogram chart's extent: buckets bmin..bmax, decades lo..hi. */
+struct hx {
+	unsigned int bmin, bmax, y0;
+	int lo, hi;
+};
 
-	for (s = 0; s < ns; s++)
-		for (b = 0; b < WAKEOFF_HIST_BUCKETS; b++)
-			if (h[s]->b[b]) {
-				bmin = b < bmin ? b : bmin;
-				bmax = b > bmax ? b : bmax;
-			}
-	fprintf(out, "<h3>%s%s</h3>\n", what, strncmp(id, "hist-run-", 9) ? "" : ", per run label");
-	if (bmin > bmax) {
-		fputs("<p>no samples</p>\n", out);
-		return;
-	}
-	bucket_range(bmin, &a, &z);
-	lo = (int)floor(log10(a < 1 ? 1 : a));
-	bucket_range(bmax, &a, &z);
-	hi = (int)ceil(log10(z));
-	if (hi <= lo)
-		hi = lo + 1;
-	nlines = ns;
-	y0 = 14;
-	fprintf(out, "<svg id=\"%s\" class=\"chart\" width=\"%d\" height=\"%u\" role=\"img\">\n",
-		id, X0 + PW + 20, y0 + HIST_H + 50 + 16 * nlines);
-	/* Frame and y axis. */
+/* The frame, the y axis and the log-x axis (decades labelled, 2..9 minor ticks). */
+static void hist_axes(FILE *out, const struct hx *c)
+{
+	unsigned int b, y0 = c->y0;
+	int d, lo = c->lo, hi = c->hi;
+	double x;
+
 	fprintf(out, "<path class=\"axis\" d=\"M%d %u V%u H%d\"/>\n", X0, y0, y0 + HIST_H, X0 + PW);
 	fprintf(out, "<text class=\"lab\" x=\"%d\" y=\"%u\" text-anchor=\"end\">1</text><text class=\"lab\" x=\"%d\" y=\"%u\" text-anchor=\"end\">0</text>\n",
 		X0 - 4, y0 + 4, X0 - 4, y0 + HIST_H);
 	fprintf(out, "<text class=\"axl\" transform=\"translate(16 %u) rotate(-90)\" text-anchor=\"middle\">density (peak = 1)</text>\n",
 		y0 + HIST_H / 2);
-	/* Log-x axis: decades labelled, 2..9 minor ticks. */
 	fprintf(out, "<path class=\"grid\" d=\"");
 	for (d = lo; d <= hi; d++)
 		for (b = 1; b <= 9 && (d < hi || b == 1); b++) {
@@ -408,44 +447,52 @@ static void hist_chart(const struct plot *p, const char *id, const char *what,
 	}
 	fprintf(out, "<text class=\"axl\" x=\"%d\" y=\"%u\" text-anchor=\"middle\">latency (log scale), log-linear buckets of the module</text>\n",
 		X0 + PW / 2, y0 + HIST_H + 36);
-	for (s = 0; s < ns; s++) {
-		const struct wo_uhist *hh = h[s];
-		const char *col = series_colour[s % 9];
-		double peak = 0, dens;
-		unsigned int pi;
+}
 
-		if (!hh->n)
-			continue;
-		for (b = bmin; b <= bmax; b++) {
-			bucket_range(b, &a, &z);
-			dens = hh->b[b] / log2(z / a);
-			peak = dens > peak ? dens : peak;
-		}
-		fprintf(out, "<path fill=\"%s\" fill-opacity=\"0.45\" stroke=\"%s\" stroke-width=\"0.6\" d=\"",
-			col, col);
-		for (b = bmin; b <= bmax; b++) {
-			double x0, x1, bh;
+/* Series @s: one path of bars (density scaled to its peak), p50 and p99 lines. */
+static void hist_series(FILE *out, const struct hx *c, const struct wo_uhist *hh,
+			unsigned int s)
+{
+	const char *col = series_colour[s % 9];
+	unsigned int b, pi, y0 = c->y0;
+	double a, z, peak = 0, dens, x;
 
-			if (!hh->b[b])
-				continue;
-			bucket_range(b, &a, &z);
-			bh = hh->b[b] / log2(z / a) / peak * HIST_H;
-			x0 = lx(a, lo, hi);
-			x1 = lx(z, lo, hi);
-			fprintf(out, "M%.2f %uV%.2fH%.2fV%uz", x0, y0 + HIST_H,
-				y0 + HIST_H - bh, x1 < x0 + 0.5 ? x0 + 0.5 : x1, y0 + HIST_H);
-		}
-		fputs("\"/>\n", out);
-		for (pi = 0; pi < 2; pi++) {
-			uint64_t v = wo_uhist_pct(hh, pi ? 99 : 50);
-
-			x = lx((double)v, lo, hi);
-			fprintf(out, "<path class=\"pct\" stroke=\"%s\" stroke-dasharray=\"%s\" d=\"M%.1f %u V%u\"/><text class=\"lab\" fill=\"%s\" x=\"%.1f\" y=\"%u\">p%u</text>\n",
-				col, pi ? "1 2" : "5 3", x, y0, y0 + HIST_H, col, x + 2,
-				y0 + 10 + 11 * ((2 * s + pi) % 6), pi ? 99 : 50);
-		}
+	for (b = c->bmin; b <= c->bmax; b++) {
+		bucket_range(b, &a, &z);
+		dens = hh->b[b] / log2(z / a);
+		peak = dens > peak ? dens : peak;
 	}
-	/* Legend: one line per series with its numbers. */
+	fprintf(out, "<path fill=\"%s\" fill-opacity=\"0.45\" stroke=\"%s\" stroke-width=\"0.6\" d=\"",
+		col, col);
+	for (b = c->bmin; b <= c->bmax; b++) {
+		double x0, x1, bh;
+
+		if (!hh->b[b])
+			continue;
+		bucket_range(b, &a, &z);
+		bh = hh->b[b] / log2(z / a) / peak * HIST_H;
+		x0 = lx(a, c->lo, c->hi);
+		x1 = lx(z, c->lo, c->hi);
+		fprintf(out, "M%.2f %uV%.2fH%.2fV%uz", x0, y0 + HIST_H,
+			y0 + HIST_H - bh, x1 < x0 + 0.5 ? x0 + 0.5 : x1, y0 + HIST_H);
+	}
+	fputs("\"/>\n", out);
+	for (pi = 0; pi < 2; pi++) {
+		uint64_t v = wo_uhist_pct(hh, pi ? 99 : 50);
+
+		x = lx((double)v, c->lo, c->hi);
+		fprintf(out, "<path class=\"pct\" stroke=\"%s\" stroke-dasharray=\"%s\" d=\"M%.1f %u V%u\"/><text class=\"lab\" fill=\"%s\" x=\"%.1f\" y=\"%u\">p%u</text>\n",
+			col, pi ? "1 2" : "5 3", x, y0, y0 + HIST_H, col, x + 2,
+			y0 + 10 + 11 * ((2 * s + pi) % 6), pi ? 99 : 50);
+	}
+}
+
+/* Legend: one line per series with its numbers. */
+static void hist_legend(FILE *out, unsigned int y0, struct wo_uhist *const *h,
+			const char *const *names, unsigned int ns)
+{
+	unsigned int s;
+
 	for (s = 0; s < ns; s++) {
 		const struct wo_uhist *hh = h[s];
 		unsigned int y = y0 + HIST_H + 52 + 16 * s;
@@ -464,6 +511,53 @@ static void hist_chart(const struct plot *p, const char *id, const char *what,
 			fputs(": no samples</text>\n", out);
 		}
 	}
+}
+
+/* The lowest and highest bucket any series uses; false when all are empty. */
+static bool hist_extent(struct wo_uhist *const *h, unsigned int ns, struct hx *c)
+{
+	unsigned int s, b;
+	double a, z;
+
+	c->bmin = WAKEOFF_HIST_BUCKETS;
+	c->bmax = 0;
+	for (s = 0; s < ns; s++)
+		for (b = 0; b < WAKEOFF_HIST_BUCKETS; b++)
+			if (h[s]->b[b]) {
+				c->bmin = b < c->bmin ? b : c->bmin;
+				c->bmax = b > c->bmax ? b : c->bmax;
+			}
+	if (c->bmin > c->bmax)
+		return false;
+	bucket_range(c->bmin, &a, &z);
+	c->lo = (int)floor(log10(a < 1 ? 1 : a));
+	bucket_range(c->bmax, &a, &z);
+	c->hi = (int)ceil(log10(z));
+	if (c->hi <= c->lo)
+		c->hi = c->lo + 1;
+	return true;
+}
+
+static void hist_chart(const struct plot *p, const char *id, const char *what,
+		       struct wo_uhist *const *h, const char *const *names,
+		       unsigned int ns)
+{
+	FILE *out = p->out;
+	struct hx c = { .y0 = 14 };
+	unsigned int s;
+
+	fprintf(out, "<h3>%s%s</h3>\n", what, strncmp(id, "hist-run-", 9) ? "" : ", per run label");
+	if (!hist_extent(h, ns, &c)) {
+		fputs("<p>no samples</p>\n", out);
+		return;
+	}
+	fprintf(out, "<svg id=\"%s\" class=\"chart\" width=\"%d\" height=\"%u\" role=\"img\">\n",
+		id, X0 + PW + 20, c.y0 + HIST_H + 50 + 16 * ns);
+	hist_axes(out, &c);
+	for (s = 0; s < ns; s++)
+		if (h[s]->n)
+			hist_series(out, &c, h[s], s);
+	hist_legend(out, c.y0, h, names, ns);
 	fputs("</svg>\n", out);
 }
 
@@ -750,66 +844,93 @@ static void fmt_sns(char *buf, size_t len, double ns)
 		snprintf(buf, len, "%+.6g ns", ns);
 }
 
-static void offset_chart(const struct plot *p, unsigned int f, int64_t *v, size_t n)
-{
-	const struct wo_trace *t = p->t;
-	FILE *out = p->out;
-	const char *fn = wo_trace_tk_name(t, f);
-	double span = (double)(p->t1 - p->t0), lo, hi, step, y, pad;
+/* One function's offsets: sorted statistics and the drawn y range. */
+struct oc {
+	unsigned int f, y0;
+	size_t n, k;		/* reads; every k-th is drawn */
 	int64_t med, p1, p99, vmin, vmax;
-	size_t i, k, seen = 0, drawn = 0;
-	unsigned int cls, y0 = 10;
-	char a[48], b[48], c[48];
+	double lo, hi;		/* y range, deviation from the median (ns) */
+};
 
-	if (span <= 0)
-		span = 1;
+/* y of deviation @d from the median. */
+static double oc_y(const struct oc *c, double d)
+{
+	return c->y0 + SC_H - (d - c->lo) * SC_H / (c->hi - c->lo);
+}
+
+static void oc_stats(struct oc *c, int64_t *v, size_t n)
+{
+	double pad;
+
 	qsort(v, n, sizeof(*v), cmp_s64);
-	med = pct_sorted(v, n, 50);
-	p1 = pct_sorted(v, n, 1);
-	p99 = pct_sorted(v, n, 99);
-	vmin = v[0];
-	vmax = v[n - 1];
+	c->n = n;
+	c->med = pct_sorted(v, n, 50);
+	c->p1 = pct_sorted(v, n, 1);
+	c->p99 = pct_sorted(v, n, 99);
+	c->vmin = v[0];
+	c->vmax = v[n - 1];
 	/* In double: the differences of corrupt offsets overflow int64. */
-	lo = (double)vmin - (double)med;
-	hi = (double)vmax - (double)med;
-	pad = (hi - lo) * 0.05;
+	c->lo = (double)c->vmin - (double)c->med;
+	c->hi = (double)c->vmax - (double)c->med;
+	pad = (c->hi - c->lo) * 0.05;
 	if (pad < 50)
 		pad = 50;
-	lo -= pad;
-	hi += pad;
-	k = n > SC_MAX ? (n + SC_MAX - 1) / SC_MAX : 1;
+	c->lo -= pad;
+	c->hi += pad;
+	c->k = n > SC_MAX ? (n + SC_MAX - 1) / SC_MAX : 1;
+}
+
+static void oc_heading(FILE *out, const struct oc *c, const char *fn)
+{
+	char a[48], b[48];
 
 	fputs("<h3>", out);
 	if (fn)
 		html(out, fn);
 	else
-		fprintf(out, "function #%u", f);
-	fmt_sns(a, sizeof(a), (double)p99 - (double)p1);
-	fmt_sns(b, sizeof(b), (double)vmax - (double)vmin);
+		fprintf(out, "function #%u", c->f);
+	fmt_sns(a, sizeof(a), (double)c->p99 - (double)c->p1);
+	fmt_sns(b, sizeof(b), (double)c->vmax - (double)c->vmin);
 	fprintf(out, ": %zu reads, median offset %" PRId64 " ns (%.6f s), p99 &#8722; p1 %s, max &#8722; min %s</h3>\n",
-		n, med, med / 1e9, a + (a[0] == '+'), b + (b[0] == '+'));
-	fprintf(out, "<svg id=\"offset-%u\" class=\"chart\" width=\"%d\" height=\"%u\" role=\"img\">\n",
-		f, X0 + PW + 20, y0 + SC_H + 62);
-#define OY(d) (y0 + SC_H - ((double)(d) - lo) * SC_H / (hi - lo))
+		c->n, c->med, c->med / 1e9, a + (a[0] == '+'), b + (b[0] == '+'));
+}
+
+/* The p1..p99 band, the axes, the median line and the y grid. */
+static void oc_frame(FILE *out, const struct oc *c)
+{
+	double p99 = (double)c->p99 - (double)c->med, p1 = (double)c->p1 - (double)c->med;
+	double step, y;
+	char lab[48];
+
 	fprintf(out, "<rect class=\"band\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\"><title>p1..p99 band</title></rect>\n",
-		X0, OY((double)p99 - (double)med), PW,
-		OY((double)p1 - (double)med) - OY((double)p99 - (double)med) + 0.5);
-	fprintf(out, "<path class=\"axis\" d=\"M%d %u V%u H%d\"/>\n", X0, y0, y0 + SC_H, X0 + PW);
+		X0, oc_y(c, p99), PW, oc_y(c, p1) - oc_y(c, p99) + 0.5);
+	fprintf(out, "<path class=\"axis\" d=\"M%d %u V%u H%d\"/>\n", X0, c->y0, c->y0 + SC_H, X0 + PW);
 	fprintf(out, "<path class=\"median\" d=\"M%d %.1f H%d\"><title>median</title></path>\n",
-		X0, OY(0), X0 + PW);
-	step = nice_step((hi - lo) / 6);
+		X0, oc_y(c, 0), X0 + PW);
+	step = nice_step((c->hi - c->lo) / 6);
 	fputs("<path class=\"grid\" d=\"", out);
-	for (y = ceil(lo / step) * step; y <= hi; y += step)
-		fprintf(out, "M%d %.1f h-5", X0, OY(y));
+	for (y = ceil(c->lo / step) * step; y <= c->hi; y += step)
+		fprintf(out, "M%d %.1f h-5", X0, oc_y(c, y));
 	fputs("\"/>\n", out);
-	for (y = ceil(lo / step) * step; y <= hi; y += step) {
-		fmt_sns(c, sizeof(c), fabs(y) < step / 1e6 ? 0 : y);
+	for (y = ceil(c->lo / step) * step; y <= c->hi; y += step) {
+		fmt_sns(lab, sizeof(lab), fabs(y) < step / 1e6 ? 0 : y);
 		fprintf(out, "<text class=\"lab\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-			X0 - 7, OY(y) + 4, c);
+			X0 - 7, oc_y(c, y) + 4, lab);
 	}
 	fprintf(out, "<text class=\"axl\" transform=\"translate(10 %u) rotate(-90)\" text-anchor=\"middle\">offset &#8722; median</text>\n",
-		y0 + SC_H / 2);
-	/* Points: one path per class; every k-th read, plus min and max. */
+		c->y0 + SC_H / 2);
+}
+
+/* Points: one path per class; every k-th read, plus min and max.  Returns how many. */
+static size_t oc_points(const struct plot *p, const struct oc *c)
+{
+	const struct wo_trace *t = p->t;
+	double span = (double)(p->t1 - p->t0);
+	size_t i, seen, drawn = 0;
+	unsigned int cls;
+
+	if (span <= 0)
+		span = 1;
 	for (cls = 0; cls < 2; cls++) {
 		bool any = false, min_done = false, max_done = false;
 
@@ -818,38 +939,57 @@ static void offset_chart(const struct plot *p, unsigned int f, int64_t *v, size_
 			const struct wakeoff_wakeup *w = &t->wk[i];
 			bool mig = p->wf_mig && (w->final_flags & p->wf_mig), keep;
 
-			if (!has(w, WAKEOFF_V_TKREAD) || w->tk_func != f)
+			if (!has(w, WAKEOFF_V_TKREAD) || w->tk_func != c->f)
 				continue;
-			keep = seen++ % k == 0;
-			if (!min_done && w->tk_offset == vmin)
+			keep = seen++ % c->k == 0;
+			if (!min_done && w->tk_offset == c->vmin)
 				keep = min_done = true;
-			if (!max_done && w->tk_offset == vmax)
+			if (!max_done && w->tk_offset == c->vmax)
 				keep = max_done = true;
 			if (!keep || mig != (cls == 1))
 				continue;
 			if (!any)
-				fprintf(out, "<path fill=\"%s\" d=\"", series_colour[cls]);
+				fprintf(p->out, "<path fill=\"%s\" d=\"", series_colour[cls]);
 			any = true;
-			fprintf(out, "M%.1f %.1fh2.4v2.4h-2.4z",
+			fprintf(p->out, "M%.1f %.1fh2.4v2.4h-2.4z",
 				X0 + (double)(w->ts_tkread > p->t0 ? w->ts_tkread - p->t0 : 0) * PW / span - 1.2,
-				OY((double)w->tk_offset - (double)med) - 1.2);
+				oc_y(c, (double)w->tk_offset - (double)c->med) - 1.2);
 			drawn++;
 		}
 		if (any)
-			fprintf(out, "\"><title>%s reads</title></path>\n", cls ? "migrated" : "local");
+			fprintf(p->out, "\"><title>%s reads</title></path>\n", cls ? "migrated" : "local");
 	}
-#undef OY
-	time_axis(p, y0 + SC_H);
+	return drawn;
+}
+
+static void oc_legend(FILE *out, unsigned int y0)
+{
 	fprintf(out, "<rect x=\"%d\" y=\"%u\" width=\"10\" height=\"10\" fill=\"%s\"/><text class=\"lab\" x=\"%d\" y=\"%u\">local</text>",
 		X0 + PW - 300, y0 + SC_H + 42, series_colour[0], X0 + PW - 286, y0 + SC_H + 51);
 	fprintf(out, "<rect x=\"%d\" y=\"%u\" width=\"10\" height=\"10\" fill=\"%s\"/><text class=\"lab\" x=\"%d\" y=\"%u\">migrated</text>",
 		X0 + PW - 230, y0 + SC_H + 42, series_colour[1], X0 + PW - 216, y0 + SC_H + 51);
 	fprintf(out, "<rect x=\"%d\" y=\"%u\" width=\"10\" height=\"10\" class=\"band\"/><text class=\"lab\" x=\"%d\" y=\"%u\">p1..p99</text>\n",
 		X0 + PW - 140, y0 + SC_H + 42, X0 + PW - 126, y0 + SC_H + 51);
+}
+
+static void offset_chart(const struct plot *p, unsigned int f, int64_t *v, size_t n)
+{
+	FILE *out = p->out;
+	struct oc c = { .f = f, .y0 = 10 };
+	size_t drawn;
+
+	oc_stats(&c, v, n);
+	oc_heading(out, &c, wo_trace_tk_name(p->t, f));
+	fprintf(out, "<svg id=\"offset-%u\" class=\"chart\" width=\"%d\" height=\"%u\" role=\"img\">\n",
+		f, X0 + PW + 20, c.y0 + SC_H + 62);
+	oc_frame(out, &c);
+	drawn = oc_points(p, &c);
+	time_axis(p, c.y0 + SC_H);
+	oc_legend(out, c.y0);
 	fputs("</svg>\n", out);
-	if (k > 1)
+	if (c.k > 1)
 		fprintf(out, "<p class=\"note\">%zu of %zu reads drawn: every %zu-th read in time order, plus the minimum and the maximum.</p>\n",
-			drawn, n, k);
+			drawn, n, c.k);
 }
 
 static void offsets(const struct plot *p)
@@ -894,16 +1034,18 @@ static void meta_item(FILE *out, const struct wo_trace *t, const char *label,
 	fputs("</li>\n", out);
 }
 
-int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title)
-{
-	struct plot p = { .t = t, .out = out, .t0 = UINT64_MAX };
-	size_t i, nsw = 0, ntk = 0, nmig = 0;
-	unsigned int maxcpu = 0;
-	uint64_t online = 0;
-	const char *on = wo_trace_meta(t, "cpus_online");
-	char a[32];
+/* What the page header counts. */
+struct plot_counts {
+	size_t nsw, ntk, nmig;
+	unsigned int maxcpu;	/* highest CPU seen + 1 */
+};
 
-	p.wf_mig = wo_trace_flag(t, "WF_MIGRATED");
+/* The time span p->t0..t1 of all records, the counts and the CPUs seen. */
+static void plot_scan(struct plot *p, struct plot_counts *n)
+{
+	const struct wo_trace *t = p->t;
+	size_t i;
+
 	for (i = 0; i < t->nwk; i++) {
 		const struct wakeoff_wakeup *w = &t->wk[i];
 		uint64_t lo = w->ts_waking, hi = w->ts_waking;
@@ -911,26 +1053,33 @@ int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title)
 #define SPAN(ts) do { lo = (ts) < lo ? (ts) : lo; hi = (ts) > hi ? (ts) : hi; } while (0)
 		if (has(w, WAKEOFF_V_WAKEUP)) {
 			SPAN(w->ts_wakeup);
-			maxcpu = w->target_cpu + 1U > maxcpu ? w->target_cpu + 1U : maxcpu;
+			n->maxcpu = w->target_cpu + 1U > n->maxcpu ? w->target_cpu + 1U : n->maxcpu;
 		}
 		if (has(w, WAKEOFF_V_SWITCH)) {
 			SPAN(w->ts_switch);
-			nsw++;
-			maxcpu = w->run_cpu + 1U > maxcpu ? w->run_cpu + 1U : maxcpu;
+			n->nsw++;
+			n->maxcpu = w->run_cpu + 1U > n->maxcpu ? w->run_cpu + 1U : n->maxcpu;
 		}
 		if (has(w, WAKEOFF_V_TKREAD)) {
 			SPAN(w->ts_tkread);
-			ntk++;
+			n->ntk++;
 		}
 #undef SPAN
-		maxcpu = w->waker_cpu + 1U > maxcpu ? w->waker_cpu + 1U : maxcpu;
-		p.t0 = lo < p.t0 ? lo : p.t0;
-		p.t1 = hi > p.t1 ? hi : p.t1;
-		if (p.wf_mig && (w->final_flags & p.wf_mig))
-			nmig++;
+		n->maxcpu = w->waker_cpu + 1U > n->maxcpu ? w->waker_cpu + 1U : n->maxcpu;
+		p->t0 = lo < p->t0 ? lo : p->t0;
+		p->t1 = hi > p->t1 ? hi : p->t1;
+		if (p->wf_mig && (w->final_flags & p->wf_mig))
+			n->nmig++;
 	}
 	if (!t->nwk)
-		p.t0 = p.t1 = 0;
+		p->t0 = p->t1 = 0;
+}
+
+/* Timeline rows: the CPUs online (meta cpus_online) or seen, at most TL_MAX_CPUS. */
+static void plot_ncpu(struct plot *p, const char *on, unsigned int maxcpu)
+{
+	uint64_t online = 0;
+
 	if (on && *on) {
 		char *e;
 
@@ -939,21 +1088,30 @@ int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title)
 		if (errno || *e)
 			online = 0;
 	}
-	p.ncpu = online > maxcpu && online <= TL_MAX_CPUS ? (unsigned int)online : maxcpu;
-	if (p.ncpu > TL_MAX_CPUS) {
-		p.ncpu = TL_MAX_CPUS;
-		p.cpus_cut = true;
+	p->ncpu = online > maxcpu && online <= TL_MAX_CPUS ? (unsigned int)online : maxcpu;
+	if (p->ncpu > TL_MAX_CPUS) {
+		p->ncpu = TL_MAX_CPUS;
+		p->cpus_cut = true;
 	}
-	if (!p.ncpu)
-		p.ncpu = 1;
+	if (!p->ncpu)
+		p->ncpu = 1;
+}
 
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", out);
+static void page_title(FILE *out, const struct wo_trace *t, const char *title)
+{
 	if (title)
 		html(out, title);
 	else {
 		fputs("wakeoff: ", out);
 		html(out, t->path);
 	}
+}
+
+/* From the doctype to the <h1>, with the style sheet. */
+static void page_head(FILE *out, const struct wo_trace *t, const char *title)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", out);
+	page_title(out, t, title);
 	fputs("</title>\n<style>\n"
 	      "body{font:14px sans-serif;margin:20px;color:#222;max-width:1140px}\n"
 	      "h1{font-size:22px}h2{border-bottom:1px solid #ccc;margin-top:28px}h3{font-size:15px;margin:14px 0 4px}\n"
@@ -963,17 +1121,22 @@ int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title)
 	      ".pct{stroke-width:1.2;fill:none}\n.band{fill:#dbe9f6}\n.median{stroke:#333;stroke-width:1;fill:none}\n"
 	      ".meta{columns:2;font-size:13px}\n.note{font-size:12px;color:#555}\n"
 	      "</style></head><body>\n<h1>", out);
-	if (title)
-		html(out, title);
-	else {
-		fputs("wakeoff: ", out);
-		html(out, t->path);
-	}
-	fputs("</h1>\n<p>kernel ", out);
+	page_title(out, t, title);
+	fputs("</h1>\n", out);
+}
+
+/* The recording in one sentence, its metadata and the drawing limits. */
+static void page_summary(const struct plot *p, const struct plot_counts *n, const char *on)
+{
+	const struct wo_trace *t = p->t;
+	FILE *out = p->out;
+	char a[32];
+
+	fputs("<p>kernel ", out);
 	html(out, wo_trace_meta(t, "kernel") ? wo_trace_meta(t, "kernel") : "?");
 	fprintf(out, ", %s CPUs online (%u drawn), %zu wakeup records (%zu switched in, %zu with a timekeeping read, %zu WF_MIGRATED), %zu run records",
-		on ? on : "?", p.ncpu, t->nwk, nsw, ntk, nmig, t->nruns);
-	wo_fmt_ns(a, sizeof(a), p.t1 - p.t0);
+		on ? on : "?", p->ncpu, t->nwk, n->nsw, n->ntk, n->nmig, t->nruns);
+	wo_fmt_ns(a, sizeof(a), p->t1 - p->t0);
 	fprintf(out, ", spanning %s%s.</p>\n<ul class=\"meta\">\n", a,
 		t->complete ? "" : "; <b>the recording did not end cleanly</b> (no ENDS chunk)");
 	fputs("<li>file: ", out);
@@ -988,6 +1151,19 @@ int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title)
 	fputs("</ul>\n", out);
 	fprintf(out, "<p class=\"note\">Drawing limits, so that big recordings stay usable: the timeline has at most %d columns per CPU (at most %d cells in all) and rows for at most %d CPUs; every series is one SVG path; the offset plots draw at most about %d reads per function (every k-th, plus minimum and maximum).  Times are local_clock() nanoseconds from the first event.</p>\n",
 		TL_COLS, TL_CELLS, TL_MAX_CPUS, SC_MAX);
+}
+
+int wo_plot_html(const struct wo_trace *t, FILE *out, const char *title)
+{
+	struct plot p = { .t = t, .out = out, .t0 = UINT64_MAX };
+	struct plot_counts n = { 0 };
+	const char *on = wo_trace_meta(t, "cpus_online");
+
+	p.wf_mig = wo_trace_flag(t, "WF_MIGRATED");
+	plot_scan(&p, &n);
+	plot_ncpu(&p, on, n.maxcpu);
+	page_head(out, t, title);
+	page_summary(&p, &n, on);
 	timeline(&p);
 	histograms(&p);
 	offsets(&p);

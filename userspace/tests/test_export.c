@@ -412,61 +412,72 @@ static uint64_t expected_end(const struct wo_trace *t, size_t i, const char **wh
 	return e;
 }
 
-static void test_export(void)
+/* What the fixture's records should turn into. */
+struct fx_counts {
+	size_t nsw, nwait, ntk, nrq;	/* switch-ins, runqueue waits, reads, lengths */
+};
+
+static void fx_count(const struct wo_trace *t, struct fx_counts *c)
 {
-	struct wo_trace t;
-	struct xs *x;
-	size_t i, n, bad, nflows, nsw = 0, nwait = 0, ntk = 0, nrq = 0, nends = 0;
-	char *s;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < t->nwk; i++) {
+		uint32_t v = t->wk[i].valid;
+
+		c->nsw += !!(v & WAKEOFF_V_SWITCH);
+		c->nwait += (v & (WAKEOFF_V_SWITCH | WAKEOFF_V_WAKEUP)) == (WAKEOFF_V_SWITCH | WAKEOFF_V_WAKEUP);
+		c->ntk += !!(v & WAKEOFF_V_TKREAD);
+		c->nrq += (v & (WAKEOFF_V_NR_RUNNING | WAKEOFF_V_WAKEUP)) ==
+			  (WAKEOFF_V_NR_RUNNING | WAKEOFF_V_WAKEUP);
+	}
+}
+
+/* Syntax, then events counted per phase against the fixture. */
+static void test_export_events(const char *s, const struct fx_counts *c)
+{
+	size_t bad, nflows;
 	int py;
 
-	fx_trace(&t);
-	for (i = 0; i < t.nwk; i++) {
-		uint32_t v = t.wk[i].valid;
-
-		nsw += !!(v & WAKEOFF_V_SWITCH);
-		nwait += (v & (WAKEOFF_V_SWITCH | WAKEOFF_V_WAKEUP)) == (WAKEOFF_V_SWITCH | WAKEOFF_V_WAKEUP);
-		ntk += !!(v & WAKEOFF_V_TKREAD);
-		nrq += (v & (WAKEOFF_V_NR_RUNNING | WAKEOFF_V_WAKEUP)) ==
-		       (WAKEOFF_V_NR_RUNNING | WAKEOFF_V_WAKEUP);
-	}
-	s = run_export(&t);
 	bad = json_check(s);
 	TAP_OK(!bad, "export: strict JSON syntax%s", bad ? " broken" : "");
 	if (bad)
 		printf("# at offset %zu: %.60s\n", bad - 1, s + bad - 1);
 	py = python_json_ok(s);
 	TAP_OK(py != 0, "export: python's json accepts it%s", py < 0 ? " (# SKIP no python3)" : "");
-	TAP_OK(count(s, "{\"ph\":\"X\"") == NWK + nsw,
+	TAP_OK(count(s, "{\"ph\":\"X\"") == NWK + c->nsw,
 	       "export: a wake slice per record and a run slice per switch-in (%zu = %d + %zu)",
-	       count(s, "{\"ph\":\"X\""), NWK, nsw);
-	TAP_OK(flows_paired(s, &nflows) && nflows == nsw,
+	       count(s, "{\"ph\":\"X\""), NWK, c->nsw);
+	TAP_OK(flows_paired(s, &nflows) && nflows == c->nsw,
 	       "export: %zu flows, ids paired s -> f(bp e), one per switch-in", nflows);
-	TAP_OK(count(s, "{\"ph\":\"b\"") == nwait && count(s, "{\"ph\":\"e\"") == nwait,
-	       "export: %zu runqueue waits open and close", nwait);
-	TAP_OK(count(s, "{\"ph\":\"i\",\"s\":\"t\"") == ntk && count(s, "{\"ph\":\"i\",\"s\":\"g\"") == 2,
-	       "export: %zu timekeeping instants, 2 run markers", ntk);
-	TAP_OK(count(s, "{\"ph\":\"C\"") == nrq && count(s, "\"name\":\"rq_len cpu1\"") > 0,
-	       "export: %zu runqueue counters (not for records without the length)", nrq);
+	TAP_OK(count(s, "{\"ph\":\"b\"") == c->nwait && count(s, "{\"ph\":\"e\"") == c->nwait,
+	       "export: %zu runqueue waits open and close", c->nwait);
+	TAP_OK(count(s, "{\"ph\":\"i\",\"s\":\"t\"") == c->ntk && count(s, "{\"ph\":\"i\",\"s\":\"g\"") == 2,
+	       "export: %zu timekeeping instants, 2 run markers", c->ntk);
+	TAP_OK(count(s, "{\"ph\":\"C\"") == c->nrq && count(s, "\"name\":\"rq_len cpu1\"") > 0,
+	       "export: %zu runqueue counters (not for records without the length)", c->nrq);
 	TAP_OK(count(s, "\"thread_name\"") == 4 && strstr(s, "\"args\":{\"name\":\"CPU 3\"}") &&
 	       strstr(s, "\"args\":{\"name\":\"CPUs\"}"), "export: process CPUs, a thread per CPU");
+}
+
+/* Names escaped and whole, flags named, times in us from the first event. */
+static void test_export_text(const char *s)
+{
+	char *want = malloc(strlen(long_flag) + 64);
+
 	TAP_OK(strstr(s, "\"name\":\"wake a\\\"b\\\\c\\u000a\\u0001\\ufffd\xc3\xa9<&[200]\"") != NULL,
 	       "export: comm escaped (quote, backslash, control, non-UTF-8 as \\ufffd, UTF-8 kept)");
 	TAP_OK(strstr(s, "\"name\":\"0123456789abcdef[203]\"") != NULL,
 	       "export: a 16-byte comm without NUL is cut at 16");
 	TAP_OK(strstr(s, "\"flags\":\"WF_TTWU|WF_SYNC|WF_MIGRATED\"") &&
 	       strstr(s, "\"caller_flags\":\"WF_SYNC\""), "export: flags named with the file's table");
-	{
-		char *want = malloc(strlen(long_flag) + 64);
-
-		sprintf(want, "WF_MIGRATED|%s|0x40000000\"", long_flag);
-		TAP_OK(strstr(s, want) != NULL, "export: a %zu-byte flag name whole, unknown bits in hex",
-		       strlen(long_flag));
-		sprintf(want, "\"function\":\"%.20s", long_fn);
-		TAP_OK(strstr(s, want) && count(s, long_fn) == 2,
-		       "export: a %zu-byte function name whole (name and args)", strlen(long_fn));
-		free(want);
-	}
+	sprintf(want, "WF_MIGRATED|%s|0x40000000\"", long_flag);
+	TAP_OK(strstr(s, want) != NULL, "export: a %zu-byte flag name whole, unknown bits in hex",
+	       strlen(long_flag));
+	sprintf(want, "\"function\":\"%.20s", long_fn);
+	TAP_OK(strstr(s, want) && count(s, long_fn) == 2,
+	       "export: a %zu-byte function name whole (name and args)", strlen(long_fn));
+	free(want);
 	TAP_OK(strstr(s, "\"ph\":\"i\",\"s\":\"g\",\"pid\":1,\"tid\":0,\"cat\":\"run\",\"ts\":0.000,") &&
 	       !strstr(s, "\"ts\":-"), "export: time zero is the earliest event (a run marker), none negative");
 	/* The first wakeup: 1 us after the run marker, ns precision. */
@@ -475,8 +486,14 @@ static void test_export(void)
 	TAP_OK(strstr(s, "\"value_ns\":") && strstr(s, "\"offset_ns\":-1000010,") &&
 	       strstr(s, "\"function\":\"__x64_sys_clock_gettime\""),
 	       "export: read instants carry function, value, offset");
+}
 
-	x = calloc(2 * NWK, sizeof(*x));
+/* The slices parsed back: run slice ends per the rule, proper nesting. */
+static void test_export_slices(const struct wo_trace *t, const char *s, size_t nsw)
+{
+	struct xs *x = calloc(2 * NWK, sizeof(*x));
+	size_t i, n, nends = 0;
+
 	n = slices(s, x, 2 * NWK);
 	TAP_OK(n == NWK + nsw, "export: %zu slices parsed back", n);
 	for (i = 0; i < n; i++) {
@@ -485,10 +502,10 @@ static void test_export(void)
 
 		if (!x[i].run)
 			continue;
-		for (k = 0; k < t.nwk && t.wk[k].wake_id != x[i].wake_id; k++)
+		for (k = 0; k < t->nwk && t->wk[k].wake_id != x[i].wake_id; k++)
 			;
-		if (k == t.nwk ||
-		    x[i].ts + x[i].dur + fx_runs[0].ts != expected_end(&t, k, &why)) {
+		if (k == t->nwk ||
+		    x[i].ts + x[i].dur + fx_runs[0].ts != expected_end(t, k, &why)) {
 			printf("# wake %" PRIu64 ": run slice ends at %" PRIu64 "\n", x[i].wake_id,
 			       (uint64_t)(x[i].ts + x[i].dur + fx_runs[0].ts));
 			break;
@@ -501,6 +518,20 @@ static void test_export(void)
 	       strstr(s, "\"end\":\"first timekeeping read\""), "export: the slice args say which end applied");
 	TAP_OK(nested(x, n), "export: slices on each CPU track nest properly (wake slices clipped)");
 	free(x);
+}
+
+static void test_export(void)
+{
+	struct wo_trace t;
+	struct fx_counts c;
+	char *s;
+
+	fx_trace(&t);
+	fx_count(&t, &c);
+	s = run_export(&t);
+	test_export_events(s, &c);
+	test_export_text(s);
+	test_export_slices(&t, s, c.nsw);
 	free(s);
 
 	/* Nothing at all. */
