@@ -309,52 +309,116 @@ bad:
 	return -EINVAL;
 }
 
-/* "uprobe add <path> <offset> <kind> [all]", control mutex held. */
-static int wo_up_add(char **rest, const char **why)
-{
-	char *path = wo_next_token(rest), *off, *kind, *opt;
-	struct wo_up_hook *h;
-	struct inode *inode;
-	struct path fpath;
-	int type, k, ret;
-	bool all = false;
+/* The arguments of "uprobe add", checked before any lock is taken. */
+struct wo_up_args {
+	const char *path;
 	u64 offset;
-	pid_t id;
+	int kind;		/* index into wo_up_kind_names */
+	bool all;		/* every process, not the filter's */
+};
 
+/* Parse "<path> <offset> <kind> [all]" strictly. */
+static int wo_up_parse(char **rest, struct wo_up_args *a, const char **why)
+{
+	char *off, *kind, *opt;
+
+	a->path = wo_next_token(rest);
 	off = wo_next_token(rest);
 	kind = wo_next_token(rest);
-	if (!path || !off || !kind) {
+	if (!a->path || !off || !kind) {
 		*why = "uprobe add needs <path> <offset> <kind> [all]";
 		return -EINVAL;
 	}
 	opt = wo_next_token(rest);
-	if (opt) {
-		if (strcmp(opt, "all")) {
-			*why = "uprobe add: the only option is 'all'";
-			return -EINVAL;
-		}
-		all = true;
+	a->all = !!opt;
+	if (opt && strcmp(opt, "all")) {
+		*why = "uprobe add: the only option is 'all'";
+		return -EINVAL;
 	}
 	if (wo_next_token(rest)) {
 		*why = "trailing argument";
 		return -EINVAL;
 	}
-	if (kstrtou64(off, 0, &offset)) {
+	if (kstrtou64(off, 0, &a->offset)) {
 		*why = "uprobe offset is not a number (decimal or 0x hex)";
 		return -EINVAL;
 	}
-	k = match_string(wo_up_kind_names, WO_UP_KINDS, kind);
-	if (k < 0) {
+	a->kind = match_string(wo_up_kind_names, WO_UP_KINDS, kind);
+	if (a->kind < 0) {
 		*why = "uprobe kind must be clock_gettime, gettimeofday or time";
 		return -EINVAL;
 	}
-	if (strlen(path) + strlen(kind) + 2 > WO_UP_NAME) {
+	if (strlen(a->path) + strlen(kind) + 2 > WO_UP_NAME) {
 		*why = "uprobe path too long";
 		return -EINVAL;
 	}
+	return 0;
+}
 
+/* Is a uprobe of ours already at @inode + @offset?  wo_up_lock held. */
+static bool wo_up_taken(const struct inode *inode, u64 offset)
+{
+	int k;
+
+	for (k = 0; k < wo_up_nr; k++)
+		if (wo_up[k].ref.inode == inode && wo_up[k].ref.offset == offset)
+			return true;
+	return false;
+}
+
+/*
+ * Register the next hook on @fpath (its reference passes to the hook on
+ * success) with the scope @type/@id.  wo_up_lock held.
+ */
+static int wo_up_register(const struct wo_up_args *a, struct path *fpath,
+			  int type, pid_t id, const char **why)
+{
+	struct wo_up_hook *h = &wo_up[wo_up_nr];
+	const char *kind = wo_up_kind_names[a->kind];
+	int ret;
+
+	memset(&h->uc, 0, sizeof(h->uc));
+	h->uc.handler = wo_up_handler;
+	h->uc.ret_handler = wo_up_ret_handler;
+	h->uc.filter = wo_uprobe_filter;
+	h->path = *fpath;
+	h->ref.inode = d_inode(fpath->dentry);
+	h->ref.offset = a->offset;
+	h->kind = a->kind;
+	h->index = wo_tk_kernel_nr() + wo_up_nr;
+	/* The filter reads the scope as soon as the probe is registered. */
+	WRITE_ONCE(wo_up_scope_id, id);
+	WRITE_ONCE(wo_up_scope_type, type);
+	ret = wo_uprobe_register(&h->ref, &h->uc);
+	if (ret) {
+		pr_warn_ratelimited("uprobe %s+0x%llx: %d\n", a->path,
+				    a->offset, ret);
+		*why = "uprobe_register failed (offset not an instruction?)";
+		if (!wo_up_nr)
+			WRITE_ONCE(wo_up_scope_type, WO_UP_NONE);
+		return -EINVAL;
+	}
+	snprintf(h->name, sizeof(h->name), "%s:%s", a->path, kind);
+	snprintf(h->key, sizeof(h->key), "uprobe%u_%s", wo_up_nr, kind);
+	h->attached = true;
+	wo_up_nr++;
+	wo_up_named = max(wo_up_named, wo_up_nr);
+	return 0;
+}
+
+/* "uprobe add <path> <offset> <kind> [all]", control mutex held. */
+static int wo_up_add(char **rest, const char **why)
+{
+	struct wo_up_args a;
+	struct path fpath;
+	int type, ret;
+	pid_t id;
+
+	ret = wo_up_parse(rest, &a, why);
+	if (ret)
+		return ret;
 	mutex_lock(&wo_up_lock);
-	ret = wo_up_want_scope(all, &type, &id, why);
+	ret = wo_up_want_scope(a.all, &type, &id, why);
 	if (ret)
 		goto out;
 	if (wo_up_nr == WO_UP_MAX) {
@@ -362,48 +426,17 @@ static int wo_up_add(char **rest, const char **why)
 		ret = -EINVAL;
 		goto out;
 	}
-	ret = wo_up_open(path, offset, &fpath, why);
+	ret = wo_up_open(a.path, a.offset, &fpath, why);
 	if (ret)
 		goto out;
-	inode = d_inode(fpath.dentry);
-	for (k = 0; k < wo_up_nr; k++) {
-		if (wo_up[k].ref.inode == inode && wo_up[k].ref.offset == offset) {
-			*why = "uprobe already attached at this offset";
-			ret = -EINVAL;
-			goto put;
-		}
-	}
-	h = &wo_up[wo_up_nr];
-	memset(&h->uc, 0, sizeof(h->uc));
-	h->uc.handler = wo_up_handler;
-	h->uc.ret_handler = wo_up_ret_handler;
-	h->uc.filter = wo_uprobe_filter;
-	h->path = fpath;
-	h->ref.inode = inode;
-	h->ref.offset = offset;
-	h->kind = match_string(wo_up_kind_names, WO_UP_KINDS, kind);
-	h->index = wo_tk_kernel_nr() + wo_up_nr;
-	/* The filter reads the scope as soon as the probe is registered. */
-	WRITE_ONCE(wo_up_scope_id, id);
-	WRITE_ONCE(wo_up_scope_type, type);
-	ret = wo_uprobe_register(&h->ref, &h->uc);
-	if (ret) {
-		pr_warn_ratelimited("uprobe %s+0x%llx: %d\n", path,
-				    offset, ret);
-		*why = "uprobe_register failed (offset not an instruction?)";
+	if (wo_up_taken(d_inode(fpath.dentry), a.offset)) {
+		*why = "uprobe already attached at this offset";
 		ret = -EINVAL;
-		if (!wo_up_nr)
-			WRITE_ONCE(wo_up_scope_type, WO_UP_NONE);
-		goto put;
+	} else {
+		ret = wo_up_register(&a, &fpath, type, id, why);
 	}
-	snprintf(h->name, sizeof(h->name), "%s:%s", path, kind);
-	snprintf(h->key, sizeof(h->key), "uprobe%u_%s", wo_up_nr, kind);
-	h->attached = true;
-	wo_up_nr++;
-	wo_up_named = max(wo_up_named, wo_up_nr);
-	goto out;
-put:
-	path_put(&fpath);
+	if (ret)
+		path_put(&fpath);
 out:
 	mutex_unlock(&wo_up_lock);
 	return ret;
