@@ -66,9 +66,7 @@ u64 wo_hist_pct(const struct wo_hist_snap *s, unsigned int pct)
 
 	if (!s->n)
 		return 0;
-	rank = div_u64(s->n * pct + 99, 100);
-	if (!rank)
-		rank = 1;
+	rank = wakeoff_pct_rank(s->n, pct);
 	for (i = 0; i < WAKEOFF_HIST_BUCKETS; i++) {
 		seen += s->b[i];
 		if (seen >= rank)
@@ -99,9 +97,7 @@ s64 wo_shist_pct(const struct wo_hist_snap *neg,
 
 	if (!n)
 		return 0;
-	rank = div_u64(n * pct + 99, 100);
-	if (!rank)
-		rank = 1;
+	rank = wakeoff_pct_rank(n, pct);
 	if (rank <= neg->n) {
 		for (i = WAKEOFF_HIST_BUCKETS - 1; i >= 0; i--) {
 			seen += neg->b[i];

@@ -352,6 +352,18 @@ static_assert(WAKEOFF_WAKEUP_SIZE <= WAKEOFF_REC_MAX_SIZE, "max size");
 #define WAKEOFF_HIST_BUCKETS	\
 	((WAKEOFF_HIST_MAX_BITS - WAKEOFF_HIST_SUB_BITS + 1) * WAKEOFF_HIST_SUB)
 
+/*
+ * The nearest rank of the @pct-th percentile of @n samples, 1-based:
+ * ceil(pct/100 * n), at least 1.  Every percentile wakeoff prints (the
+ * module's summary, the CLI's reports, plots and interval view) uses it.
+ */
+static inline __u64 wakeoff_pct_rank(__u64 n, unsigned int pct)
+{
+	__u64 r = (n * pct + 99) / 100;
+
+	return r ? r : 1;
+}
+
 static inline __u32 wakeoff_hist_bucket(__u64 v)
 {
 	unsigned int e;

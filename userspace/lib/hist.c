@@ -12,7 +12,7 @@ void wo_uhist_add(struct wo_uhist *h, uint64_t v)
 		h->max = v;
 }
 
-/* The same rule as wo_hist_pct() in the module: rank = ceil(p/100 * n). */
+/* The module's wo_hist_pct(): the same buckets, the same rank. */
 uint64_t wo_uhist_pct(const struct wo_uhist *h, unsigned int pct)
 {
 	uint64_t rank, seen = 0, up;
@@ -20,9 +20,7 @@ uint64_t wo_uhist_pct(const struct wo_uhist *h, unsigned int pct)
 
 	if (!h->n)
 		return 0;
-	rank = (h->n * pct + 99) / 100;
-	if (!rank)
-		rank = 1;
+	rank = wakeoff_pct_rank(h->n, pct);
 	for (i = 0; i < WAKEOFF_HIST_BUCKETS; i++) {
 		seen += h->b[i];
 		if (seen >= rank) {
@@ -31,13 +29,6 @@ uint64_t wo_uhist_pct(const struct wo_uhist *h, unsigned int pct)
 		}
 	}
 	return h->max;
-}
-
-static size_t rank_of(size_t n, unsigned int pct)
-{
-	size_t r = (n * pct + 99) / 100;
-
-	return r ? r : 1;
 }
 
 static int cmp_s64(const void *a, const void *b)
@@ -59,7 +50,7 @@ int64_t wo_pct_s64(int64_t *v, size_t n, unsigned int pct)
 	if (!n)
 		return 0;
 	qsort(v, n, sizeof(*v), cmp_s64);
-	return v[rank_of(n, pct) - 1];
+	return v[wakeoff_pct_rank(n, pct) - 1];
 }
 
 uint64_t wo_pct_u64(uint64_t *v, size_t n, unsigned int pct)
@@ -67,5 +58,5 @@ uint64_t wo_pct_u64(uint64_t *v, size_t n, unsigned int pct)
 	if (!n)
 		return 0;
 	qsort(v, n, sizeof(*v), cmp_u64);
-	return v[rank_of(n, pct) - 1];
+	return v[wakeoff_pct_rank(n, pct) - 1];
 }

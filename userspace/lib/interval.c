@@ -279,9 +279,7 @@ int64_t wo_iv_spct(const struct wo_uhist *neg, const struct wo_uhist *pos,
 
 	if (!n)
 		return 0;
-	rank = (n * pct + 99) / 100;
-	if (!rank)
-		rank = 1;
+	rank = wakeoff_pct_rank(n, pct);
 	if (rank <= neg->n) {
 		for (i = WAKEOFF_HIST_BUCKETS - 1; i >= 0; i--) {
 			seen += neg->b[i];

@@ -824,9 +824,7 @@ static int cmp_s64(const void *a, const void *b)
 /* Nearest rank, as everywhere in wakeoff: rank = ceil(p/100 * n). */
 static int64_t pct_sorted(const int64_t *v, size_t n, unsigned int pct)
 {
-	size_t r = (n * pct + 99) / 100;
-
-	return v[(r ? r : 1) - 1];
+	return v[wakeoff_pct_rank(n, pct) - 1];
 }
 
 /* Signed ns in a unit: "+12.5 us". */
