@@ -180,7 +180,7 @@ static void summarize(const struct srun *r, size_t n, bool load, struct series *
 			ml[s->n_local++] = r[i].med_local;
 		if (r[i].have_off) {
 			off[s->n_off++] = r[i].off_min;
-			s->n_stable += r[i].off_spread <= 1000000;
+			s->n_stable += r[i].off_spread <= WAKEOFF_OFFSET_STABLE_NS;
 		}
 	}
 	s->with_data = k;
@@ -440,7 +440,7 @@ static void stress_series_row(const struct series *x)
 	if (x->n_off)
 		snprintf(o, sizeof(o), "%" PRId64 " ns, %.1f us, %zu/%zu %s",
 			 x->off_med, x->off_drift / 1e3, x->n_stable, x->n_off,
-			 x->n_stable == x->n_off && x->off_drift <= 1000000 ?
+			 x->n_stable == x->n_off && x->off_drift <= WAKEOFF_OFFSET_STABLE_NS ?
 			 "(constant)" : "(NOT constant)");
 	else
 		snprintf(o, sizeof(o), "-");

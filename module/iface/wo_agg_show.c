@@ -15,7 +15,6 @@
 #include "lib/wo_clock.h"
 #include "compat/wo_compat.h"
 
-#define WO_OFFSET_STABLE_NS	1000000	/* offset spread called "stable" */
 #define WO_SERIES_NAME		96	/* "clock.function" */
 #define WO_TOP_STACKS		5
 
@@ -206,7 +205,7 @@ static void wo_show_offsets(struct seq_file *m, struct wo_hist_snap *neg,
 	seq_printf(m, WAKEOFF_KEY_SERIES_OVERFLOW ": %llu\n",
 		   wo_agg_cpu_sum(offsetof(struct wo_agg_cpu, series_overflow)));
 	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_RULE ": p99 - p1 <= %d ns\n",
-		   WO_OFFSET_STABLE_NS);
+		   WAKEOFF_OFFSET_STABLE_NS);
 	for (mig = 0; mig < 2; mig++) {
 		for (i = 0; i < WO_OFF_SERIES; i++) {
 			if (!wo_series_name(i, name, sizeof(name)))
@@ -256,7 +255,7 @@ static void wo_show_offset_verdict(struct seq_file *m,
 	robust = wo_shist_pct(neg, pos, 99) - wo_shist_pct(neg, pos, 1);
 	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_P1_P99 ": %lld\n", robust);
 	seq_printf(m, WAKEOFF_KEY_HL_OFFSET_STABLE ": %s\n",
-		   robust <= WO_OFFSET_STABLE_NS ? "yes" : "no");
+		   robust <= WAKEOFF_OFFSET_STABLE_NS ? "yes" : "no");
 }
 
 static void wo_show_headline(struct seq_file *m, struct wo_hist_snap *snap)

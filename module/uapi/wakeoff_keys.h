@@ -41,6 +41,8 @@
 #define WAKEOFF_KEY_HL_OFFSET_SPREAD	WAKEOFF_HEADLINE "offset_spread_ns"
 #define WAKEOFF_KEY_HL_OFFSET_P1_P99	WAKEOFF_HEADLINE "offset_p1_p99_ns"
 #define WAKEOFF_KEY_HL_OFFSET_STABLE	WAKEOFF_HEADLINE "offset_stable"
+/* An offset is called constant when its p99 - p1 spread is at most this. */
+#define WAKEOFF_OFFSET_STABLE_NS	1000000
 #define WAKEOFF_KEY_HL_OFFSET_RULE	WAKEOFF_HEADLINE "offset_stable_rule"
 
 /* Configuration and state. */

@@ -15,6 +15,7 @@
 #include "json.h"
 #include "summary.h"
 #include "wofile.h"
+#include "../../module/uapi/wakeoff_keys.h"
 
 enum { WO_RM_WAKE, WO_RM_SWITCH, WO_RM_TK, WO_RM_NR };
 extern const char *const wo_metric_names[WO_RM_NR];
@@ -100,7 +101,7 @@ struct wo_report {
 };
 
 /* The offset stability rule, the module's too: p99 - p1 <= 1 ms. */
-#define WO_OFFSET_STABLE_NS	1000000
+#define WO_OFFSET_STABLE_NS	WAKEOFF_OFFSET_STABLE_NS
 
 int wo_report_from_trace(const struct wo_trace *t, struct wo_report *r,
 			 char *err, size_t errlen);
