@@ -54,9 +54,10 @@ void wo_wakepath_show(struct seq_file *m)
 	seq_printf(m, WAKEOFF_KEY_WAKEPATH_MEMORY ": %zu\n",
 		   wo_wakepath_bytes());
 	for (p = 0; p < WAKEOFF_PATH_NR; p++) {
-		seq_printf(m, "wakepath.%s.count: %llu\n",
+		seq_printf(m, WAKEOFF_WAKEPATH "%s.count: %llu\n",
 			   wo_wake_path_names[p], t.count[p]);
-		snprintf(prefix, sizeof(prefix), "wakepath.%s.waking_to_switch_ns",
+		snprintf(prefix, sizeof(prefix),
+			 WAKEOFF_WAKEPATH "%s.waking_to_switch_ns",
 			 wo_wake_path_names[p]);
 		wo_wakepath_snap(p, snap);
 		wo_hist_show(m, prefix, snap);
@@ -65,6 +66,6 @@ void wo_wakepath_show(struct seq_file *m)
 	seq_printf(m, WAKEOFF_KEY_PREMIGRATE_COUNT ": %llu\n", t.premig_n);
 	seq_printf(m, WAKEOFF_KEY_PREMIGRATE_MOVES ": %llu\n", t.premig_moves);
 	wo_wakepath_snap(-1, snap);
-	wo_hist_show(m, "premigrate.wakeup_to_migrate_ns", snap);
+	wo_hist_show(m, WAKEOFF_PREMIGRATE_WAIT, snap);
 	kfree(snap);
 }

@@ -24,16 +24,12 @@
 #include "wakeoff.h"
 #include "compat/wo_compat.h"
 #include "lib/wo_wakepath.h"
+#include "uapi/wakeoff_keys.h"
 
-const char * const wo_wake_path_names[WAKEOFF_PATH_NR] = {
-	[WAKEOFF_PATH_NONE]		= "none",
-	[WAKEOFF_PATH_LOCAL]		= "local",
-	[WAKEOFF_PATH_REMOTE]		= "remote",
-	[WAKEOFF_PATH_WAKELIST]		= "wakelist_ipi",
-	[WAKEOFF_PATH_IDLE_POLL]	= "idle_poll",
-	[WAKEOFF_PATH_RUNNABLE]		= "runnable",
-	[WAKEOFF_PATH_OTHER]		= "other",
-};
+const char * const wo_wake_path_names[WAKEOFF_PATH_NR] =
+	WAKEOFF_WAKE_PATH_NAMES;
+static_assert(ARRAY_SIZE(((const char * const [])WAKEOFF_WAKE_PATH_NAMES)) ==
+	      WAKEOFF_PATH_NR, "a name per wake path");
 
 static struct wo_wp_cpu *wo_wp;		/* [nr_cpu_ids] */
 

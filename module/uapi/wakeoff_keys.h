@@ -95,6 +95,16 @@
 #define WAKEOFF_KEY_RUNS_MAX		"runs.max"
 #define WAKEOFF_KEY_RUNS_UNATTRIBUTED	"runs.unattributed"
 
+/*
+ * Wake path names by enum wakeoff_wake_path (uapi/wakeoff.h): the <path>
+ * of the summary's wakepath.<path>.* keys and of the report's table.
+ */
+#define WAKEOFF_WAKE_PATH_NAMES {					\
+	"none", "local", "remote", "wakelist_ipi", "idle_poll",	\
+	"runnable", "other" }
+#define WAKEOFF_WAKEPATH		"wakepath."
+#define WAKEOFF_PREMIGRATE_WAIT		"premigrate.wakeup_to_migrate_ns"
+
 /* Wake paths and the pre-migration wait (record ABI 1.5). */
 #define WAKEOFF_KEY_WAKEPATH_NO_IPI_TP	"wakepath.idle_poll_tracepoint"
 #define WAKEOFF_KEY_WAKEPATH_MEMORY	"wakepath.memory_bytes"

@@ -15,10 +15,10 @@
 #include "report_wakepath.h"
 #include "../../module/uapi/wakeoff_keys.h"
 
-const char *const wo_wake_path_names[WAKEOFF_PATH_NR] = {
-	"none", "local", "remote", "wakelist_ipi", "idle_poll", "runnable",
-	"other",
-};
+const char *const wo_wake_path_names[WAKEOFF_PATH_NR] =
+	WAKEOFF_WAKE_PATH_NAMES;
+_Static_assert(sizeof((const char *const[])WAKEOFF_WAKE_PATH_NAMES) ==
+	       WAKEOFF_PATH_NR * sizeof(char *), "a name per wake path");
 
 static void pcts_of(const struct wo_uhist *h, struct wo_pcts *p)
 {
@@ -90,15 +90,16 @@ void wo_wakepath_from_summary(const struct wo_summary *s,
 		return;
 	w->have = true;
 	for (p = 0; p < WAKEOFF_PATH_NR; p++) {
-		snprintf(key, sizeof(key), "wakepath.%s.count",
+		snprintf(key, sizeof(key), WAKEOFF_WAKEPATH "%s.count",
 			 wo_wake_path_names[p]);
 		wo_summary_get_u64(s, key, &w->count[p]);
-		snprintf(key, sizeof(key), "wakepath.%s.waking_to_switch_ns",
+		snprintf(key, sizeof(key),
+			 WAKEOFF_WAKEPATH "%s.waking_to_switch_ns",
 			 wo_wake_path_names[p]);
 		pcts_get(s, key, &w->lat[p]);
 	}
 	wo_summary_get_u64(s, WAKEOFF_KEY_PREMIGRATE_COUNT, &w->premig_n);
-	pcts_get(s, "premigrate.wakeup_to_migrate_ns", &w->premig);
+	pcts_get(s, WAKEOFF_PREMIGRATE_WAIT, &w->premig);
 }
 
 static void print_pcts(const struct wo_pcts *p, FILE *out)
