@@ -35,6 +35,8 @@ TEST_F_TIMEOUT(loaded, security, 120)
 		"tk_hooks", "tk_timeout_ms",
 		/* 0444 table size in [256, 1048576]; 0644 0/1 switch. */
 		"offcpu_slots", "offcpu_stacks",
+		/* 0444 "ftrace" or "kprobe": which of two fixed hook types. */
+		"entry_hooks",
 	};
 	struct wo_pingpong pp;
 	struct stat st;
