@@ -140,6 +140,8 @@ setup() {
 		reader_pid=$!
 		sleep 0.3 ;;
 	wo_sum|cmp_sum) insmod "$(ko "$1")" || return 1 ;;
+	# wo_sum with kprobes instead of ftrace_ops for the entry hooks.
+	wo_sum_kp) insmod ./wakeoff.ko entry_hooks=kprobe || return 1 ;;
 	wo_sum_nostk|cmp_sum_nostk) insmod "$(ko "$1")" stacks=0 || return 1 ;;
 	# The same as wo_sum but no blocking stacks: off-CPU stamping stays on,
 	# so wo_sum minus this is what offcpu_stacks=1 adds.
@@ -281,6 +283,43 @@ workloads() {
 	wl_on clock_libc && measure "$1" "$2" clock_libc clock_libc "$SECS" $CLK_CPU
 	return 0
 }
+
+# MODE=insn (bench/insn-ratios.sh): each configuration's workloads once,
+# each between two bench/tcg_mark runs (the TCG plugin snapshots its
+# instruction counts there).  A reader's catch-up (settle) is inside the
+# window (tracing off by then): the events it formats are the load's cost.
+# The reader's own wakeups while it catches up would be traced (and read,
+# and traced ...): ftrace records only while the load runs.
+trace_on() { [ "$1" != ftrace ] || echo "$2" >$T/tracing_on; }
+if [ "$MODE" = insn ]; then
+	m=0
+	for c in $CONFIGS; do
+		setup "$c" || { log "setup $c failed"; exit 1; }
+		for wl in $WORKLOADS; do
+			[ "$c" = hookfloor ] && [ "$wl" != clock ] && continue
+			[ "$wl" = idle ] && [ "$c" != base ] && continue
+			case $wl in
+			pingpong) args="pingpong $SECS $PP_CPUS" ;;
+			messaging) args="messaging $SECS $MSG_GROUPS $MSG_FDS" ;;
+			clock) args="clock $SECS $CLK_CPU" ;;
+			idle) args= ;;
+			esac
+			trace_on "$c" 0
+			settle "$c"
+			trace_on "$c" 1
+			./tcg_mark
+			if [ -n "$args" ]; then line=$(./wo_bench $args | grep '^wo_bench:'); else sleep "$SECS"; line="workload=idle ops=0"; fi
+			trace_on "$c" 0
+			settle "$c"
+			./tcg_mark
+			m=$((m + 2))
+			echo "N cfg=$c wl=$wl mark=$m ${line#wo_bench: }" | tee -a "$OUT"
+			: >/tmp/ft.txt
+		done
+		teardown "$c"
+	done
+	exit 0
+fi
 
 log "$(uname -r), $(nproc) CPUs, clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 echo "I kernel=$(uname -r) nproc=$(nproc) clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource) reps=$REPS secs=$SECS reader=$(echo "$WO_READER" | tr ' =' '_:')" >>"$OUT"
