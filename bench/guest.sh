@@ -307,13 +307,15 @@ if [ "$MODE" = insn ]; then
 			trace_on "$c" 0
 			settle "$c"
 			trace_on "$c" 1
+			t0=$(cut -d' ' -f1 /proc/uptime)
 			./tcg_mark
 			if [ -n "$args" ]; then line=$(./wo_bench $args | grep '^wo_bench:'); else sleep "$SECS"; line="workload=idle ops=0"; fi
 			trace_on "$c" 0
 			settle "$c"
 			./tcg_mark
+			t1=$(cut -d' ' -f1 /proc/uptime)
 			m=$((m + 2))
-			echo "N cfg=$c wl=$wl mark=$m ${line#wo_bench: }" | tee -a "$OUT"
+			echo "N cfg=$c wl=$wl mark=$m win_secs=$(awk "BEGIN { print $t1 - $t0 }") ${line#wo_bench: }" | tee -a "$OUT"
 			: >/tmp/ft.txt
 		done
 		teardown "$c"

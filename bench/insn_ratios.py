@@ -8,7 +8,9 @@ Each RESULTS_DIR is one boot: raw.txt has an "N cfg= wl= mark=M ..." line
 per window (bench/guest.sh MODE=insn), insns.txt.M the plugin's counts
 (bench/tcg_insn.c: "vaddr n_insns executions" per block) at mark M.  A
 window's instructions are those of mark M minus mark M-1; per op they are
-divided by the load's own count (ops_total, plus a clock loop's warm-up
+less the idle system's instructions for the part of the window the
+load did not run (a reader's catch-up, process start and exit: the idle
+window's rate times win_secs - total_secs), divided by the load's own count (ops_total, plus a clock loop's warm-up
 reads), and `base` of the same boot is subtracted: added instructions per
 op.  Ping-pong: 1 op = 1 round trip = 2 wakeups; messaging: 1 op = 1
 message; clock: 1 op = 1 clock_gettime syscall."""
@@ -38,7 +40,8 @@ def total(path):
 
 
 def boot(d):
-    """{(cfg, wl): (instructions, ops, secs)} of one boot."""
+    """{(cfg, wl): (instructions, ops, secs, window secs)} of one boot, and
+    the idle system's instructions per second."""
     out = {}
     with open(os.path.join(d, "raw.txt")) as f:
         for ln in f:
@@ -49,15 +52,21 @@ def boot(d):
             n = total(os.path.join(d, "insns.txt.%d" % m)) - \
                 total(os.path.join(d, "insns.txt.%d" % (m - 1)))
             ops = int(kv.get("ops_total", 0)) + int(kv.get("warmup_ops", 0))
-            out[(kv["cfg"], kv["wl"])] = (n, ops, float(kv.get("total_secs", 0)))
-    return out
+            out[(kv["cfg"], kv["wl"])] = (n, ops, float(kv.get("total_secs", 0)),
+                                          float(kv["win_secs"]))
+    idle = out.get(("base", "idle"))
+    rate = idle[0] / idle[3] if idle else 0
+    for k, (n, ops, secs, win) in out.items():
+        if k[1] != "idle":
+            out[k] = (n - rate * max(win - secs, 0), ops, secs, win)
+    return out, rate
 
 
 def added(b, cfg, wl):
     if (cfg, wl) not in b or ("base", wl) not in b:
         return None
-    n, ops, _ = b[(cfg, wl)]
-    n0, ops0, _ = b[("base", wl)]
+    n, ops = b[(cfg, wl)][:2]
+    n0, ops0 = b[("base", wl)][:2]
     return n / ops - n0 / ops0
 
 
@@ -71,17 +80,20 @@ def main():
     ap.add_argument("--json")
     ap.add_argument("dirs", nargs="+")
     a = ap.parse_args()
-    boots = [boot(d) for d in a.dirs]
+    got = [boot(d) for d in a.dirs]
+    boots = [b for b, _ in got]
     keys = sorted({k for b in boots for k in b if k[1] != "idle"}, key=lambda k: (k[1], k[0]))
     js = {"kernel": a.kernel, "unit": "kernel instructions", "boots": len(boots),
           "cells": [], "ratios": []}
     print(f"== {a.kernel}: instructions, not time (bench/tcg_insn.c), "
           f"{len(boots)} boots, values per boot as b1 / b2 ... ==")
-    idle = [b[("base", "idle")][0] / 1e6 for b in boots if ("base", "idle") in b]
-    print(f"idle system (base, a sleep of the load's length): {fmt(idle, 2)} M instructions")
+    idle = [r / 1e6 for _, r in got]
+    print(f"idle system: {fmt(idle, 2)} M instructions/s (subtracted for window time"
+          " outside the load)")
+    js["idle_insns_per_s"] = [r for _, r in got]
     print(f"{'load':<10} {'config':<10} {'ops':>22} {'insns/op':>22} {'added/op vs base':>22}")
     for cfg, wl in keys:
-        ops = [b.get((cfg, wl), (0, 0, 0))[1] for b in boots]
+        ops = [b[(cfg, wl)][1] if (cfg, wl) in b else None for b in boots]
         per = [b[(cfg, wl)][0] / b[(cfg, wl)][1] if (cfg, wl) in b else None for b in boots]
         add = [added(b, cfg, wl) for b in boots]
         print(f"{wl:<10} {cfg:<10} {fmt(ops):>22} {fmt(per):>22} {fmt(add):>22}")
