@@ -39,6 +39,8 @@
 # all when empty), BENCH_RATES, BENCH_READER (the reader command, see below),
 # BENCH_COSTSPLIT (1): also run bench/costsplit-tcg.sh with offcpu_stacks=1
 # and 0 (instructions per wakeup by stage; x86_64 kernels),
+# BENCH_INSN (1): also run bench/insn-ratios.sh (the ratios in executed
+# guest instructions, x86_64 kernels; build/bench/insn-ratios-<rel>.*),
 # BENCH_COMPARE_REV=<git rev>: also build the module of that revision and
 # add the configurations cmp_rec, cmp_sum, cmp_sum_nostk with it (before
 # and after a module change, side by side in the same VM run).
@@ -177,6 +179,14 @@ for rel in $rels; do
 				tee -a "$OUT/bench-$rel.txt"
 		else
 			wo_log "$rel: costsplit-tcg.sh failed"
+			rc=1
+		fi
+	fi
+	# Issue 18's ratios in instructions (host load does not move them):
+	# two short boots, about 2 minutes each.
+	if [ "${BENCH_INSN:-1}" = 1 ] && [ "$(wo_arch "$rel")" = amd64 ]; then
+		if ! bench/insn-ratios.sh "$rel" | tee -a "$OUT/bench-$rel.txt"; then
+			wo_log "$rel: insn-ratios.sh failed"
 			rc=1
 		fi
 	fi

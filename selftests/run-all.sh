@@ -120,6 +120,8 @@ step "host: the flame graph of known stacks renders in headless Chromium" \
 		 userspace/tests/flamegraph-chromium.sh \$WO_FG_SVG"
 step "host: bench/costsplit.py charges a known perf script sample to its stages" \
 	python3 bench/tests/test_costsplit.py
+step "host: bench/insn_ratios.py's added instructions per op on generated counts" \
+	python3 bench/tests/test_insn_ratios.py
 step "selftests build" make -C selftests
 for rel in $rels; do
 	if [ "$(wo_arch "$rel")" = arm64 ]; then
