@@ -295,6 +295,8 @@ if [ "$MODE" = insn ]; then
 	m=0
 	for c in $CONFIGS; do
 		setup "$c" || { log "setup $c failed"; exit 1; }
+		# symbols by configuration (the module's move with each insmod)
+		cat /proc/kallsyms >results/kallsyms-$c.txt
 		for wl in $WORKLOADS; do
 			[ "$c" = hookfloor ] && [ "$wl" != clock ] && continue
 			[ "$wl" = idle ] && [ "$c" != base ] && continue
