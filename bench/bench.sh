@@ -17,6 +17,8 @@
 #   wo_sum_nooffstk  wo_sum with offcpu_stacks=0 (off-CPU times, no
 #                 blocking stacks): wo_sum minus it is the capture's cost
 #   ftrace        sched_waking/wakeup/switch/migrate_task, trace_pipe drained
+#   ftrace_ns     the same with the reader's own sched events filtered
+#                 out (traced, each of its wakeups wakes it again)
 #   perf          perf record -a of the same four tracepoints
 #   bpftrace      bench/wakeoff.bt: summary-only wakeoff as a bpftrace
 #                 script (Debian's bpftrace and its libraries copied in)

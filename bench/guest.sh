@@ -129,6 +129,17 @@ wo_uprobe_start() {
 	grep -q '^uprobes.attached: 1$' $WO/summary || { log "no uprobe attached"; return 1; }
 }
 
+# ft_noself PID: the events of the reader's own sleeps and wakeups
+# filtered out.  trace_pipe wakes its reader on every event, and each
+# wakeup of the reader is itself an event: traced, they feed a loop that
+# runs as fast as the reader can read, load or no load.
+ft_noself() {
+	echo "prev_pid != $1 && next_pid != $1" >$T/events/sched/sched_switch/filter
+	for e in sched_waking sched_wakeup sched_migrate_task; do
+		echo "pid != $1" >$T/events/sched/$e/filter
+	done
+}
+
 reader_pid=
 idle_pid=
 setup() {
@@ -157,13 +168,14 @@ setup() {
 		echo __x64_sys_clock_gettime >$T/set_ftrace_filter
 		echo 0 >$T/tracing_on
 		echo function >$T/current_tracer ;;
-	ftrace)
+	ftrace|ftrace_ns)
 		echo 0 >$T/tracing_on
 		echo >$T/trace
 		for e in $EVENTS; do echo 1 >$T/events/sched/$e/enable; done
 		echo 1 >$T/tracing_on
 		cat $T/trace_pipe >/tmp/ft.txt &
 		reader_pid=$!
+		[ "$1" = ftrace ] || ft_noself "$reader_pid"
 		sleep 0.3 ;;
 	perf) ;;
 	bpftrace) bt_start || return 1 ;;
@@ -192,8 +204,11 @@ teardown() {
 	fi
 	case $1 in
 	wo_*|cmp_*) rmmod wakeoff || log "rmmod failed" ;;
-	ftrace)
-		for e in $EVENTS; do echo 0 >$T/events/sched/$e/enable; done
+	ftrace|ftrace_ns)
+		for e in $EVENTS; do
+			echo 0 >$T/events/sched/$e/enable
+			echo 0 >$T/events/sched/$e/filter
+		done
 		echo >$T/trace ;;
 	hookfloor)
 		echo nop >$T/current_tracer
@@ -211,7 +226,7 @@ settle() {
 	f=
 	case $1 in
 	wo_rec|cmp_rec) f=/tmp/wo.rec ;;
-	ftrace) f=/tmp/ft.txt ;;
+	ftrace|ftrace_ns) f=/tmp/ft.txt ;;
 	*) return 0 ;;
 	esac
 	last=-1 i=0
@@ -233,7 +248,7 @@ measure() {
 	pre= post= extra=
 	case $cfg in
 	wo_*|cmp_*) pre=$(snap_wo) ;;
-	ftrace) pre=$(snap_ft) ;;
+	ftrace|ftrace_ns) pre=$(snap_ft) ;;
 	bpftrace) pre=$(snap_bt) ;;
 	esac
 	# clock_libc: the dynamic build, against the shared libc
@@ -258,7 +273,7 @@ measure() {
 	wo_*|cmp_*) post=$(snap_wo); extra=$(delta "$pre" "$post")
 		extra="$extra out_bytes=$(stat -c %s /tmp/wo.rec 2>/dev/null || echo 0)"
 		[ -f /tmp/wo.rec ] && : >/tmp/wo.rec ;;
-	ftrace) post=$(snap_ft); extra=$(delta "$pre" "$post")
+	ftrace|ftrace_ns) post=$(snap_ft); extra=$(delta "$pre" "$post")
 		extra="$extra out_bytes=$(stat -c %s /tmp/ft.txt 2>/dev/null || echo 0)"
 		: >/tmp/ft.txt ;;
 	bpftrace) post=$(snap_bt); extra=$(delta "$pre" "$post") ;;
@@ -284,13 +299,29 @@ workloads() {
 	return 0
 }
 
+# drain CFG: ftrace's reader has emptied the ring buffer (all but a few
+# events: its own wakeups while it catches up are traced too, so the
+# output never stops growing; and tracing_on=0 would make trace_pipe
+# return EOF, ending the reader).
+drain() {
+	case $1 in ftrace|ftrace_ns) ;; *) return 0 ;; esac
+	i=0
+	while [ $i -lt 50 ]; do
+		e=0
+		for f in $T/per_cpu/cpu*/stats; do
+			e=$((e + $(sed -n 's/^entries: //p' "$f")))
+		done
+		[ $e -lt 64 ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	log "drain: $e trace entries left after 5 s"
+}
+
 # MODE=insn (bench/insn-ratios.sh): each configuration's workloads once,
 # each between two bench/tcg_mark runs (the TCG plugin snapshots its
-# instruction counts there).  A reader's catch-up (settle) is inside the
-# window (tracing off by then): the events it formats are the load's cost.
-# The reader's own wakeups while it catches up would be traced (and read,
-# and traced ...): ftrace records only while the load runs.
-trace_on() { [ "$1" != ftrace ] || echo "$2" >$T/tracing_on; }
+# instruction counts there).  A reader's catch-up (drain) is inside the
+# window: the events it formats are the load's cost.
 if [ "$MODE" = insn ]; then
 	m=0
 	for c in $CONFIGS; do
@@ -306,18 +337,16 @@ if [ "$MODE" = insn ]; then
 			clock) args="clock $SECS $CLK_CPU" ;;
 			idle) args= ;;
 			esac
-			trace_on "$c" 0
-			settle "$c"
-			trace_on "$c" 1
+			drain "$c"
 			t0=$(cut -d' ' -f1 /proc/uptime)
 			./tcg_mark
 			if [ -n "$args" ]; then line=$(./wo_bench $args | grep '^wo_bench:'); else sleep "$SECS"; line="workload=idle ops=0"; fi
-			trace_on "$c" 0
-			settle "$c"
+			drain "$c"
 			./tcg_mark
 			t1=$(cut -d' ' -f1 /proc/uptime)
 			m=$((m + 2))
-			echo "N cfg=$c wl=$wl mark=$m win_secs=$(awk "BEGIN { print $t1 - $t0 }") ${line#wo_bench: }" | tee -a "$OUT"
+			echo "N cfg=$c wl=$wl mark=$m win_secs=$(awk "BEGIN { print $t1 - $t0 }")" \
+				"${line#wo_bench: } out_bytes=$(stat -c %s /tmp/ft.txt 2>/dev/null || echo 0)" | tee -a "$OUT"
 			: >/tmp/ft.txt
 		done
 		teardown "$c"

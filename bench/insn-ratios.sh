@@ -17,7 +17,7 @@ cd "$WO_ROOT"
 OUT=$WO_BUILD/bench
 secs=${INSN_SECS:-2}
 boots=${INSN_BOOTS:-2}
-configs=${INSN_CONFIGS:-"base hookfloor wo_sum wo_sum_kp ftrace"}
+configs=${INSN_CONFIGS:-"base hookfloor wo_sum wo_sum_kp ftrace ftrace_ns"}
 loads=${INSN_WORKLOADS:-"idle clock pingpong messaging"}
 make -s -C bench >/dev/null
 qemu=$(command -v qemu-system-x86_64)

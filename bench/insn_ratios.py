@@ -25,6 +25,8 @@ RATIOS = [
     ("clock", "wo_sum_kp", "hookfloor", None),
     ("pingpong", "wo_sum", "ftrace", 0.25),
     ("messaging", "wo_sum", "ftrace", 0.25),
+    ("pingpong", "wo_sum", "ftrace_ns", 0.25),
+    ("messaging", "wo_sum", "ftrace_ns", 0.25),
     ("pingpong", "wo_sum", "wo_sum_kp", None),
     ("messaging", "wo_sum", "wo_sum_kp", None),
 ]
