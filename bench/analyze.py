@@ -15,8 +15,8 @@ import json
 import statistics as st
 import sys
 
-CFGS = ["base", "wo_rec", "wo_sum", "wo_sum_nostk", "wo_sum_nooffstk", "ftrace", "perf",
-        "bpftrace", "cmp_rec", "cmp_sum", "cmp_sum_nostk", "wo_sum_notk",
+CFGS = ["base", "wo_rec", "wo_sum", "wo_sum_nostk", "wo_sum_nooffstk", "ftrace", "ftrace_ns",
+        "perf", "bpftrace", "cmp_rec", "cmp_sum", "cmp_sum_nostk", "wo_sum_notk",
         "wo_sum_sys", "hookfloor", "wo_sum_uprobe"]
 CFG_DESC = {
     "base": "no tracer",
@@ -25,6 +25,7 @@ CFG_DESC = {
     "wo_sum_nostk": "summary only, stacks=0",
     "wo_sum_nooffstk": "summary, offcpu_stacks=0",
     "ftrace": "ftrace + trace_pipe",
+    "ftrace_ns": "ftrace, reader filtered",
     "perf": "perf record -a",
     "bpftrace": "bpftrace wakeoff.bt",
     "cmp_rec": "cmp: wakeoff + reader",
@@ -40,7 +41,7 @@ CLOCK_WLS = ("clock", "clock_libc")
 # Ratios of added cost reported per workload: (numerator, reference).
 WAKE_RATIOS = [(wo, ref) for wo in ("wo_rec", "wo_sum", "wo_sum_nostk", "cmp_rec",
                                     "cmp_sum", "cmp_sum_nostk")
-               for ref in ("ftrace", "perf", "bpftrace")]
+               for ref in ("ftrace", "ftrace_ns", "perf", "bpftrace")]
 # Blocking-stack capture (offcpu_stacks=1, the default) against the same
 # module with offcpu_stacks=0 on the same load: the pair differs in that
 # parameter only.
@@ -90,7 +91,7 @@ def drops_of(r):
             "untracked": int(num(r, "wakeups_untracked_table_full")
                              + num(r, "wakeups_untracked_busy")),
         }
-    if r["cfg"] == "ftrace":
+    if r["cfg"] in ("ftrace", "ftrace_ns"):
         return {"overrun": int(num(r, "ft_overrun")),
                 "dropped": int(num(r, "ft_dropped"))}
     if r["cfg"] == "perf":
