@@ -22,7 +22,9 @@ loads=${INSN_WORKLOADS:-"idle clock pingpong messaging"}
 make -s -C bench >/dev/null
 qemu=$(command -v qemu-system-x86_64)
 initrd_sig=$(cat selftests/vm/init selftests/vm/initramfs.sh | md5sum | cut -c1-12)
-for rel in ${@:-$(selftests/vm/kernels.sh)}; do
+# shellcheck disable=SC2046 # one release per word
+[ $# -gt 0 ] || set -- $(selftests/vm/kernels.sh)
+for rel in "$@"; do
 	[ "$(wo_arch "$rel")" = amd64 ] || continue
 	src=$OUT/$rel/src-insn
 	rm -rf "$src"

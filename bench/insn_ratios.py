@@ -7,13 +7,14 @@
 Each RESULTS_DIR is one boot: raw.txt has an "N cfg= wl= mark=M ..." line
 per window (bench/guest.sh MODE=insn), insns.txt.M the plugin's counts
 (bench/tcg_insn.c: "vaddr n_insns executions" per block) at mark M.  A
-window's instructions are those of mark M minus mark M-1; per op they are
-less the idle system's instructions for the part of the window the
-load did not run (a reader's catch-up, process start and exit: the idle
-window's rate times win_secs - total_secs), divided by the load's own count (ops_total, plus a clock loop's warm-up
-reads), and `base` of the same boot is subtracted: added instructions per
-op.  Ping-pong: 1 op = 1 round trip = 2 wakeups; messaging: 1 op = 1
-message; clock: 1 op = 1 clock_gettime syscall."""
+window's instructions are those of mark M minus mark M-1, less the idle
+system's for the part of the window the load did not run (a reader's
+catch-up, process start and exit: the idle window's rate times
+win_secs - total_secs); per op they are divided by the load's own count
+(ops_total, plus a clock loop's warm-up reads), and `base` of the same
+boot is subtracted: added instructions per op.  Ping-pong: 1 op = 1
+round trip; messaging: 1 op = 1 message; clock: 1 op = 1
+clock_gettime syscall."""
 import argparse
 import json
 import os
