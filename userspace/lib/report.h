@@ -116,6 +116,9 @@ void wo_report_print(const struct wo_report *r, enum wo_rformat fmt,
 
 /* Helpers shared with timehist. */
 void wo_fmt_ns(char *buf, size_t len, uint64_t ns);	/* "12.3 us" */
+struct wo_uhist;
+/* Count, p50/p90/p99 (the module's rule) and max of @h. */
+void wo_pcts_from_hist(struct wo_pcts *p, const struct wo_uhist *h);
 void wo_csv_str(FILE *out, const char *s);
 
 #endif

@@ -96,7 +96,7 @@ static struct acc *acc_get(struct accs *a, const char *scope, uint64_t key,
 	return c;
 }
 
-static void pcts_from_hist(struct wo_pcts *p, const struct wo_uhist *h)
+void wo_pcts_from_hist(struct wo_pcts *p, const struct wo_uhist *h)
 {
 	p->count = h->n;
 	p->p50 = wo_uhist_pct(h, 50);
@@ -544,7 +544,7 @@ static void trb_classes(struct trb *b)
 		d->name = c->name;
 		d->count = c->count;
 		for (m = 0; m < WO_RM_NR; m++)
-			pcts_from_hist(&d->m[m], &c->h[m]);
+			wo_pcts_from_hist(&d->m[m], &c->h[m]);
 		if (!strcmp(c->scope, "class") && c->key == 1)
 			r->med_tk_migrated = d->m[WO_RM_TK].p50;
 		if (!strcmp(c->scope, "class") && c->key == 2)

@@ -20,15 +20,6 @@ const char *const wo_wake_path_names[WAKEOFF_PATH_NR] =
 _Static_assert(sizeof((const char *const[])WAKEOFF_WAKE_PATH_NAMES) ==
 	       WAKEOFF_PATH_NR * sizeof(char *), "a name per wake path");
 
-static void pcts_of(const struct wo_uhist *h, struct wo_pcts *p)
-{
-	p->count = h->n;
-	p->p50 = wo_uhist_pct(h, 50);
-	p->p90 = wo_uhist_pct(h, 90);
-	p->p99 = wo_uhist_pct(h, 99);
-	p->max = h->n ? h->max : 0;
-}
-
 void wo_wakepath_from_trace(const struct wo_trace *t,
 			    struct wo_wakepath_tab *w)
 {
@@ -55,8 +46,8 @@ void wo_wakepath_from_trace(const struct wo_trace *t,
 				     r->ts_premigrate - r->ts_wakeup : 0);
 	}
 	for (p = 0; p < WAKEOFF_PATH_NR; p++)
-		pcts_of(&h[p], &w->lat[p]);
-	pcts_of(&h[WAKEOFF_PATH_NR], &w->premig);
+		wo_pcts_from_hist(&w->lat[p], &h[p]);
+	wo_pcts_from_hist(&w->premig, &h[WAKEOFF_PATH_NR]);
 	w->premig_n = w->premig.count;
 	free(h);
 }
