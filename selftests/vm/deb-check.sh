@@ -13,7 +13,8 @@
 # systemd-analyze verifies the exporter unit and bash completes; keep the
 # 6.1 DKMS module in WORK (for a guest boot); then purge and check nothing
 # is left: dkms status, /usr/src/wakeoff-*, /var/lib/dkms/wakeoff,
-# /lib/modules/*/updates/dkms/wakeoff.ko*, the package list.
+# /lib/modules/*/updates/dkms/wakeoff.ko*, the package list. A run stopped
+# half way (even in dpkg) leaves a marker; the next run purges what it left.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$WO_ROOT"
@@ -33,6 +34,27 @@ work=$(realpath -m "$1") share=${2:-}
 ver=$(cat VERSION)
 deb=$work/deb
 [ "$(id -u)" = 0 ] || wo_die "needs root (installs packages)"
+# A run stopped while apt-get or DKMS worked leaves its packages half
+# installed, which apt-get then refuses to touch; the marker says they are
+# ours, dpkg --purge removes them in any state.
+marker=/var/lib/wakeoff-deb-check.state
+purge_pkgs() {
+	local i
+	# A stopped dpkg holds its lock for a moment after the signal.
+	for i in $(seq 1 30); do
+		dpkg --purge wakeoff wakeoff-dkms >&2 && break
+		sleep 1
+	done
+	! dpkg-query -W wakeoff wakeoff-dkms >/dev/null 2>&1 || return 0
+	# DKMS makes a signing key on its first build; it was not here before.
+	[ "$(cat "$marker" 2>/dev/null)" != "mok_was=no" ] ||
+		rm -f /var/lib/dkms/mok.key /var/lib/dkms/mok.pub
+	rm -f "$marker"
+}
+if [ -f "$marker" ]; then
+	echo "# an earlier run of this check was stopped: purging what it installed"
+	purge_pkgs
+fi
 if dpkg-query -W -f='${Status}\n' wakeoff wakeoff-dkms 2>/dev/null | grep -q 'ok installed' ||
 	compgen -G '/usr/src/wakeoff-*' >/dev/null; then
 	wo_die "wakeoff is already installed here: not touching it"
@@ -52,18 +74,14 @@ snapshot() {
 }
 snapshot >"$work/before"
 mok_was=$([ -e /var/lib/dkms/mok.key ] && echo yes || echo no)
-
-purge() {
-	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq wakeoff wakeoff-dkms >&2 || true
-	# DKMS makes a signing key on its first build; it was not here before.
-	[ "$mok_was" = yes ] || rm -f /var/lib/dkms/mok.key /var/lib/dkms/mok.pub
-}
-trap 'purge' EXIT
+trap 'purge_pkgs' EXIT
+trap 'exit 130' INT TERM HUP
 
 t0=$(t)
 bash debian/make-deb.sh "$deb"
 t1=$(t)
 echo "# make deb: $((t1 - t0)) s"
+echo "mok_was=$mok_was" >"$marker"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	"$deb"/wakeoff_"$ver"_*.deb "$deb"/wakeoff-dkms_"$ver"_all.deb
 t2=$(t)
@@ -118,9 +136,9 @@ comp=$(bash -c '. /usr/share/bash-completion/completions/wakeoff
 	wo_die "bash completion of 'export --pro': '$comp'"
 
 trap - EXIT
-purge
+purge_pkgs
 t3=$(t)
-echo "# apt-get purge: $((t3 - t2)) s"
+echo "# dpkg --purge: $((t3 - t2)) s"
 snapshot >"$work/after"
 diff -u "$work/before" "$work/after" || wo_die "the machine is not as it was (diff above)"
 [ "$([ -e /var/lib/dkms/mok.key ] && echo yes || echo no)" = "$mok_was" ] ||
