@@ -7,9 +7,15 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -268,6 +274,158 @@ TEST_F(clk, vdso_note_follows_the_clocksource)
 		EXPECT_NE(NULL, strstr(note, "every user clock_gettime() is a system call"));
 	}
 	free(cs);
+}
+
+/*
+ * A read whose result faults on the way out: clock_gettime() reads the
+ * clock, then its copy to user space sleeps in a userfaultfd fault until
+ * another thread fills the page.  The wakeup that ended the sleep (from
+ * the filling thread) must not take that value as its first read: it
+ * was read before this wakeup happened.  Its first read is the next one.
+ */
+#define FAULT_ROUNDS	20
+#define FAULT_DELAY_US	20000
+
+struct fault_ctx {
+	int uffd;
+	char *area;
+	long page;
+};
+
+/* Fill each missing page FAULT_DELAY_US after its fault, 0xff bytes. */
+static void *fault_filler(void *arg)
+{
+	struct fault_ctx *fc = arg;
+	struct uffd_msg msg;
+	struct uffdio_copy cp;
+	char *src = malloc(fc->page);
+	int n;
+
+	if (!src)
+		return NULL;
+	memset(src, 0xff, fc->page);
+	for (n = 0; n < FAULT_ROUNDS; n++) {
+		struct pollfd pfd = { .fd = fc->uffd, .events = POLLIN };
+
+		if (poll(&pfd, 1, -1) != 1 ||
+		    read(fc->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+		    msg.event != UFFD_EVENT_PAGEFAULT)
+			break;
+		usleep(FAULT_DELAY_US);
+		cp.dst = msg.arg.pagefault.address & ~(uint64_t)(fc->page - 1);
+		cp.src = (uint64_t)(uintptr_t)src;
+		cp.len = fc->page;
+		cp.mode = 0;
+		cp.copy = 0;
+		if (ioctl(fc->uffd, UFFDIO_COPY, &cp))
+			break;
+	}
+	free(src);
+	return NULL;
+}
+
+/*
+ * Per byte read from @in: the faulting read into page n, then an
+ * ordinary read; both values go to @out.  Exits 2 without userfaultfd.
+ */
+static void fault_child(int in, int out)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg;
+	struct fault_ctx fc;
+	struct timespec ts, *fts;
+	pthread_t th;
+	uint64_t ans[2];
+	int n;
+	char c;
+
+	fc.page = sysconf(_SC_PAGESIZE);
+	fc.uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (fc.uffd < 0 || ioctl(fc.uffd, UFFDIO_API, &api))
+		_exit(2);
+	fc.area = mmap(NULL, FAULT_ROUNDS * fc.page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fc.area == MAP_FAILED)
+		_exit(1);
+	reg.range.start = (uintptr_t)fc.area;
+	reg.range.len = FAULT_ROUNDS * fc.page;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	if (ioctl(fc.uffd, UFFDIO_REGISTER, &reg) ||
+	    pthread_create(&th, NULL, fault_filler, &fc))
+		_exit(2);
+	for (n = 0; n < FAULT_ROUNDS && read(in, &c, 1) == 1; n++) {
+		fts = (struct timespec *)(fc.area + n * fc.page);
+		if (syscall(SYS_clock_gettime, CLOCK_MONOTONIC, fts))
+			_exit(1);
+		ans[0] = ns(fts);
+		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+		ans[1] = ns(&ts);
+		if (write(out, ans, sizeof(ans)) != sizeof(ans))
+			_exit(1);
+	}
+	pthread_join(th, NULL);
+	_exit(0);
+}
+
+TEST_F_TIMEOUT(clk, read_before_a_fault_sleep_is_not_the_next_wakeups, 120)
+{
+	uint64_t ans[2], faulted[FAULT_ROUNDS], next[FAULT_ROUNDS];
+	const struct wakeoff_wakeup *w;
+	long off, stale = 0, own_next = 0, reads = 0;
+	uint64_t slept = 0;
+	int a[2], b[2], n, status, i;
+	char c = 'x', cmd[64];
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(a));
+	ASSERT_EQ(0, pipe(b));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(a[1]);
+		close(b[0]);
+		fault_child(a[0], b[1]);
+	}
+	close(a[0]);
+	close(b[1]);
+	snprintf(cmd, sizeof(cmd), "filter pid %d", pid);
+	ASSERT_EQ(0, wo_control(cmd));
+	ASSERT_EQ(0, wo_control("reset"));
+	for (n = 0; n < FAULT_ROUNDS; n++) {
+		usleep(2000);	/* let it block in read() */
+		ASSERT_EQ(1, write(a[1], &c, 1));
+		if (read(b[0], ans, sizeof(ans)) != sizeof(ans))
+			break;
+		faulted[n] = ans[0];
+		next[n] = ans[1];
+	}
+	ASSERT_EQ(0, wo_control("stop"));
+	close(a[1]);
+	close(b[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+		SKIP(return, "no userfaultfd in this kernel");
+	ASSERT_EQ(FAULT_ROUNDS, n);
+	self->len = wo_events_drain(&self->buf);
+	ASSERT_LE(0, self->len);
+	for (off = 0; (w = wo_next_record(self->buf, self->len, &off,
+					  WAKEOFF_REC_WAKEUP)) != NULL;) {
+		if (w->pid != pid || w->outcome != WAKEOFF_OUT_TKREAD)
+			continue;
+		reads++;
+		for (i = 0; i < FAULT_ROUNDS; i++) {
+			stale += w->tk_value == faulted[i];
+			own_next += w->tk_value == next[i];
+		}
+	}
+	ASSERT_EQ(0, wo_summary_get_u64_opt("tk_skipped.slept", &slept));
+	TH_LOG("%d rounds: %ld first reads of the main thread, %ld the value read before its fault sleep, %ld the read after it; tk_skipped.slept %llu",
+	       FAULT_ROUNDS, reads, stale, own_next, (unsigned long long)slept);
+	EXPECT_EQ(0, stale);
+	EXPECT_LE(FAULT_ROUNDS * 9 / 10, own_next);
+	/* One sleep per round; a round whose later wakeup went untracked has no slot to skip in. */
+	EXPECT_LE(FAULT_ROUNDS * 9 / 10, (long)slept);
+	EXPECT_GE(FAULT_ROUNDS, (long)slept);
 }
 
 TEST_HARNESS_MAIN
