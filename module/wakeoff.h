@@ -33,7 +33,11 @@ enum wo_event {
 };
 
 /* Timekeeping reads skipped, by kind (wo_clock_kind() minus WO_CLK_CPUTIME). */
-enum { WO_TK_SKIP_CPUTIME, WO_TK_SKIP_FD, WO_TK_SKIP_INVALID, WO_TK_SKIP_NR };
+enum {
+	WO_TK_SKIP_CPUTIME, WO_TK_SKIP_FD, WO_TK_SKIP_INVALID,
+	WO_TK_SKIP_SLEPT,	/* a syscall's read, after its task slept in it */
+	WO_TK_SKIP_NR
+};
 
 /*
  * Per-CPU counters, written only on their own CPU by probes (IRQ-safe
@@ -55,7 +59,7 @@ struct wo_cpu_stats {
 	u64 dropped_nested;	/* ... lost: NMI or nested writer */
 	u64 caller_flags_missed;	/* no try_to_wake_up kprobe hit paired */
 	u64 lost_busy;		/* transitions lost: the slot was locked */
-	u64 tk_skip[WO_TK_SKIP_NR];	/* reads skipped: CPU-time, fd, invalid clock */
+	u64 tk_skip[WO_TK_SKIP_NR];	/* reads skipped: CPU-time, fd, invalid clock, slept */
 	u64 on_rq;		/* closed wakeups of a still-queued task */
 	u64 on_rq_moved;	/* ... that the load balancer had moved */
 	u64 rtlock;		/* RT lock handoffs: not wakeups, not counted */

@@ -671,6 +671,17 @@ void wo_corr_tkread(unsigned int func, u64 value_ns, u8 clock, u8 source)
 		wo_unlock(s);
 		return;
 	}
+	/*
+	 * A syscall's read belongs to the wakeup whose slot its entry
+	 * marked.  Without the mark the task slept inside the call (its
+	 * copy to user space faulted): that slot closed, and this one,
+	 * opened by a later wakeup, must not take a value read before it.
+	 */
+	if (source == WAKEOFF_TK_SRC_SYSCALL && s->in_outer != WO_OUTER_KERNEL) {
+		wo_unlock(s);
+		this_cpu_inc(wo_stats.tk_skip[WO_TK_SKIP_SLEPT]);
+		return;
+	}
 	now = local_clock();
 	rec = &s->rec;
 	rec->ts_tkread = now;
