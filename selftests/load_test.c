@@ -294,7 +294,7 @@ FIXTURE_TEARDOWN(unloaded)
 }
 
 /* insmod/rmmod 20 times (fewer on the debug kernel) under wakeup load. */
-TEST_F_TIMEOUT(unloaded, reload_under_load, 120)
+TEST_F_TIMEOUT(unloaded, reload_under_load, 300)
 {
 	struct wo_pingpong pp[2];
 	long i, n = wo_iters(20);
