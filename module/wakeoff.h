@@ -36,6 +36,7 @@ enum wo_event {
 enum {
 	WO_TK_SKIP_CPUTIME, WO_TK_SKIP_FD, WO_TK_SKIP_INVALID,
 	WO_TK_SKIP_SLEPT,	/* a syscall's read, after its task slept in it */
+	WO_TK_SKIP_NO_ITEM,	/* a syscall's read, no return item free */
 	WO_TK_SKIP_NR
 };
 
@@ -59,7 +60,7 @@ struct wo_cpu_stats {
 	u64 dropped_nested;	/* ... lost: NMI or nested writer */
 	u64 caller_flags_missed;	/* no try_to_wake_up kprobe hit paired */
 	u64 lost_busy;		/* transitions lost: the slot was locked */
-	u64 tk_skip[WO_TK_SKIP_NR];	/* reads skipped: CPU-time, fd, invalid clock, slept */
+	u64 tk_skip[WO_TK_SKIP_NR];	/* reads skipped (WO_TK_SKIP_*) */
 	u64 on_rq;		/* closed wakeups of a still-queued task */
 	u64 on_rq_moved;	/* ... that the load balancer had moved */
 	u64 rtlock;		/* RT lock handoffs: not wakeups, not counted */
@@ -190,6 +191,18 @@ bool wo_corr_tk_enter(bool outer);
 void wo_corr_tk_leave(void);
 bool wo_corr_tk_clock(int clockid);
 void wo_corr_tkread(unsigned int func, u64 value_ns, u8 clock, u8 source);
+/* When and where a read happened: taken at its hook, preemption off. */
+struct wo_tk_stamp {
+	u64 now;		/* local_clock() */
+	u64 rq_clock;		/* the CPU's rq->clock, if rq_ok */
+	s64 rq_stale;		/* cpu_clock() - rq_clock */
+	int cpu;
+	bool rq_ok;
+};
+
+void wo_tk_stamp_now(struct wo_tk_stamp *st);
+void wo_corr_tkread_at(unsigned int func, u64 value_ns, u8 clock, u8 source,
+		       const struct wo_tk_stamp *st);
 bool wo_corr_tk_enter_user(unsigned int func, unsigned long uptr, int clock);
 bool wo_corr_tk_user_pending(unsigned int func, unsigned long *uptr,
 			     int *clock);

@@ -28,8 +28,10 @@
  *      it and refuses later ones (a "start" cannot undo step 1);
  *   1. recording off (new probe calls return at once);
  *   2. remove the user clock hooks (uprobes: no breakpoint stays in any
- *      process; 6.12 waits once for all handlers), then unregister the
- *      kretprobes and the entry hooks (kprobes or ftrace_ops:
+ *      process; 6.12 waits once for all handlers), wait for the clock
+ *      syscalls' queued return items (task_work, probes/wo_tk_sys.c),
+ *      then unregister the kretprobes and the entry hooks (kprobes or
+ *      ftrace_ops:
  *      unregister_kprobe() and unregister_ftrace_function() synchronize
  *      internally, and the ops' filter is freed after that);
  *   3. unregister tracepoints, tracepoint_synchronize_unregister():
@@ -51,11 +53,12 @@ unsigned int wo_bufsize_kb = 1024;
 unsigned int wo_max_inflight = 4096;
 unsigned int wo_tk_timeout_ms = 1000;
 /*
- * Every hooked function costs each of its callers a kretprobe hit, tracked
- * or not: the default is what user-space reads go through plus the
- * in-kernel wall-clock/boottime read.  The others (timespec64 variants,
- * ktime_get()) stay available through tk_hooks; docs/design-notes.md has
- * the costs that decided it.
+ * Every hooked in-kernel function costs each of its callers a kretprobe
+ * hit, tracked or not (the clock syscalls an ftrace trampoline and one
+ * per-CPU load): the default is what user-space reads go through plus
+ * the in-kernel wall-clock/boottime read.  The others (timespec64
+ * variants, ktime_get()) stay available through tk_hooks;
+ * docs/design-notes.md has the costs that decided it.
  */
 #define WO_TK_DEFAULT WO_SYS("clock_gettime") "," WO_SYS("gettimeofday") \
 	",ktime_get_with_offset"

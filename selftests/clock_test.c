@@ -11,6 +11,7 @@
 #include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,36 +291,72 @@ struct fault_ctx {
 	int uffd;
 	char *area;
 	long page;
+	int pages;	/* faults to serve in all */
+	int batch;	/* serve them @batch at a time (or what came in 2 s) */
 };
 
-/* Fill each missing page FAULT_DELAY_US after its fault, 0xff bytes. */
+/* Map a FAULT_ROUNDS-page area whose missing pages @fc's filler serves. */
+static int fault_area(struct fault_ctx *fc)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg;
+
+	fc->page = sysconf(_SC_PAGESIZE);
+	fc->uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (fc->uffd < 0 || ioctl(fc->uffd, UFFDIO_API, &api))
+		return -1;
+	fc->area = mmap(NULL, FAULT_ROUNDS * fc->page, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fc->area == MAP_FAILED)
+		return -1;
+	reg.range.start = (uintptr_t)fc->area;
+	reg.range.len = FAULT_ROUNDS * fc->page;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	return ioctl(fc->uffd, UFFDIO_REGISTER, &reg);
+}
+
+/*
+ * Fill missing pages with 0xff bytes, FAULT_DELAY_US after the last
+ * fault of each batch.
+ */
 static void *fault_filler(void *arg)
 {
 	struct fault_ctx *fc = arg;
+	uint64_t addr[FAULT_ROUNDS];
 	struct uffd_msg msg;
 	struct uffdio_copy cp;
 	char *src = malloc(fc->page);
-	int n;
+	int n = 0, got, i;
 
 	if (!src)
 		return NULL;
 	memset(src, 0xff, fc->page);
-	for (n = 0; n < FAULT_ROUNDS; n++) {
-		struct pollfd pfd = { .fd = fc->uffd, .events = POLLIN };
+	while (n < fc->pages) {
+		for (got = 0; got < fc->batch && n + got < fc->pages; got++) {
+			struct pollfd pfd = { .fd = fc->uffd, .events = POLLIN };
 
-		if (poll(&pfd, 1, -1) != 1 ||
-		    read(fc->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
-		    msg.event != UFFD_EVENT_PAGEFAULT)
+			if (poll(&pfd, 1, got ? 2000 : -1) != 1 ||
+			    read(fc->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+			    msg.event != UFFD_EVENT_PAGEFAULT)
+				break;
+			addr[got] = msg.arg.pagefault.address &
+				    ~(uint64_t)(fc->page - 1);
+		}
+		if (!got)
 			break;
 		usleep(FAULT_DELAY_US);
-		cp.dst = msg.arg.pagefault.address & ~(uint64_t)(fc->page - 1);
-		cp.src = (uint64_t)(uintptr_t)src;
-		cp.len = fc->page;
-		cp.mode = 0;
-		cp.copy = 0;
-		if (ioctl(fc->uffd, UFFDIO_COPY, &cp))
-			break;
+		for (i = 0; i < got; i++) {
+			cp.dst = addr[i];
+			cp.src = (uint64_t)(uintptr_t)src;
+			cp.len = fc->page;
+			cp.mode = 0;
+			cp.copy = 0;
+			if (ioctl(fc->uffd, UFFDIO_COPY, &cp))
+				goto out;
+		}
+		n += got;
 	}
+out:
 	free(src);
 	return NULL;
 }
@@ -330,28 +367,14 @@ static void *fault_filler(void *arg)
  */
 static void fault_child(int in, int out)
 {
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg;
-	struct fault_ctx fc;
+	struct fault_ctx fc = { .pages = FAULT_ROUNDS, .batch = 1 };
 	struct timespec ts, *fts;
 	pthread_t th;
 	uint64_t ans[2];
 	int n;
 	char c;
 
-	fc.page = sysconf(_SC_PAGESIZE);
-	fc.uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
-	if (fc.uffd < 0 || ioctl(fc.uffd, UFFDIO_API, &api))
-		_exit(2);
-	fc.area = mmap(NULL, FAULT_ROUNDS * fc.page, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (fc.area == MAP_FAILED)
-		_exit(1);
-	reg.range.start = (uintptr_t)fc.area;
-	reg.range.len = FAULT_ROUNDS * fc.page;
-	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
-	if (ioctl(fc.uffd, UFFDIO_REGISTER, &reg) ||
-	    pthread_create(&th, NULL, fault_filler, &fc))
+	if (fault_area(&fc) || pthread_create(&th, NULL, fault_filler, &fc))
 		_exit(2);
 	for (n = 0; n < FAULT_ROUNDS && read(in, &c, 1) == 1; n++) {
 		fts = (struct timespec *)(fc.area + n * fc.page);
@@ -426,6 +449,104 @@ TEST_F_TIMEOUT(clk, read_before_a_fault_sleep_is_not_the_next_wakeups, 120)
 	/* One sleep per round; a round whose later wakeup went untracked has no slot to skip in. */
 	EXPECT_LE(FAULT_ROUNDS * 9 / 10, (long)slept);
 	EXPECT_GE(FAULT_ROUNDS, (long)slept);
+}
+
+/*
+ * Return items: a clock syscall hooked through ftrace keeps one item per
+ * waiting task from its entry to its return to user space, from a pool
+ * of WO_TK_SYS_ITEMS (8) per CPU (module/probes/wo_tk_sys.c).  Ten
+ * threads pinned to CPU 0, each woken and then asleep in a clock read
+ * whose copy-out faults, hold them all at once: eight take an item (and
+ * their reads are skipped as slept), two find none (tk_skipped.no_item).
+ */
+#define POOL_ITEMS	8
+#define POOL_THREADS	10
+
+struct pool_worker {
+	struct fault_ctx *fc;
+	int n, pipe[2];
+};
+
+static void *pool_worker(void *arg)
+{
+	struct pool_worker *w = arg;
+	struct timespec *fts;
+	cpu_set_t set;
+	char c;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) ||
+	    read(w->pipe[0], &c, 1) != 1)
+		return NULL;
+	fts = (struct timespec *)(w->fc->area + w->n * w->fc->page);
+	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, fts);
+	return NULL;
+}
+
+/* Wake POOL_THREADS workers one by one from CPU 1; exits 2 without uffd. */
+static void pool_child(void)
+{
+	struct fault_ctx fc = { .pages = POOL_THREADS, .batch = POOL_THREADS };
+	struct pool_worker w[POOL_THREADS];
+	pthread_t th[POOL_THREADS], filler;
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	CPU_SET(1, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		_exit(1);
+	if (fault_area(&fc) || pthread_create(&filler, NULL, fault_filler, &fc))
+		_exit(2);
+	for (i = 0; i < POOL_THREADS; i++) {
+		w[i].fc = &fc;
+		w[i].n = i;
+		if (pipe(w[i].pipe) ||
+		    pthread_create(&th[i], NULL, pool_worker, &w[i]))
+			_exit(1);
+	}
+	usleep(100000);	/* every worker blocks in read() */
+	for (i = 0; i < POOL_THREADS; i++) {
+		if (write(w[i].pipe[1], "x", 1) != 1)
+			_exit(1);
+		usleep(20000);	/* it runs into its fault */
+	}
+	for (i = 0; i < POOL_THREADS; i++)
+		pthread_join(th[i], NULL);
+	pthread_join(filler, NULL);
+	_exit(0);
+}
+
+TEST_F_TIMEOUT(clk, return_items_run_out_counted, 120)
+{
+	const char *mech = wo_summary_get_str("hooks." WO_SYS("clock_gettime") ".mechanism");
+	uint64_t no_item = 0, slept = 0;
+	char cmd[64];
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, mech);
+	if (strcmp(mech, "ftrace"))
+		SKIP(return, "clock_gettime hooked by %s: no return items", mech);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		pool_child();
+	snprintf(cmd, sizeof(cmd), "filter tgid %d", pid);
+	ASSERT_EQ(0, wo_control(cmd));
+	ASSERT_EQ(0, wo_control("reset"));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+		SKIP(return, "no userfaultfd in this kernel");
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ASSERT_EQ(0, wo_control("stop"));
+	ASSERT_EQ(0, wo_summary_get_u64_opt("tk_skipped.no_item", &no_item));
+	ASSERT_EQ(0, wo_summary_get_u64_opt("tk_skipped.slept", &slept));
+	TH_LOG("%d threads asleep in a clock read on CPU 0: tk_skipped.no_item %llu, tk_skipped.slept %llu",
+	       POOL_THREADS, (unsigned long long)no_item, (unsigned long long)slept);
+	EXPECT_EQ(POOL_THREADS - POOL_ITEMS, (long)no_item);
+	EXPECT_EQ(POOL_ITEMS, (long)slept);
 }
 
 TEST_HARNESS_MAIN

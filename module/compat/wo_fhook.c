@@ -60,12 +60,15 @@ static void notrace wo_fhook_call(unsigned long ip, unsigned long parent_ip,
 	struct wo_entry_hook *h = container_of(op, struct wo_entry_hook, ops);
 	int bit;
 
+	/* A single per-CPU load, safe with preemption on (x86, arm64). */
+	if (h->gate && likely(this_cpu_read(*h->gate) != current))
+		return;
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0) {
 		h->missed++;	/* racy, like kprobe's nmissed */
 		return;
 	}
-	h->fn(wo_fregs_arg(fregs, 0), wo_fregs_arg(fregs, 1),
+	h->fn(h, wo_fregs_arg(fregs, 0), wo_fregs_arg(fregs, 1),
 	      wo_fregs_arg(fregs, 2));
 	ftrace_test_recursion_unlock(bit);
 }
@@ -80,6 +83,10 @@ static int wo_fhook_ftrace(struct wo_entry_hook *h)
 	h->ops.func = wo_fhook_call;
 	h->ops.flags = WO_FTRACE_FLAGS;
 	ret = ftrace_set_filter(&h->ops, glob, strlen(glob), 1);
+	if (!ret && h->also) {
+		strscpy(glob, h->also, sizeof(glob));
+		ret = ftrace_set_filter(&h->ops, glob, strlen(glob), 0);
+	}
 	if (ret)
 		goto out;
 	ret = register_ftrace_function(&h->ops);
@@ -99,8 +106,20 @@ static int wo_fhook_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct wo_entry_hook *h = container_of(kp, struct wo_entry_hook, kp);
 
-	h->fn(wo_arg(regs, 0), wo_arg(regs, 1), wo_arg(regs, 2));
+	if (h->gate && likely(this_cpu_read(*h->gate) != current))
+		return 0;
+	h->fn(h, wo_arg(regs, 0), wo_arg(regs, 1), wo_arg(regs, 2));
 	return 0;
+}
+
+int wo_entry_hook_attach_ftrace(struct wo_entry_hook *h)
+{
+	h->mech = WO_MECH_NONE;
+	h->err = wo_fhook_ftrace(h);
+	h->ftrace_err = h->err;
+	if (!h->err)
+		h->mech = WO_MECH_FTRACE;
+	return h->err;
 }
 
 int wo_entry_hook_attach(struct wo_entry_hook *h, bool ftrace)

@@ -51,13 +51,21 @@ enum wo_mech {
 
 const char *wo_mech_name(enum wo_mech mech);
 
-/* The handler: the hooked function's first three arguments. */
-typedef void (*wo_entry_fn)(unsigned long a0, unsigned long a1,
-			    unsigned long a2);
+struct wo_entry_hook;
+/* The handler: its hook and the hooked function's first three arguments. */
+typedef void (*wo_entry_fn)(struct wo_entry_hook *h, unsigned long a0,
+			    unsigned long a1, unsigned long a2);
 
 struct wo_entry_hook {
 	const char *sym;
+	/* A second function on the same ftrace_ops (ftrace only), or NULL. */
+	const char *also;
 	wo_entry_fn fn;
+	/*
+	 * Optional: call fn only while this CPU's *gate is current, tested
+	 * before anything else (one per-CPU load for every other caller).
+	 */
+	struct task_struct * __percpu *gate;
 	enum wo_mech mech;
 	int err;		/* of the last mechanism tried */
 	int ftrace_err;		/* why ftrace was not used (0: it is) */
@@ -70,6 +78,8 @@ struct wo_entry_hook {
 
 /* Attach @h through ftrace, or a kprobe (@ftrace false: kprobe only). */
 int wo_entry_hook_attach(struct wo_entry_hook *h, bool ftrace);
+/* Attach @h through ftrace only: -EOPNOTSUPP where there is none. */
+int wo_entry_hook_attach_ftrace(struct wo_entry_hook *h);
 void wo_entry_hook_detach(struct wo_entry_hook *h);
 
 #endif /* _WAKEOFF_FHOOK_H */

@@ -171,6 +171,7 @@ static void wo_show_correlation(struct seq_file *m,
 	seq_printf(m, WAKEOFF_KEY_TK_SKIP_FDCLOCK ": %llu\n", sum->tk_skip[WO_TK_SKIP_FD]);
 	seq_printf(m, WAKEOFF_KEY_TK_SKIP_INVALID ": %llu\n", sum->tk_skip[WO_TK_SKIP_INVALID]);
 	seq_printf(m, WAKEOFF_KEY_TK_SKIP_SLEPT ": %llu\n", sum->tk_skip[WO_TK_SKIP_SLEPT]);
+	seq_printf(m, WAKEOFF_KEY_TK_SKIP_NO_ITEM ": %llu\n", sum->tk_skip[WO_TK_SKIP_NO_ITEM]);
 	seq_printf(m, WAKEOFF_KEY_WAKEUPS_ON_RQ ": %llu\n", sum->on_rq);
 	seq_printf(m, WAKEOFF_KEY_WAKEUPS_ON_RQ_MOVED ": %llu\n", sum->on_rq_moved);
 	seq_printf(m, WAKEOFF_KEY_WAKEUPS_RTLOCK ": %llu\n", sum->rtlock);

@@ -653,17 +653,37 @@ bool wo_corr_tk_clock(int clockid)
 	return false;
 }
 
+/* Preemption disabled. */
+void wo_tk_stamp_now(struct wo_tk_stamp *st)
+{
+	st->cpu = smp_processor_id();
+	st->now = local_clock();
+	st->rq_ok = wo_read_rq_clock(st->cpu, &st->rq_clock);
+	st->rq_stale = st->rq_ok ? (s64)(cpu_clock(st->cpu) - st->rq_clock) : 0;
+}
+
 /*
  * Timekeeping hook return, task context, preemption disabled: @func (its
  * index in the tk_hooks file) read @value_ns of @clock, seen at @source.
  */
 void wo_corr_tkread(unsigned int func, u64 value_ns, u8 clock, u8 source)
 {
+	struct wo_tk_stamp st;
+
+	wo_tk_stamp_now(&st);
+	wo_corr_tkread_at(func, value_ns, clock, source, &st);
+}
+
+/*
+ * The same, for a read stamped earlier (@st: at the hook's entry, when
+ * the value is only taken on the way back to user space).
+ */
+void wo_corr_tkread_at(unsigned int func, u64 value_ns, u8 clock, u8 source,
+		       const struct wo_tk_stamp *st)
+{
 	struct task_struct *p = current;
 	struct wakeoff_wakeup *rec;
 	struct wo_slot *s = wo_lock_task(p);
-	int cpu = smp_processor_id();
-	u64 now;
 
 	if (!s)
 		return;
@@ -682,19 +702,19 @@ void wo_corr_tkread(unsigned int func, u64 value_ns, u8 clock, u8 source)
 		this_cpu_inc(wo_stats.tk_skip[WO_TK_SKIP_SLEPT]);
 		return;
 	}
-	now = local_clock();
 	rec = &s->rec;
-	rec->ts_tkread = now;
-	rec->tk_cpu = cpu;
+	rec->ts_tkread = st->now;
+	rec->tk_cpu = st->cpu;
 	rec->tk_func = func;
 	rec->tk_value = value_ns;
-	rec->tk_offset = (s64)(value_ns - now);
+	rec->tk_offset = (s64)(value_ns - st->now);
 	rec->tk_clock = clock;
 	rec->tk_source = source;
 	rec->valid |= WAKEOFF_V_TK_CLOCK;
-	if (wo_read_rq_clock(cpu, &rec->rq_clock_tkread))
-		rec->rq_stale_tkread = (s64)(cpu_clock(cpu) -
-					     rec->rq_clock_tkread);
+	if (st->rq_ok) {
+		rec->rq_clock_tkread = st->rq_clock;
+		rec->rq_stale_tkread = st->rq_stale;
+	}
 	rec->valid |= WAKEOFF_V_TKREAD;
 	if (this_cpu_read(wo_armed) == p)
 		this_cpu_write(wo_armed, NULL);

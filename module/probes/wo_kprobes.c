@@ -6,12 +6,15 @@
  *    (WF_SYNC, WF_CURRENT_CPU), stashed per CPU for sched_waking.
  *  - ttwu_do_activate(rq, p, wake_flags, rf) entry: the final flags on
  *    the direct path.
- *  - the timekeeping functions in the tk_hooks parameter, as kretprobes:
- *    the entry handler filters (one per-CPU load for tasks not waiting
- *    for their first read) and the return handler takes the value read.
+ *  - the timekeeping functions in the tk_hooks parameter: the in-kernel
+ *    ones as kretprobes (the entry handler filters with one per-CPU load
+ *    for tasks not waiting for their first read, the return handler
+ *    takes the value read); the clock system calls through an ftrace_ops
+ *    gated on that same load, whose waiting task alone gets a return
+ *    hook (wo_tk_sys.c), or as kretprobes where ftrace cannot.
  *
- * The two entry hooks are ftrace_ops where the kernel offers them, else
- * kprobes (compat/wo_fhook.c, entry_hooks=).
+ * The entry hooks are ftrace_ops where the kernel offers them, else
+ * kprobes and kretprobes (compat/wo_fhook.c, entry_hooks=).
  *
  * Every hook is optional: a function that is inlined or not probe-able
  * in this build is reported as missing (dmesg, summary), never fatal.
@@ -25,6 +28,7 @@
 #include <linux/string.h>
 #include <linux/time64.h>
 #include <linux/uaccess.h>
+#include <asm/syscall.h>
 
 #include "wakeoff.h"
 #include "compat/wo_arch.h"
@@ -32,6 +36,7 @@
 #include "compat/wo_fhook.h"
 #include "uapi/wakeoff_keys.h"
 #include "lib/wo_clock.h"
+#include "probes/wo_tk_sys.h"
 
 enum wo_tk_kind {
 	WO_TK_RET_NS,		/* returns ktime_t / u64 ns */
@@ -94,13 +99,18 @@ static_assert(ARRAY_SIZE(wo_tk_known) + WO_UP_MAX <= WO_TK_FUNC_LIMIT);
 #define WO_TK_ACTIVE_PER_CPU	4
 
 struct wo_tk_hook {
-	struct kretprobe krp;
+	struct kretprobe krp;	/* krp.kp.symbol_name: the function */
 	enum wo_tk_kind kind;
 	int clock;		/* WO_CLOCK_* or WO_TK_CLOCK_* */
 	unsigned int index;	/* position in tk_hooks: the record's tk_func */
-	bool attached;
+	enum wo_mech mech;	/* WO_MECH_NONE: not attached */
 	int err;
 };
+
+static bool wo_tk_is_sys(const struct wo_tk_hook *h)
+{
+	return h->kind == WO_TK_SYS_GETTIME || h->kind == WO_TK_SYS_GETTOD;
+}
 
 struct wo_tk_data {
 	unsigned long ptr;
@@ -109,37 +119,36 @@ struct wo_tk_data {
 
 static struct wo_tk_hook wo_tk[WO_TK_MAX];
 static unsigned int wo_tk_nr;
+/*
+ * The clock syscalls in tk_hooks share one ftrace_ops (one trampoline,
+ * one registration: each costs a load or unload tenths of a second under
+ * TCG); the handler tells them apart by the syscall number.
+ */
+static struct wo_entry_hook wo_tk_sys_eh;
+static struct wo_tk_hook *wo_tk_gettime, *wo_tk_gettod;
 
 /*
- * Nonzero: no return instance, the return handler does not run.  An
- * untracked caller pays one per-CPU load and a compare here, before
- * any other memory is touched (the kretprobe itself has taken a return
- * instance already and puts it back).
+ * Hook @h entered by a task waiting for its first read, @a0 the hooked
+ * function's first argument: may this call be that read?  Fills @d.
  */
-static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static bool wo_tk_begin(struct wo_tk_hook *h, unsigned long a0,
+			struct wo_tk_data *d)
 {
-	struct wo_tk_hook *h;
-	struct wo_tk_data *d;
 	struct pt_regs *uregs = NULL;
-	bool outer;
+	bool outer = wo_tk_is_sys(h);
 
-	if (likely(!wo_tk_waits()))
-		return 1;
 	if (!READ_ONCE(wo_state.recording) || !in_task())
-		return 1;
-	h = container_of(wo_get_kretprobe(ri), struct wo_tk_hook, krp);
-	d = (struct wo_tk_data *)ri->data;
-	outer = h->kind == WO_TK_SYS_GETTIME || h->kind == WO_TK_SYS_GETTOD;
+		return false;
 	/* The syscall wrappers' one argument: the user registers. */
 	if (outer)
-		uregs = (struct pt_regs *)wo_arg(regs, 0);
+		uregs = (struct pt_regs *)a0;
 	switch (h->clock) {
 	case WO_TK_CLOCK_ARG:
 		d->clock = (int)wo_arg(uregs, 0);
 		break;
 	case WO_TK_CLOCK_OFFS:
 	case WO_TK_CLOCK_OFFS_COARSE:
-		d->clock = wo_tk_offs_clock(wo_arg(regs, 0),
+		d->clock = wo_tk_offs_clock(a0,
 					    h->clock == WO_TK_CLOCK_OFFS_COARSE);
 		break;
 	default:
@@ -152,10 +161,10 @@ static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * is the read that counts.
 	 */
 	if (!wo_corr_tk_clock(d->clock) || !wo_corr_tk_enter(outer))
-		return 1;
+		return false;
 	switch (h->kind) {
 	case WO_TK_TS64:
-		d->ptr = wo_arg(regs, 0);
+		d->ptr = a0;
 		break;
 	case WO_TK_SYS_GETTIME:
 		d->ptr = wo_arg(uregs, 1);
@@ -166,7 +175,43 @@ static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	default:
 		break;
 	}
-	return 0;
+	return true;
+}
+
+/*
+ * Kretprobe entry; nonzero: the return handler does not run.  An
+ * untracked caller pays one per-CPU load and a compare here, before
+ * any other memory is touched (the kretprobe itself has taken a return
+ * instance already and puts it back).
+ */
+static int wo_tk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct wo_tk_hook *h;
+
+	if (likely(!wo_tk_waits()))
+		return 1;
+	h = container_of(wo_get_kretprobe(ri), struct wo_tk_hook, krp);
+	return !wo_tk_begin(h, wo_arg(regs, 0), (struct wo_tk_data *)ri->data);
+}
+
+/*
+ * Clock syscall entry through ftrace (gated: current waits for its first
+ * read here); the value comes back through a task_work (wo_tk_sys.c).
+ */
+static void wo_tk_sys_entry(struct wo_entry_hook *eh, unsigned long a0,
+			    unsigned long a1, unsigned long a2)
+{
+	struct pt_regs *uregs = (struct pt_regs *)a0;
+	struct wo_tk_data d = {};
+	struct wo_tk_hook *h;
+
+	h = syscall_get_nr(current, uregs) == __NR_gettimeofday ?
+	    wo_tk_gettod : wo_tk_gettime;
+	if (!h || !wo_tk_begin(h, a0, &d))
+		return;
+	if (!wo_tk_sys_queue(h->index, h->kind == WO_TK_SYS_GETTOD, d.ptr,
+			     d.clock))
+		wo_corr_tk_leave();
 }
 
 static int wo_tk_return(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -174,13 +219,9 @@ static int wo_tk_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct wo_tk_hook *h = container_of(wo_get_kretprobe(ri),
 					    struct wo_tk_hook, krp);
 	struct wo_tk_data *d = (struct wo_tk_data *)ri->data;
-	struct __kernel_old_timeval tv;
-	struct __kernel_timespec uts;
 	struct timespec64 ts;
+	bool outer = wo_tk_is_sys(h);
 	u64 v;
-
-	bool outer = h->kind == WO_TK_SYS_GETTIME ||
-		     h->kind == WO_TK_SYS_GETTOD;
 
 	/* Without a value to record the syscall's mark must still go. */
 	if (!READ_ONCE(wo_state.recording))
@@ -198,18 +239,11 @@ static int wo_tk_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		v = timespec64_to_ns(&ts);
 		break;
 	case WO_TK_SYS_GETTIME:
-		if (regs_return_value(regs) ||
-		    copy_from_user_nofault(&uts, (void __user *)d->ptr,
-					   sizeof(uts)))
-			goto no_value;
-		v = (u64)uts.tv_sec * NSEC_PER_SEC + uts.tv_nsec;
-		break;
 	case WO_TK_SYS_GETTOD:
-		if (regs_return_value(regs) || !d->ptr ||
-		    copy_from_user_nofault(&tv, (void __user *)d->ptr,
-					   sizeof(tv)))
+		if (regs_return_value(regs) ||
+		    wo_tk_sys_value(h->kind == WO_TK_SYS_GETTOD, d->ptr, true,
+				    &v))
 			goto no_value;
-		v = (u64)tv.tv_sec * NSEC_PER_SEC + tv.tv_usec * NSEC_PER_USEC;
 		break;
 	default:
 		goto no_value;
@@ -224,15 +258,15 @@ no_value:
 	return 0;
 }
 
-static void wo_ttwu_entry(unsigned long p, unsigned long state,
-			  unsigned long wake_flags)
+static void wo_ttwu_entry(struct wo_entry_hook *h, unsigned long p,
+			  unsigned long state, unsigned long wake_flags)
 {
 	if (READ_ONCE(wo_state.recording))
 		wo_corr_caller_flags((struct task_struct *)p, (u32)wake_flags);
 }
 
-static void wo_activate_entry(unsigned long rq, unsigned long p,
-			      unsigned long wake_flags)
+static void wo_activate_entry(struct wo_entry_hook *h, unsigned long rq,
+			      unsigned long p, unsigned long wake_flags)
 {
 	if (READ_ONCE(wo_state.recording))
 		wo_corr_activate((struct task_struct *)p, (u32)wake_flags);
@@ -244,9 +278,10 @@ static struct wo_entry_hook wo_kp[] = {
 };
 
 /*
- * entry_hooks=ftrace (default): try_to_wake_up/ttwu_do_activate through
- * an ftrace_ops where the kernel offers one, else kprobes; =kprobe:
- * kprobes only (the former hooks, for comparison: make bench, tests).
+ * entry_hooks=ftrace (default): try_to_wake_up/ttwu_do_activate and the
+ * clock syscalls through an ftrace_ops where the kernel offers one, else
+ * kprobes and kretprobes; =kprobe: those only (the former hooks, for
+ * comparison: make bench, tests).
  */
 static bool wo_entry_ftrace = true;
 
@@ -270,7 +305,7 @@ static const struct kernel_param_ops wo_entry_hooks_ops = {
 };
 
 module_param_cb(entry_hooks, &wo_entry_hooks_ops, NULL, 0444);
-MODULE_PARM_DESC(entry_hooks, "try_to_wake_up/ttwu_do_activate hooks: ftrace (default; kprobe where ftrace cannot) or kprobe");
+MODULE_PARM_DESC(entry_hooks, "try_to_wake_up/ttwu_do_activate/clock syscall hooks: ftrace (default; kprobe/kretprobe where ftrace cannot) or kprobe");
 
 static bool wo_tk_listed(const char *name)
 {
@@ -330,6 +365,50 @@ static int wo_tk_parse(void)
 	return ret;
 }
 
+/* The clock syscalls through one ftrace_ops, if allowed and possible. */
+static void wo_tk_sys_attach(void)
+{
+	struct wo_entry_hook *eh = &wo_tk_sys_eh;
+	unsigned int i;
+
+	for (i = 0; i < wo_tk_nr; i++) {
+		if (wo_tk[i].kind == WO_TK_SYS_GETTIME)
+			wo_tk_gettime = &wo_tk[i];
+		if (wo_tk[i].kind == WO_TK_SYS_GETTOD)
+			wo_tk_gettod = &wo_tk[i];
+	}
+	if (!wo_entry_ftrace || (!wo_tk_gettime && !wo_tk_gettod))
+		return;
+	memset(eh, 0, sizeof(*eh));
+	eh->sym = (wo_tk_gettime ?: wo_tk_gettod)->krp.kp.symbol_name;
+	if (wo_tk_gettime && wo_tk_gettod)
+		eh->also = wo_tk_gettod->krp.kp.symbol_name;
+	eh->fn = wo_tk_sys_entry;
+	eh->gate = &wo_armed;
+	if (wo_entry_hook_attach_ftrace(eh))
+		return;
+	if (wo_tk_gettime)
+		wo_tk_gettime->mech = WO_MECH_FTRACE;
+	if (wo_tk_gettod)
+		wo_tk_gettod->mech = WO_MECH_FTRACE;
+}
+
+/* A timekeeping hook not taken by ftrace: a kretprobe. */
+static void wo_tk_attach(struct wo_tk_hook *h)
+{
+	if (h->mech != WO_MECH_NONE)
+		return;
+	h->krp.entry_handler = wo_tk_entry;
+	h->krp.handler = wo_tk_return;
+	h->krp.data_size = sizeof(struct wo_tk_data);
+	h->krp.maxactive = WO_TK_ACTIVE_PER_CPU * num_possible_cpus();
+	h->err = register_kretprobe(&h->krp);
+	h->mech = h->err ? WO_MECH_NONE : WO_MECH_KRETPROBE;
+	if (h->err)
+		pr_warn("timekeeping hook %s unavailable (%d)\n",
+			h->krp.kp.symbol_name, h->err);
+}
+
 int wo_kprobes_attach(void)
 {
 	unsigned int i;
@@ -344,29 +423,28 @@ int wo_kprobes_attach(void)
 				wo_kp[i].sym, wo_kp[i].err,
 				i ? "final flags from CPUs only" : "caller flags unknown");
 	}
-	for (i = 0; i < wo_tk_nr; i++) {
-		struct wo_tk_hook *h = &wo_tk[i];
-
-		h->krp.entry_handler = wo_tk_entry;
-		h->krp.handler = wo_tk_return;
-		h->krp.data_size = sizeof(struct wo_tk_data);
-		h->krp.maxactive = WO_TK_ACTIVE_PER_CPU * num_possible_cpus();
-		h->err = register_kretprobe(&h->krp);
-		h->attached = !h->err;
-		if (h->err)
-			pr_warn("timekeeping hook %s unavailable (%d)\n",
-				h->krp.kp.symbol_name, h->err);
-	}
+	wo_tk_sys_attach();
+	for (i = 0; i < wo_tk_nr; i++)
+		wo_tk_attach(&wo_tk[i]);
 	return 0;
 }
 
+/* Recording is off: no hook queues a return item any more. */
 void wo_kprobes_detach(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < wo_tk_nr; i++)
-		if (wo_tk[i].attached)
-			unregister_kretprobe(&wo_tk[i].krp);
+	if (wo_tk_sys_eh.mech == WO_MECH_FTRACE) {
+		wo_tk_sys_drain();	/* before the hook: see wo_tk_sys.c */
+		wo_entry_hook_detach(&wo_tk_sys_eh);
+	}
+	for (i = 0; i < wo_tk_nr; i++) {
+		struct wo_tk_hook *h = &wo_tk[i];
+
+		if (h->mech == WO_MECH_KRETPROBE)
+			unregister_kretprobe(&h->krp);
+		h->mech = WO_MECH_NONE;
+	}
 	for (i = 0; i < ARRAY_SIZE(wo_kp); i++)
 		wo_entry_hook_detach(&wo_kp[i]);
 }
@@ -391,17 +469,20 @@ void wo_kprobes_show(struct seq_file *m)
 			   wo_kp[i].sym, wo_mech_name(wo_kp[i].mech));
 	}
 	for (i = 0; i < wo_tk_nr; i++) {
-		if (wo_tk[i].attached)
-			seq_printf(m, "tk_hook.%s: attached (missed %d)\n",
-				   wo_tk[i].krp.kp.symbol_name,
-				   wo_tk[i].krp.nmissed);
+		const struct wo_tk_hook *h = &wo_tk[i];
+		const char *fn = h->krp.kp.symbol_name;
+
+		/* missed: kretprobe instances, or recursive ftrace calls. */
+		if (h->mech == WO_MECH_KRETPROBE)
+			seq_printf(m, "tk_hook.%s: attached (missed %d)\n", fn,
+				   h->krp.nmissed);
+		else if (h->mech == WO_MECH_FTRACE)
+			seq_printf(m, "tk_hook.%s: attached (missed %lu)\n", fn,
+				   wo_tk_sys_eh.missed);
 		else
-			seq_printf(m, "tk_hook.%s: missing (%d)\n",
-				   wo_tk[i].krp.kp.symbol_name, wo_tk[i].err);
-		seq_printf(m, WAKEOFF_HOOKS_PREFIX "%s.mechanism: %s\n",
-			   wo_tk[i].krp.kp.symbol_name,
-			   wo_mech_name(wo_tk[i].attached ? WO_MECH_KRETPROBE :
-					WO_MECH_NONE));
+			seq_printf(m, "tk_hook.%s: missing (%d)\n", fn, h->err);
+		seq_printf(m, WAKEOFF_HOOKS_PREFIX "%s.mechanism: %s\n", fn,
+			   wo_mech_name(h->mech));
 	}
 }
 
@@ -414,7 +495,7 @@ void wo_tk_hooks_show(struct seq_file *m)
 	unsigned int i;
 
 	for (i = 0; i < wo_tk_nr; i++) {
-		if (wo_tk[i].attached)
+		if (wo_tk[i].mech != WO_MECH_NONE)
 			seq_printf(m, "%u %s attached\n", i,
 				   wo_tk[i].krp.kp.symbol_name);
 		else
@@ -433,10 +514,9 @@ void wo_tk_sources(bool *syscall, bool *kernel)
 	*syscall = false;
 	*kernel = false;
 	for (i = 0; i < wo_tk_nr; i++) {
-		if (!wo_tk[i].attached)
+		if (wo_tk[i].mech == WO_MECH_NONE)
 			continue;
-		if (wo_tk[i].kind == WO_TK_SYS_GETTIME ||
-		    wo_tk[i].kind == WO_TK_SYS_GETTOD)
+		if (wo_tk_is_sys(&wo_tk[i]))
 			*syscall = true;
 		else
 			*kernel = true;

@@ -73,6 +73,7 @@
 #define WAKEOFF_KEY_TK_SKIP_FDCLOCK	"tk_skipped.fdclock"
 #define WAKEOFF_KEY_TK_SKIP_INVALID	"tk_skipped.invalid"
 #define WAKEOFF_KEY_TK_SKIP_SLEPT	"tk_skipped.slept"
+#define WAKEOFF_KEY_TK_SKIP_NO_ITEM	"tk_skipped.no_item"
 #define WAKEOFF_KEY_CALLER_FLAGS_MISSED	"caller_flags_missed"
 #define WAKEOFF_KEY_LOST_BUSY		"transitions_lost_busy"
 #define WAKEOFF_KEY_WAKEUPS_RTLOCK	"wakeups_rtlock"
@@ -161,6 +162,7 @@
 	WAKEOFF_KEY_TK_SKIP_FDCLOCK,					\
 	WAKEOFF_KEY_TK_SKIP_INVALID,					\
 	WAKEOFF_KEY_TK_SKIP_SLEPT,					\
+	WAKEOFF_KEY_TK_SKIP_NO_ITEM,					\
 	WAKEOFF_KEY_CALLER_FLAGS_MISSED,				\
 	WAKEOFF_KEY_LOST_BUSY,						\
 	WAKEOFF_KEY_WAKEUPS_RTLOCK,					\
