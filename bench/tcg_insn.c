@@ -7,7 +7,11 @@
  * probes (they run with IRQs off); counting executed instructions sees
  * them.  Output (out=FILE): "vaddr n_insns executions" per block, at
  * exit and, as FILE.N, each time the guest runs bench/tcg_mark.c (an
- * instruction at TCG_MARK_VA): the counts so far, N from 1.
+ * instruction at TCG_MARK_VA): the counts so far, N from 1.  With
+ * user=1 the user half is counted too, as one total (the line
+ * "0 1 N"): a reader's or a tracer's own process is part of what it
+ * costs (bench/insn-ratios.sh); per block it would only name addresses
+ * that every process reuses.
  *
  * Declares the few QEMU plugin API (version 1, QEMU 7.2) calls it uses
  * itself: Debian ships no qemu-plugin.h.
@@ -44,6 +48,8 @@ struct blk {
 };
 
 static struct blk *blocks;
+static int count_user;
+static uint64_t user_insns;
 static char out[4096] = "tcg_insn.txt";
 static unsigned int nmarks;
 
@@ -56,6 +62,8 @@ static void dump(const char *path)
 
 	if (!f)
 		return;
+	if (count_user)
+		fprintf(f, "0 1 %" PRIu64 "\n", user_insns);
 	for (b = blocks; b; b = b->next)
 		if (b->execs)
 			fprintf(f, "%" PRIx64 " %" PRIu64 " %" PRIu64 "\n",
@@ -73,7 +81,7 @@ static void mark(unsigned int vcpu, void *p)
 	dump(path);
 }
 
-/* Kernel half only (x86_64 kernel addresses start with 0xffff8...). */
+/* Kernel blocks one by one (x86_64 kernel addresses start with 0xffff8...). */
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	uint64_t va = qemu_plugin_tb_vaddr(tb);
@@ -84,8 +92,13 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		qemu_plugin_register_vcpu_tb_exec_cb(tb, mark, QEMU_PLUGIN_CB_NO_REGS, NULL);
 		return;
 	}
-	if (va < 0xffff800000000000ULL)
+	if (va < 0xffff800000000000ULL) {
+		if (count_user)
+			qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64,
+								 &user_insns,
+								 qemu_plugin_tb_n_insns(tb));
 		return;
+	}
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return;
@@ -115,6 +128,8 @@ int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
 	for (i = 0; i < argc; i++)
 		if (!strncmp(argv[i], "out=", 4))
 			snprintf(out, sizeof(out), "%s", argv[i] + 4);
+		else if (!strcmp(argv[i], "user=1"))
+			count_user = 1;
 	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
 	qemu_plugin_register_atexit_cb(id, at_exit, NULL);
 	return 0;
