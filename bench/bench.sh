@@ -48,6 +48,7 @@
 # and after a module change, side by side in the same VM run).
 set -euo pipefail
 . "$(dirname "$0")/../selftests/vm/lib.sh"
+. "$(dirname "$0")/tools.sh"
 cd "$WO_ROOT"
 t_start=$(date +%s)
 
@@ -60,47 +61,15 @@ fi
 RATES=${BENCH_RATES:-"1000 2000 4000 0"}
 OUT=$WO_BUILD/bench
 
-wo_need_pkgs linux-perf bpftrace python3
+wo_need_pkgs python3
 rels=$(selftests/vm/kernels.sh)
 make -s -C userspace >/dev/null
 make -s -C bench >/dev/null
 
-# The reader: the CLI's record command once it has one, else cat.
-if [ -n "${BENCH_READER:-}" ]; then
-	reader=$BENCH_READER
-elif "$WO_BUILD/userspace/wakeoff" --help 2>&1 | grep -q '^ *record'; then
-	reader='/mnt/wakeoff record -q -o /tmp/wo.rec'
-else
-	reader='cat /sys/kernel/debug/wakeoff/events >/tmp/wo.rec'
-fi
+reader=$(bench_reader)
 wo_log "reader: $reader"
 
-# copy_dyn DIR BIN NAME [ARGS]: BIN (as NAME) and its shared libraries
-# (ldd) into $OUT/DIR, run in the guest through the copied dynamic loader
-# (the busybox initramfs has no libc); ARGS, if any, must make it exit 0
-# here when run that way.
-copy_dyn() {
-	local d=$OUT/$1 bin=$2 name=$3 lib
-	shift 3
-	rm -rf "$d"
-	mkdir -p "$d/lib"
-	cp "$bin" "$d/$name"
-	ldd "$bin" | awk '/=> \// { print $3 } /^\t\/.*ld-linux/ { print $1 }' |
-		while read -r lib; do cp -L "$lib" "$d/lib/"; done
-	[ -f "$d/lib/ld-linux-x86-64.so.2" ] || wo_die "$name: no dynamic loader found by ldd"
-	[ $# -eq 0 ] || "$d/lib/ld-linux-x86-64.so.2" --library-path "$d/lib" "$d/$name" "$@" >/dev/null ||
-		wo_die "$name does not run from $d"
-}
-
-perf_bin=$(readlink -f "$(command -v perf)")
-file -L "$perf_bin" 2>/dev/null | grep -q ELF || perf_bin=$(ls /usr/bin/perf_[0-9]* 2>/dev/null | sort -V | tail -n 1)
-[ -x "$perf_bin" ] || wo_die "no perf binary (linux-perf)"
-copy_dyn perf "$perf_bin" perf --version
-# bpftrace: LLVM, clang and libbcc, about 200 MB, read over 9p on demand.
-copy_dyn bpftrace "$(command -v bpftrace)" bpftrace --version
-cp bench/wakeoff.bt "$OUT/bpftrace/"
-# The clock loop through the shared libc (wo_sum_uprobe hooks that libc).
-copy_dyn dyn "$OUT/wo_bench_dyn" wo_bench_dyn clock_libc 0.01 0
+bench_tools
 
 # bpftrace compiles its script with LLVM under TCG: about 4 minutes per
 # start, one start per repetition.
@@ -185,9 +154,14 @@ for rel in $rels; do
 		fi
 	fi
 	# Issue 18's ratios in instructions (host load does not move them):
-	# two short boots, about 2 minutes each.
+	# two boots, 8-12 minutes each (bpftrace's compile), their targets
+	# added to the JSON as targets_instructions.
 	if [ "${BENCH_INSN:-1}" = 1 ] && [ "$(wo_arch "$rel")" = amd64 ]; then
-		if ! bench/insn-ratios.sh "$rel" | tee -a "$OUT/bench-$rel.txt"; then
+		# (pipefail: the script's failure fails the pipe)
+		if bench/insn-ratios.sh "$rel" | tee -a "$OUT/bench-$rel.txt"; then
+			python3 bench/insn_ratios.py --merge "$OUT/bench-$rel.json" \
+				"$OUT/insn-ratios-$rel.json" | tee -a "$OUT/bench-$rel.txt"
+		else
 			wo_log "$rel: insn-ratios.sh failed"
 			rc=1
 		fi

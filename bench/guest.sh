@@ -12,6 +12,9 @@ OUT=/mnt/results/raw.txt
 WO=/sys/kernel/debug/wakeoff
 T=/sys/kernel/tracing
 PERF="/mnt/perf/lib/ld-linux-x86-64.so.2 --library-path /mnt/perf/lib /mnt/perf/perf"
+# perf's configuration: the same four tracepoints, system-wide, to a file
+PERF_REC="$PERF record -a -B -N -q -o /tmp/perf.data -e sched:sched_waking
+	-e sched:sched_wakeup -e sched:sched_switch -e sched:sched_migrate_task"
 BT="/mnt/bpftrace/lib/ld-linux-x86-64.so.2 --library-path /mnt/bpftrace/lib /mnt/bpftrace/bpftrace"
 # wo_bench against the shared libc in /mnt/dyn/lib (clock_libc, idle)
 DYN="/mnt/dyn/lib/ld-linux-x86-64.so.2 --library-path /mnt/dyn/lib /mnt/dyn/wo_bench_dyn"
@@ -218,26 +221,27 @@ teardown() {
 	rm -f /tmp/wo.rec /tmp/ft.txt /tmp/perf.data /tmp/perf.data.old /tmp/bt.out
 }
 
-# Let a reader catch up with the previous workload's backlog first: on
-# single-threaded TCG, a reader still writing on another vCPU would slow
-# the next workload down and be charged to it.  Waits until the output
-# file stopped growing (at most 5 s).
-settle() {
-	f=
-	case $1 in
-	wo_rec|cmp_rec) f=/tmp/wo.rec ;;
-	ftrace|ftrace_ns) f=/tmp/ft.txt ;;
-	*) return 0 ;;
-	esac
+# stable FILE: FILE stopped growing (0.2 s apart), at most 5 s.
+stable() {
 	last=-1 i=0
 	while [ $i -lt 25 ]; do
-		cur=$(stat -c %s "$f" 2>/dev/null || echo 0)
+		cur=$(stat -c %s "$1" 2>/dev/null || echo 0)
 		[ "$cur" = "$last" ] && return 0
 		last=$cur
 		sleep 0.2
 		i=$((i + 1))
 	done
-	log "settle: $f still growing after 5 s"
+	log "$1 still growing after 5 s"
+}
+
+# Let a reader catch up with the previous workload's backlog first: on
+# single-threaded TCG, a reader still writing on another vCPU would slow
+# the next workload down and be charged to it.
+settle() {
+	case $1 in
+	wo_rec|cmp_rec) stable /tmp/wo.rec ;;
+	ftrace|ftrace_ns) stable /tmp/ft.txt ;;
+	esac
 }
 
 # measure CFG REP WL ARGS...: one R line.
@@ -255,10 +259,7 @@ measure() {
 	cmd=./wo_bench
 	[ "$wl" = clock_libc ] && cmd=$DYN
 	if [ "$cfg" = perf ]; then
-		line=$($PERF record -a -B -N -q -o /tmp/perf.data \
-			-e sched:sched_waking -e sched:sched_wakeup \
-			-e sched:sched_switch -e sched:sched_migrate_task \
-			-- $cmd "$@" 2>/tmp/perf.err | grep '^wo_bench:')
+		line=$($PERF_REC -- $cmd "$@" 2>/tmp/perf.err | grep '^wo_bench:')
 		st=$($PERF report -i /tmp/perf.data --stats 2>/dev/null)
 		lost=$(echo "$st" | awk '/^ *LOST events:/ { print $3; exit }')
 		lsam=$(echo "$st" | awk '/^ *LOST_SAMPLES events:/ { print $3; exit }')
@@ -318,10 +319,62 @@ drain() {
 	log "drain: $e trace entries left after 5 s"
 }
 
+# insn_reader_start CFG / insn_reader_stop CFG (MODE=insn): wo_rec's
+# reader and perf run from just before a window's first mark and are
+# stopped with SIGINT inside it (each drains what is left, writes it and
+# exits), so every event of the load is read, and charged, before the
+# window closes; their start-up is outside.
+insn_reader_start() {
+	case $1 in
+	wo_rec)
+		[ -n "$reader_pid" ] && return 0
+		eval "$WO_READER &"
+		reader_pid=$!
+		sleep 0.5 ;;
+	perf)
+		# Started with its events off; "enable" on its control fifo,
+		# acknowledged once they are on (its start-up, minutes under
+		# the plugin, stays outside the window).
+		rm -f /tmp/perf.ctl /tmp/perf.ack
+		mkfifo /tmp/perf.ctl /tmp/perf.ack
+		$PERF_REC -D -1 --control fifo:/tmp/perf.ctl,/tmp/perf.ack 2>/tmp/perf.err &
+		reader_pid=$!
+		if ! timeout 600 sh -c 'echo enable >/tmp/perf.ctl && read -r a </tmp/perf.ack &&
+			[ "$a" = ack ]'; then
+			log "perf did not start:"
+			cat /tmp/perf.err
+			return 1
+		fi ;;
+	esac
+	return 0
+}
+
+insn_reader_stop() {
+	case $1 in wo_rec|perf) ;; *) return 0 ;; esac
+	kill -INT "$reader_pid"
+	wait "$reader_pid" || log "$1 reader exit status $?"
+	reader_pid=
+}
+
+# insn_out CFG: what the configuration's reader wrote in the window
+# (bytes), emptied for the next one.
+insn_out() {
+	f=
+	case $1 in
+	wo_rec) f=/tmp/wo.rec ;;
+	perf) f=/tmp/perf.data ;;
+	ftrace|ftrace_ns) f=/tmp/ft.txt ;;
+	esac
+	[ -n "$f" ] || { echo 0; return; }
+	stat -c %s "$f" 2>/dev/null || echo 0
+	# ftrace's cat still writes to it: emptied, not removed
+	case $1 in ftrace|ftrace_ns) : >"$f" ;; *) rm -f "$f" ;; esac
+}
+
 # MODE=insn (bench/insn-ratios.sh): each configuration's workloads once,
 # each between two bench/tcg_mark runs (the TCG plugin snapshots its
-# instruction counts there).  A reader's catch-up (drain) is inside the
-# window: the events it formats are the load's cost.
+# instruction counts there).  A reader's catch-up (drain, or its stop) is
+# inside the window: the events it reads are the load's cost.
 if [ "$MODE" = insn ]; then
 	m=0
 	for c in $CONFIGS; do
@@ -330,7 +383,12 @@ if [ "$MODE" = insn ]; then
 		cat /proc/kallsyms >results/kallsyms-$c.txt
 		for wl in $WORKLOADS; do
 			[ "$c" = hookfloor ] && [ "$wl" != clock ] && continue
-			[ "$wl" = idle ] && [ "$c" != base ] && continue
+			# idle: base's is the idle system; a reader's is its
+			# start-up-free fixed cost (stop and exit, a summary
+			# and the stacks read into a record file's trailer)
+			if [ "$wl" = idle ]; then
+				case $c in base|wo_rec|perf) ;; *) continue ;; esac
+			fi
 			case $wl in
 			pingpong) args="pingpong $SECS $PP_CPUS" ;;
 			messaging) args="messaging $SECS $MSG_GROUPS $MSG_FDS" ;;
@@ -338,16 +396,18 @@ if [ "$MODE" = insn ]; then
 			idle) args= ;;
 			esac
 			drain "$c"
+			insn_reader_start "$c" || exit 1
 			t0=$(cut -d' ' -f1 /proc/uptime)
 			./tcg_mark
 			if [ -n "$args" ]; then line=$(./wo_bench $args | grep '^wo_bench:'); else sleep "$SECS"; line="workload=idle ops=0"; fi
+			insn_reader_stop "$c"
 			drain "$c"
 			./tcg_mark
 			t1=$(cut -d' ' -f1 /proc/uptime)
 			m=$((m + 2))
+			[ -n "$line" ] || { log "$c $wl: no result line"; exit 1; }
 			echo "N cfg=$c wl=$wl mark=$m win_secs=$(awk "BEGIN { print $t1 - $t0 }")" \
-				"${line#wo_bench: } out_bytes=$(stat -c %s /tmp/ft.txt 2>/dev/null || echo 0)" | tee -a "$OUT"
-			: >/tmp/ft.txt
+				"${line#wo_bench: } out_bytes=$(insn_out "$c")" | tee -a "$OUT"
 		done
 		teardown "$c"
 	done

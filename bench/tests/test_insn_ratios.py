@@ -20,6 +20,12 @@ WINDOWS = [
     ("base", "pingpong", 30_000_000, 1_000, 0, 3.0, 3.5),
     ("ftrace", "pingpong", 80_000_000, 1_000, 0, 3.0, 4.5),
     ("wo_sum", "pingpong", 35_000_000, 1_000, 0, 3.0, 3.5),
+    # the same cost as perf: wo_rec / perf is exactly 1, "< 1" missed;
+    # their idle windows: a fixed cost per window, subtracted
+    ("wo_rec", "idle", 9_000_000, 0, 0, 0, 2.5),
+    ("wo_rec", "pingpong", 60_000_000, 1_000, 0, 3.0, 4.0),
+    ("perf", "idle", 9_000_000, 0, 0, 0, 2.5),
+    ("perf", "pingpong", 60_000_000, 1_000, 0, 3.0, 4.0),
 ]
 
 
@@ -49,8 +55,35 @@ def expect(scale, cfg, wl):
 
     def per(c):
         n, ops, s, win = by[(c, wl)]
-        return (n - rate * (win - s)) / ops
+        fixed = 0
+        if (c, "idle") in by and c != "base":
+            fixed = by[(c, "idle")][0] - rate * by[(c, "idle")][3]
+        return (n - rate * (win - s) - fixed) / ops
     return per(cfg) - per("base")
+
+
+def check_merge(insn):
+    """--merge: the ratios with a limit, and only those, land in the bench
+    JSON's targets_instructions with their verdicts; the rest is kept."""
+    with tempfile.TemporaryDirectory() as t:
+        bj, ij = os.path.join(t, "bench.json"), os.path.join(t, "insn.json")
+        with open(bj, "w") as f:
+            json.dump({"kernel": "k", "targets": [{"target": "wall"}]}, f)
+        with open(ij, "w") as f:
+            json.dump(insn, f)
+        subprocess.run([sys.executable, SCRIPT, "--merge", bj, ij], check=True,
+                       stdout=subprocess.DEVNULL)
+        with open(bj) as f:
+            got = json.load(f)
+    want = {(r["load"], r["ratio"]): r["met"] for r in insn["ratios"]
+            if r["limit"] is not None}
+    have = {(t["workload"], t["metric"]): t["met"] for t in got["targets_instructions"]}
+    if have != want or got["targets"] != [{"target": "wall"}] or \
+            have.get(("pingpong", "wo_rec/perf")) is not False or \
+            have.get(("clock", "wo_sum/hookfloor")) is not False:
+        print(f"FAIL merge: {have} != {want}")
+        return False
+    return True
 
 
 def main():
@@ -69,7 +102,8 @@ def main():
     ok = True
     cells = {(c["config"], c["load"]): c for c in got["cells"]}
     for cfg, wl in (("hookfloor", "clock"), ("wo_sum", "clock"),
-                    ("ftrace", "pingpong"), ("wo_sum", "pingpong")):
+                    ("ftrace", "pingpong"), ("wo_sum", "pingpong"),
+                    ("wo_rec", "pingpong"), ("perf", "pingpong")):
         for i, scale in enumerate((1.0, 1.5)):
             want = expect(scale, cfg, wl)
             have = cells[(cfg, wl)]["added_per_op"][i]
@@ -84,6 +118,11 @@ def main():
             if abs(have - want) > 1e-9:
                 print(f"FAIL {wl} {num}/{den} boot {i + 1}: {have} != {want}")
                 ok = False
+    r = ratios[("pingpong", "wo_rec/perf")]
+    if r["per_boot"] != [1.0, 1.0] or r["met"] is not False or r["op"] != "<":
+        print(f"FAIL wo_rec/perf: {r} (want exactly 1.0, '<' missed)")
+        ok = False
+    ok &= check_merge(got)
     print("test_insn_ratios: " + ("ok" if ok else "FAILED"))
     return 0 if ok else 1
 
