@@ -5,12 +5,13 @@
  * also across resets written while the load runs; and the reported
  * footprint is possible CPUs x per-CPU blocks + shared, checked against
  * /sys/devices/system/cpu/possible and the vmalloc areas the kernel lists
- * in /proc/vmallocinfo.
+ * in /proc/vmallocinfo; so are the wake-path and off-CPU footprints.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,32 +253,82 @@ TEST_F_TIMEOUT(pcpu, reset_under_load_conserves, 240)
 }
 
 /*
- * The vmalloc areas the aggregation's allocators got, as the kernel lists
- * them in /proc/vmallocinfo (named by the allocating function): their
- * page count.
+ * The vmalloc areas the given allocators got (NULL-terminated function
+ * names), as the kernel lists them in /proc/vmallocinfo, which names the
+ * function that called vmalloc: their page count.
  */
-static long vmalloc_agg_pages(int *areas)
+static long vmalloc_pages(const char *const *fns, int *areas)
 {
-	char line[512], *p;
+	char line[512], fn[80], *p;
 	long pages = 0, n;
-	FILE *f = fopen("/proc/vmallocinfo", "r");
+	const char *const *f;
+	bool ours;
+	FILE *in = fopen("/proc/vmallocinfo", "r");
 
 	*areas = 0;
-	if (!f)
+	if (!in)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, "[wakeoff]") ||
-		    (!strstr(line, " wo_agg_alloc+") &&
-		     !strstr(line, " wo_stacks_alloc+")))
+	while (fgets(line, sizeof(line), in)) {
+		if (!strstr(line, "[wakeoff]"))
 			continue;
+		for (ours = false, f = fns; *f && !ours; f++) {
+			snprintf(fn, sizeof(fn), " %s+", *f);
+			ours = strstr(line, fn);
+		}
 		p = strstr(line, "pages=");
-		if (!p || sscanf(p, "pages=%ld", &n) != 1)
+		if (!ours || !p || sscanf(p, "pages=%ld", &n) != 1)
 			continue;
 		pages += n;
 		(*areas)++;
 	}
-	fclose(f);
+	fclose(in);
 	return pages;
+}
+
+static long vmalloc_agg_pages(int *areas)
+{
+	static const char *const fns[] = { "wo_agg_alloc", "wo_stacks_alloc", NULL };
+
+	return vmalloc_pages(fns, areas);
+}
+
+/*
+ * A footprint key against the areas its allocators got: each area is the
+ * bytes asked for rounded up to whole pages.
+ */
+static void expect_footprint(struct __test_metadata *_metadata,
+			     const char *key, const char *const *fns,
+			     int want_areas)
+{
+	long pages, page = sysconf(_SC_PAGESIZE);
+	struct wo_summary s;
+	uint64_t bytes;
+	int areas;
+
+	ASSERT_EQ(0, wo_summary_read(&s));
+	bytes = key_u64(&s, key);
+	wo_summary_free(&s);
+	pages = vmalloc_pages(fns, &areas);
+	TH_LOG("%s: %llu; vmallocinfo: %d areas, %ld pages", key,
+	       (unsigned long long)bytes, areas, pages);
+	ASSERT_EQ(want_areas, areas);
+	EXPECT_LE(bytes, (uint64_t)pages * page);
+	EXPECT_GT(bytes + (uint64_t)areas * page, (uint64_t)pages * page);
+}
+
+TEST_F(pcpu, wakepath_memory_is_its_vmalloc_area)
+{
+	static const char *const fns[] = { "wo_wakepath_init", NULL };
+
+	expect_footprint(_metadata, "wakepath.memory_bytes", fns, 1);
+}
+
+/* The per-CPU off-CPU sums and the blocked-task table's three arrays. */
+TEST_F(pcpu, offcpu_memory_is_its_vmalloc_areas)
+{
+	static const char *const fns[] = { "wo_offcpu_alloc", "wo_block_alloc", NULL };
+
+	expect_footprint(_metadata, "offcpu.memory_bytes", fns, 4);
 }
 
 TEST_F(pcpu, memory_is_possible_cpus_times_block)
