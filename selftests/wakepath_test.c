@@ -8,7 +8,7 @@
  * The per-path counts add up to wakeups_closed.  A wakee held off its CPU
  * by an RT hog and moved by an affinity change waits, from sched_wakeup
  * to the move, the time the test measured between its write and its
- * sched_setaffinity().
+ * sched_setaffinity().  WF_RQ_SELECTED follows the tasks' own affinity.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -394,6 +394,138 @@ TEST_F_TIMEOUT(wp, same_cpu_pingpong_is_local, 120)
 	       (unsigned long long)wo_summary_u64("wakepath.local.count"),
 	       (unsigned long long)wo_summary_u64("wakepath.runnable.count"));
 	check_sum(_metadata, self->buf, self->len);
+}
+
+/*
+ * A spinner on @cpu in SCHED_IDLE until *@stop (or 10 s): the CPU is
+ * never idle, yet anything else that runs there preempts it.
+ */
+static pid_t start_idle_spinner(int cpu, volatile int *stop)
+{
+	struct sched_param sp = { .sched_priority = 0 };
+	pid_t pid = fork();
+	int64_t end;
+
+	if (pid)
+		return pid;
+	if (pin(0, cpu) || sched_setscheduler(0, SCHED_IDLE, &sp))
+		_exit(1);
+	end = mono_ns() + 10000000000LL;
+	while (!*stop && mono_ns() < end)
+		;
+	_exit(0);
+}
+
+/*
+ * @n rounds of ping-pong between this process, on PP_CPU, and a wakee (the
+ * same comm: the filter) allowed PP_CPU and, if @alt >= 0, @alt too;
+ * leaves the drained records in self->buf and the wakee's pid in *@wakee.
+ */
+static void pingpong(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(wp) *self, int alt, int n, pid_t *wakee)
+{
+	cpu_set_t set;
+	char c;
+	int i;
+
+	self->pid = start_wakee(self->to[0], self->back[1], PP_CPU, 1);
+	ASSERT_LT(0, self->pid);
+	ASSERT_EQ(0, pin(0, PP_CPU));
+	/* after the wakee pinned itself (it blocks in read() by then) */
+	sleep_ns(50000000);
+	CPU_ZERO(&set);
+	CPU_SET(PP_CPU, &set);
+	if (alt >= 0)
+		CPU_SET(alt, &set);
+	ASSERT_EQ(0, sched_setaffinity(self->pid, sizeof(set), &set));
+	ASSERT_EQ(0, wo_control("reset"));
+	ASSERT_EQ(0, wo_control("start"));
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(1, write(self->to[1], "x", 1));
+		ASSERT_EQ(1, read(self->back[0], &c, 1));
+	}
+	ASSERT_EQ(0, wo_control("stop"));
+	*wakee = self->pid;
+	kill(self->pid, SIGKILL);
+	waitpid(self->pid, NULL, 0);
+	self->pid = 0;
+	free(self->buf);
+	self->len = wo_events_drain(&self->buf);
+	ASSERT_LT(0, self->len);
+}
+
+/*
+ * WF_RQ_SELECTED (6.12 and later): try_to_wake_up() adds it when
+ * select_task_rq() chose the CPU, which it does only for a task allowed
+ * more than one CPU, and wakeoff reports the flags ttwu_do_activate()
+ * saw.  Pinned wakee (the workload's own affinity): never.  A wakee
+ * allowed a second CPU that a SCHED_IDLE spinner keeps busy (never
+ * idle, so the kernel queues no wake list there and activates under
+ * the target's lock): on every local and remote wakeup.  Never on the
+ * runnable path (ttwu_runnable() returns before select_task_rq()) nor
+ * on a wake list (the target CPU activates with WF_MIGRATED at most).
+ * A pipe never wakes with WF_CURRENT_CPU.
+ */
+TEST_F_TIMEOUT(wp, rq_selected_follows_the_wakees_affinity, 120)
+{
+	static const char *const who_names[2] = { "this pinned task", "wakee" };
+	const char *v = wo_summary_get_str("wakepath.wf_rq_selected");
+	unsigned int sel = wo_flag("WF_RQ_SELECTED");
+	uint64_t per[2][WAKEOFF_PATH_NR][2], flagged;
+	const struct wakeoff_wakeup *w;
+	char cmd[64], comm[32] = "";
+	int alt, p, f, who;
+	pid_t wakee;
+	long off;
+	FILE *fp;
+
+	ASSERT_NE(NULL, v);
+	if (!strcmp(v, "unsupported"))
+		SKIP(return, "no WF_RQ_SELECTED before 6.12");
+	ASSERT_NE(0, sel);
+	fp = fopen("/proc/self/comm", "re");
+	ASSERT_NE(NULL, fp);
+	ASSERT_NE(NULL, fgets(comm, sizeof(comm), fp));
+	fclose(fp);
+	comm[strcspn(comm, "\n")] = '\0';
+	snprintf(cmd, sizeof(cmd), "filter comm %s", comm);
+	ASSERT_EQ(0, wo_control(cmd));
+	self->hog = start_idle_spinner(IDLE_CPU, self->stop);
+	ASSERT_LT(0, self->hog);
+	for (alt = -1; alt <= IDLE_CPU; alt += IDLE_CPU + 1) {
+		/* more rounds: a wakee that finds its byte there sleeps not */
+		pingpong(_metadata, self, alt, 4 * ROUNDS, &wakee);
+		memset(per, 0, sizeof(per));
+		flagged = 0;
+		off = 0;
+		while ((w = wo_next_record(self->buf, self->len, &off,
+					   WAKEOFF_REC_WAKEUP))) {
+			f = !!(w->final_flags & sel);
+			per[w->pid == wakee][w->wake_path][f]++;
+			flagged += f;
+		}
+		for (who = 0; who < 2; who++)
+			for (p = 0; p < WAKEOFF_PATH_NR; p++)
+				if (per[who][p][0] + per[who][p][1])
+					TH_LOG("wakee on %s, %s: %s %llu flagged, %llu not",
+					       alt < 0 ? "one CPU" : "two CPUs",
+					       who_names[who], path_names[p],
+					       (unsigned long long)per[who][p][1],
+					       (unsigned long long)per[who][p][0]);
+		EXPECT_EQ(flagged, wo_summary_u64("wakepath.wf_rq_selected"));
+		EXPECT_EQ(0, wo_summary_u64("wakepath.wf_current_cpu"));
+		for (p = 0; p < WAKEOFF_PATH_NR; p++)
+			EXPECT_EQ(0, per[0][p][1]);	/* pinned: never */
+		EXPECT_EQ(0, per[1][WAKEOFF_PATH_RUNNABLE][1]);
+		EXPECT_EQ(0, per[1][WAKEOFF_PATH_WAKELIST][1]);
+		if (alt < 0) {
+			EXPECT_EQ(0, flagged);
+		} else {
+			EXPECT_EQ(0, per[1][WAKEOFF_PATH_LOCAL][0]);
+			EXPECT_EQ(0, per[1][WAKEOFF_PATH_REMOTE][0]);
+			EXPECT_LE(ROUNDS / 8, flagged);
+		}
+	}
 }
 
 /* A SCHED_FIFO spinner on @cpu until *@stop (or 10 s of its clock). */
