@@ -323,7 +323,11 @@ drain() {
 # reader and perf run from just before a window's first mark and are
 # stopped with SIGINT inside it (each drains what is left, writes it and
 # exits), so every event of the load is read, and charged, before the
-# window closes; their start-up is outside.
+# window closes; their start-up is outside.  Their exit is a cost per
+# recording, not per wakeup, and grows with what the load left (a record
+# file's trailer formats the summary and every stack cluster): after
+# each load window the reader runs once more with no load, a `fixed.WL`
+# window, which insn_ratios.py subtracts from WL's.
 insn_reader_start() {
 	case $1 in
 	wo_rec)
@@ -371,6 +375,20 @@ insn_out() {
 	case $1 in ftrace|ftrace_ns) : >"$f" ;; *) rm -f "$f" ;; esac
 }
 
+# insn_fixed CFG WL: the reader's fixed.WL window, no load (see above).
+insn_fixed() {
+	insn_reader_start "$1" || exit 1
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	./tcg_mark
+	sleep "$SECS"
+	insn_reader_stop "$1"
+	./tcg_mark
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	m=$((m + 2))
+	echo "N cfg=$1 wl=fixed.$2 mark=$m win_secs=$(awk "BEGIN { print $t1 - $t0 }")" \
+		"workload=idle ops=0 out_bytes=$(insn_out "$1")" | tee -a "$OUT"
+}
+
 # MODE=insn (bench/insn-ratios.sh): each configuration's workloads once,
 # each between two bench/tcg_mark runs (the TCG plugin snapshots its
 # instruction counts there).  A reader's catch-up (drain, or its stop) is
@@ -386,9 +404,7 @@ if [ "$MODE" = insn ]; then
 			# idle: base's is the idle system; a reader's is its
 			# start-up-free fixed cost (stop and exit, a summary
 			# and the stacks read into a record file's trailer)
-			if [ "$wl" = idle ]; then
-				case $c in base|wo_rec|perf) ;; *) continue ;; esac
-			fi
+			[ "$wl" = idle ] && [ "$c" != base ] && continue
 			case $wl in
 			pingpong) args="pingpong $SECS $PP_CPUS" ;;
 			messaging) args="messaging $SECS $MSG_GROUPS $MSG_FDS" ;;
@@ -408,6 +424,7 @@ if [ "$MODE" = insn ]; then
 			[ -n "$line" ] || { log "$c $wl: no result line"; exit 1; }
 			echo "N cfg=$c wl=$wl mark=$m win_secs=$(awk "BEGIN { print $t1 - $t0 }")" \
 				"${line#wo_bench: } out_bytes=$(insn_out "$c")" | tee -a "$OUT"
+			case $c in wo_rec|perf) [ "$wl" != idle ] && insn_fixed "$c" "$wl" ;; esac
 		done
 		teardown "$c"
 	done

@@ -12,11 +12,11 @@ per window (bench/guest.sh MODE=insn), insns.txt.M the plugin's counts
 window's instructions are those of mark M minus mark M-1, less the idle
 system's for the part of the window the load did not run (a reader's
 catch-up, process start and exit: the idle window's rate times
-win_secs - total_secs) and, for a configuration with its own idle
-window (a reader stopped inside each window: wo_rec, perf), that
-window's instructions less the idle system's, the reader's fixed cost
-per window (its exit; a record file's trailer reads the summary and
-the stacks); per op they are divided by the load's own count
+win_secs - total_secs) and, for a reader stopped inside each window
+(wo_rec, perf), its fixed cost per window: its exit (a record file's
+trailer formats the summary and the stacks), measured by a window with
+no load right after (wl=fixed.<load>; else its idle window) less the
+idle system; per op they are divided by the load's own count
 (ops_total, plus a clock loop's warm-up reads), and `base` of the same
 boot is subtracted: added instructions per op.  Ping-pong: 1 op = 1
 round trip; messaging: 1 op = 1 message; clock: 1 op = 1
@@ -79,12 +79,22 @@ def boot(d):
     idle = out.get(("base", "idle"))
     rate = idle[0] / idle[3] if idle else 0
     # A reader stopped inside each window (wo_rec, perf) pays a fixed
-    # cost per window, its exit: its idle window less the idle system.
-    fixed = {c: n - rate * win for (c, wl), (n, _, _, win) in out.items()
-             if wl == "idle" and c != "base"}
-    for k, (n, ops, secs, win) in out.items():
-        if k[1] != "idle":
-            out[k] = (n - rate * max(win - secs, 0) - fixed.get(k[0], 0), ops, secs, win)
+    # cost per window, its exit, measured right after the load window at
+    # the state the load left: its fixed.<load> window less the idle
+    # system (else its idle window's).
+    fixed = {}
+    for (c, wl), (n, _, _, win) in out.items():
+        if wl.startswith("fixed."):
+            fixed[(c, wl[6:])] = n - rate * win
+    for (c, wl), (n, _, _, win) in out.items():
+        if wl == "idle" and c != "base":
+            for w in {w for cc, w in out if cc == c and w != "idle"}:
+                fixed.setdefault((c, w), n - rate * win)
+    for k, (n, ops, secs, win) in list(out.items()):
+        if k[1].startswith("fixed.") or (k[1] == "idle" and k[0] != "base"):
+            del out[k]
+        elif k[1] != "idle":
+            out[k] = (n - rate * max(win - secs, 0) - fixed.get(k, 0), ops, secs, win)
     return out, rate, fixed
 
 
@@ -139,7 +149,7 @@ def main():
     got = [boot(d) for d in a.dirs]
     boots = [b for b, _, _ in got]
     keys = sorted({k for b in boots for k in b if k[1] != "idle"}, key=lambda k: (k[1], k[0]))
-    js = {"kernel": a.kernel, "unit": "kernel instructions", "boots": len(boots),
+    js = {"kernel": a.kernel, "unit": "guest instructions, kernel and user", "boots": len(boots),
           "cells": [], "ratios": []}
     print(f"== {a.kernel}: instructions, not time (bench/tcg_insn.c), "
           f"{len(boots)} boots, values per boot as b1 / b2 ... ==")
@@ -148,12 +158,11 @@ def main():
           " outside the load)")
     js["idle_insns_per_s"] = [r for _, r, _ in got]
     js["fixed_insns_per_window"] = {}
-    for c in sorted({c for _, _, fx in got for c in fx}):
-        fx = [f.get(c) for _, _, f in got]
-        print(f"{c}: fixed cost per window (start-up outside; stop and exit) "
-              f"{fmt([None if x is None else x / 1e6 for x in fx], 2)} M instructions"
-              " (subtracted)")
-        js["fixed_insns_per_window"][c] = fx
+    for c, wl in sorted({k for _, _, fx in got for k in fx}):
+        fx = [f.get((c, wl)) for _, _, f in got]
+        print(f"{c} after {wl}: fixed cost per window (its exit; subtracted) "
+              f"{fmt([None if x is None else x / 1e6 for x in fx], 2)} M instructions")
+        js["fixed_insns_per_window"][f"{c}/{wl}"] = fx
     print(f"{'load':<10} {'config':<10} {'ops':>22} {'insns/op':>22} {'added/op vs base':>22}")
     for cfg, wl in keys:
         ops = [b[(cfg, wl)][1] if (cfg, wl) in b else None for b in boots]
