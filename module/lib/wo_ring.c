@@ -278,6 +278,38 @@ static int wo_ring_copy_out(struct wo_ring *r, u64 pos, void __user *dst,
 }
 
 /*
+ * How many bytes of whole records, from @tail, fit in @room: each header
+ * checked (never hand garbage out).  *@corrupt: a bad header ends the
+ * span (cannot happen).  The span is then copied at once: every
+ * copy_to_user() from vmalloc memory pays the usercopy check's vmap area
+ * lookup, once per span instead of once per record.
+ */
+static u64 wo_ring_span(struct wo_ring *r, u64 tail, u64 head, size_t room,
+			bool *corrupt)
+{
+	u64 pos = tail;
+
+	*corrupt = false;
+	while (pos < head) {
+		struct wakeoff_rec_hdr h;
+		u32 off = pos & (r->size - 1);
+		u32 first = min_t(u32, sizeof(h), r->size - off);
+
+		memcpy(&h, r->data + off, first);
+		if (first < sizeof(h))
+			memcpy((u8 *)&h + first, r->data, sizeof(h) - first);
+		if (wakeoff_rec_check(&h, head - pos)) {
+			*corrupt = true;
+			break;
+		}
+		if (h.size > room - (pos - tail))
+			break;
+		pos += h.size;
+	}
+	return pos - tail;
+}
+
+/*
  * Copy whole records from every CPU's buffer; 0 if none, or -errno.
  * Called with wo_drain_lock held.
  */
@@ -290,41 +322,29 @@ static ssize_t wo_rings_drain(char __user *ubuf, size_t count)
 	lockdep_assert_held(&wo_drain_lock);
 	for (i = 0; i < nr_cpu_ids; i++, cpu = (cpu + 1) % nr_cpu_ids) {
 		struct wo_ring *r;
-		u64 head, tail;
+		u64 head, tail, span;
+		bool corrupt;
 
 		if (!cpu_possible(cpu))
 			continue;
 		r = per_cpu_ptr(&wo_rings, cpu);
 		head = wo_head_acquire(r);
 		tail = r->tail;
-		while (tail < head) {
-			struct wakeoff_rec_hdr h;
-			u32 off = tail & (r->size - 1);
-			u32 first = min_t(u32, sizeof(h), r->size - off);
-
-			memcpy(&h, r->data + off, first);
-			if (first < sizeof(h))
-				memcpy((u8 *)&h + first, r->data, sizeof(h) - first);
-			if (wakeoff_rec_check(&h, head - tail)) {
-				/* Cannot happen; never hand garbage out. */
-				pr_err_ratelimited("cpu%d buffer corrupt, skipped\n",
-						   cpu);
-				tail = head;
-				break;
-			}
-			if (h.size > count - done) {
-				wo_tail_release(r, tail);
-				start_cpu = cpu;
-				return done ? done : -EINVAL;
-			}
-			if (wo_ring_copy_out(r, tail, ubuf + done, h.size)) {
-				wo_tail_release(r, tail);
-				return done ? done : -EFAULT;
-			}
-			done += h.size;
-			tail += h.size;
+		span = wo_ring_span(r, tail, head, count - done, &corrupt);
+		if (span && wo_ring_copy_out(r, tail, ubuf + done, (u32)span))
+			return done ? done : -EFAULT;
+		done += span;
+		tail += span;
+		if (corrupt) {
+			pr_err_ratelimited("cpu%d buffer corrupt, skipped\n", cpu);
+			tail = head;
 		}
 		wo_tail_release(r, tail);
+		if (tail < head) {
+			/* the next record does not fit: this CPU first next time */
+			start_cpu = cpu;
+			return done ? done : -EINVAL;
+		}
 	}
 	start_cpu = (start_cpu + 1) % nr_cpu_ids;
 	return done;
