@@ -5,7 +5,6 @@
   insn_ratios.py --kernel REL [--json OUT] RESULTS_DIR...
   insn_ratios.py --merge BENCH_JSON INSN_JSON
 
-
 Each RESULTS_DIR is one boot: raw.txt has an "N cfg= wl= mark=M ..." line
 per window (bench/guest.sh MODE=insn), insns.txt.M the plugin's counts
 (bench/tcg_insn.c: "vaddr n_insns executions" per block) at mark M.  A
