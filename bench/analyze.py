@@ -134,10 +134,29 @@ def offcpu_stacks_cost(by, reps, wl, wpo, base_ref):
             "reps": len(ns)}
 
 
+def verdict(v, lo, hi, op, limit):
+    """(met, undecided) of a target: a ratio over repetitions (lo..hi
+    given) is met or missed only when every repetition says so and none
+    came out below 0 (a configuration cheaper than no tracer: noise);
+    otherwise met is None and undecided True.  A single value (a count,
+    a percentage) is judged as it is; None: not measured."""
+    def ok(x):
+        return x <= limit if op == "<=" else x < limit
+    if v is None:
+        return None, False
+    if lo is None or hi is None:
+        return ok(v), False
+    if lo >= 0 and ok(hi):
+        return True, False
+    if lo >= 0 and not ok(lo):
+        return False, False
+    return None, True
+
+
 def targets(res, by, rate_rows):
     """Each target of issue 18 (and issue 6's clock loop one) with the
     measured value, its spread over the repetitions and met/missed (None:
-    a configuration it needs was not run)."""
+    a configuration it needs was not run, or undecided: see verdict())."""
     def ratio(wl, k):
         return res["workloads"].get(wl, {}).get("configs", {}).get("ratios", {}).get(k)
 
@@ -145,11 +164,12 @@ def targets(res, by, rate_rows):
 
     def add(issue, name, wl, metric, r, op, limit):
         v = r["median"] if isinstance(r, dict) else r
-        met = None if v is None else (v <= limit if op == "<=" else v < limit)
+        lo = r.get("min") if isinstance(r, dict) else None
+        hi = r.get("max") if isinstance(r, dict) else None
+        met, undecided = verdict(v, lo, hi, op, limit)
         t = {"issue": issue, "target": name, "workload": wl, "metric": metric,
              "value": v, "op": op, "limit": limit, "met": met,
-             "min": r.get("min") if isinstance(r, dict) else None,
-             "max": r.get("max") if isinstance(r, dict) else None}
+             "undecided": undecided, "min": lo, "max": hi}
         if met is False and limit:
             t["over_by"] = v / limit
         out.append(t)
@@ -403,7 +423,8 @@ def main():
     p("-- targets (issue 18: ratios of added cost per wakeup, median over repetitions) --")
     res["targets"] = targets(res, by, rate_rows)
     for t in res["targets"]:
-        ok = {True: "MET   ", False: "MISSED", None: "N/A   "}[t["met"]]
+        ok = "UNDECIDED" if t["undecided"] else \
+            {True: "MET      ", False: "MISSED   ", None: "N/A      "}[t["met"]]
         rng = "" if t.get("min") is None else f" ({t['min']:.2f}..{t['max']:.2f})"
         p(f"{ok} {t['target']}: {fmt(t['value'], '{:.2f}')}{rng} "
           f"(limit {t['op']} {t['limit']})")

@@ -122,6 +122,8 @@ step "host: bench/costsplit.py charges a known perf script sample to its stages"
 	python3 bench/tests/test_costsplit.py
 step "host: bench/insn_ratios.py's added instructions per op on generated counts" \
 	python3 bench/tests/test_insn_ratios.py
+step "host: bench/analyze.py judges a wall-clock target only when every repetition agrees" \
+	python3 bench/tests/test_analyze.py
 step "selftests build" make -C selftests
 for rel in $rels; do
 	if [ "$(wo_arch "$rel")" = arm64 ]; then
