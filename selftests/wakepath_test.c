@@ -397,18 +397,18 @@ TEST_F_TIMEOUT(wp, same_cpu_pingpong_is_local, 120)
 }
 
 /*
- * A spinner on @cpu in SCHED_IDLE until *@stop (or 10 s): the CPU is
- * never idle, yet anything else that runs there preempts it.
+ * A spinner on @cpu with @policy (SCHED_FIFO @prio: a hog; SCHED_IDLE: the
+ * CPU never idle, yet anything else preempts it) until *@stop or 10 s.
  */
-static pid_t start_idle_spinner(int cpu, volatile int *stop)
+static pid_t start_spinner(int cpu, volatile int *stop, int policy, int prio)
 {
-	struct sched_param sp = { .sched_priority = 0 };
+	struct sched_param sp = { .sched_priority = prio };
 	pid_t pid = fork();
 	int64_t end;
 
 	if (pid)
 		return pid;
-	if (pin(0, cpu) || sched_setscheduler(0, SCHED_IDLE, &sp))
+	if (pin(0, cpu) || sched_setscheduler(0, policy, &sp))
 		_exit(1);
 	end = mono_ns() + 10000000000LL;
 	while (!*stop && mono_ns() < end)
@@ -490,7 +490,7 @@ TEST_F_TIMEOUT(wp, rq_selected_follows_the_wakees_affinity, 120)
 	comm[strcspn(comm, "\n")] = '\0';
 	snprintf(cmd, sizeof(cmd), "filter comm %s", comm);
 	ASSERT_EQ(0, wo_control(cmd));
-	self->hog = start_idle_spinner(IDLE_CPU, self->stop);
+	self->hog = start_spinner(IDLE_CPU, self->stop, SCHED_IDLE, 0);
 	ASSERT_LT(0, self->hog);
 	for (alt = -1; alt <= IDLE_CPU; alt += IDLE_CPU + 1) {
 		/* more rounds: a wakee that finds its byte there sleeps not */
@@ -528,22 +528,6 @@ TEST_F_TIMEOUT(wp, rq_selected_follows_the_wakees_affinity, 120)
 	}
 }
 
-/* A SCHED_FIFO spinner on @cpu until *@stop (or 10 s of its clock). */
-static pid_t start_hog(int cpu, volatile int *stop)
-{
-	struct sched_param sp = { .sched_priority = 50 };
-	pid_t pid = fork();
-	int64_t end;
-
-	if (pid)
-		return pid;
-	if (pin(0, cpu) || sched_setscheduler(0, SCHED_FIFO, &sp))
-		_exit(1);
-	end = mono_ns() + 10000000000LL;
-	while (!*stop && mono_ns() < end)
-		;
-	_exit(0);
-}
 
 /*
  * The wakee is woken onto a CPU an RT hog holds, waits HOLD_NS, and is
@@ -573,7 +557,7 @@ TEST_F_TIMEOUT(wp, premigration_wait_matches_own_clock, 120)
 	snprintf(cmd, sizeof(cmd), "filter pid %d", self->pid);
 	ASSERT_EQ(0, wo_control(cmd));
 	sleep_ns(50000000);
-	self->hog = start_hog(IDLE_CPU, self->stop);
+	self->hog = start_spinner(IDLE_CPU, self->stop, SCHED_FIFO, 50);
 	ASSERT_LT(0, self->hog);
 	sleep_ns(50000000);
 	ASSERT_EQ(0, wo_control("reset"));
