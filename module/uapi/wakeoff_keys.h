@@ -25,11 +25,6 @@
 #define WAKEOFF_KEY_UNTRACKED_BUSY	"wakeups_untracked_busy"
 #define WAKEOFF_KEY_COMPLETENESS	"completeness"
 #define WAKEOFF_HEADLINE		"headline."
-/*
- * The prefix module 0.4.0 printed for the same keys: the CLI still reads
- * summaries and record files of that version (for one more release).
- */
-#define WAKEOFF_HEADLINE_0_4		"seed."
 #define WAKEOFF_KEY_HL_WF_MIGRATED_PCT	WAKEOFF_HEADLINE "wf_migrated_pct"
 #define WAKEOFF_KEY_HL_MEDIAN_TK_MIGRATED \
 	WAKEOFF_HEADLINE "median_ttwu_to_tkread_ns.migrated"

@@ -715,7 +715,7 @@ static int64_t sget_s64(const struct wo_summary *s, const char *key)
 	return v ? strtoll(v, NULL, 10) : 0;
 }
 
-/* A headline figure (wo_summary_headline(): old key names too). */
+/* A headline figure (wo_summary_headline()). */
 static int64_t hget(const struct wo_summary *s, const char *key)
 {
 	const char *v = wo_summary_headline(s, key);

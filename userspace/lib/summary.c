@@ -185,14 +185,7 @@ int wo_read_file(const char *path, char **buf, size_t *len)
 
 const char *wo_summary_headline(const struct wo_summary *s, const char *key)
 {
-	const size_t n = strlen(WAKEOFF_HEADLINE);
-	const char *v = wo_summary_get(s, key);
-	char old[128];
-
-	if (v || strncmp(key, WAKEOFF_HEADLINE, n))
-		return v;
-	snprintf(old, sizeof(old), "%s%s", WAKEOFF_HEADLINE_0_4, key + n);
-	return wo_summary_get(s, old);
+	return wo_summary_get(s, key);
 }
 
 void wo_summary_offset_series(const struct wo_summary *s, char *buf,

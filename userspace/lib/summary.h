@@ -31,11 +31,7 @@ const char *wo_summary_get(const struct wo_summary *s, const char *key);
 int wo_summary_get_u64(const struct wo_summary *s, const char *key,
 		       uint64_t *val);
 void wo_summary_free(struct wo_summary *s);
-/*
- * A headline figure by its key (WAKEOFF_KEY_HL_*, "headline.<name>"), or
- * the same name under WAKEOFF_HEADLINE_0_4, the prefix of module 0.4.0
- * and files recorded with it (read for one more release).
- */
+/* A headline figure by its key (WAKEOFF_KEY_HL_*, "headline.<name>"). */
 const char *wo_summary_headline(const struct wo_summary *s, const char *key);
 /*
  * The headline offset series: "clock.function" from headline.offset_clock

@@ -551,8 +551,8 @@ static void test_from_summary_clocks(void)
 	wo_summary_free(&s);
 }
 
-/* A module 0.4.0 summary: its headline keys carry the old prefix. */
-#define HL04 WAKEOFF_HEADLINE_0_4
+/* A live summary: its headline keys. */
+#define HL WAKEOFF_HEADLINE
 
 static void test_from_summary(void)
 {
@@ -562,11 +562,11 @@ static void test_from_summary(void)
 		"wakeups_untracked_table_full: 1\nwakeups_untracked_busy: 0\n"
 		"cpu0.wakeups: 6\ncpu0.recorded: 5\ncpu0.dropped: 1\n"
 		"cpu1.wakeups: 4\ncpu1.recorded: 4\ncpu1.dropped: 0\n"
-		HL04 "wf_migrated_pct: 33.33\n" HL04 "median_ttwu_to_tkread_ns.migrated: 5000\n"
-		HL04 "median_ttwu_to_tkread_ns.local: 3000\n"
-		HL04 "offset_function: ktime_get\n" HL04 "offset_median_ns: -100\n"
-		HL04 "offset_spread_ns: 50\n" HL04 "offset_p1_p99_ns: 20\n"
-		HL04 "offset_stable: yes\n"
+		HL "wf_migrated_pct: 33.33\n" HL "median_ttwu_to_tkread_ns.migrated: 5000\n"
+		HL "median_ttwu_to_tkread_ns.local: 3000\n"
+		HL "offset_function: ktime_get\n" HL "offset_median_ns: -100\n"
+		HL "offset_spread_ns: 50\n" HL "offset_p1_p99_ns: 20\n"
+		HL "offset_stable: yes\n"
 		"offset.local.ktime_get.count: 6\noffset.local.ktime_get.median_ns: -100\n"
 		"offset.local.ktime_get.min_ns: -120\noffset.local.ktime_get.max_ns: -70\n"
 		"class.all.count: 9\nclass.all.ttwu_to_tkread_ns.count: 8\n"
